@@ -1,0 +1,193 @@
+package io.slotstream.deploy.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./slotstream run}: starts the local stack and the four services, waits until all are ready, says what is
+ * listening where, and stops everything it started on Ctrl-C or SIGTERM.
+ *
+ * <p>Options (all optional): {@code --project-dir}, {@code --data-dir} (wiped at start: the registry keeps schemas in
+ * memory, so old topic data would carry unknown schema ids), {@code --kafka-port}, {@code --kafka-controller-port},
+ * {@code --registry-port}, {@code --registry-management-port}, {@code --<module>-port}, {@code --no-services}.
+ * Exit status 1 with a one-line {@code slotstream: ...} message on any failure, 2 on a usage error.
+ */
+public final class LocalStackMain {
+
+    private static final Map<String, Integer> SERVICE_PORTS = new LinkedHashMap<>();
+
+    static {
+        SERVICE_PORTS.put("ingest-service", 8081);
+        SERVICE_PORTS.put("availability-service", 8082);
+        SERVICE_PORTS.put("publish-service", 8083);
+        SERVICE_PORTS.put("booking-bridge", 8084);
+    }
+
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("slotstream: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path projectDir = Path.of(options.getOrDefault("project-dir", ".")).toAbsolutePath().normalize();
+        Path dataDir = Path.of(options.getOrDefault("data-dir", projectDir.resolve("deploy/local/target/stack").toString()))
+                .toAbsolutePath().normalize();
+        quietLogging(dataDir);
+        CountDownLatch stopped = new CountDownLatch(1);
+        List<AutoCloseable> running = new ArrayList<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("slotstream: stopping...");
+            stopAll(running);
+            stopped.countDown();
+            System.out.println("slotstream: stopped");
+        }, "slotstream-stop"));
+        try {
+            run(options, projectDir, dataDir, running);
+        } catch (StackException | IllegalArgumentException e) {
+            System.err.println("slotstream: " + e.getMessage());
+            stopAll(running);
+            stopped.countDown();
+            Runtime.getRuntime().halt(1);
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void run(Map<String, String> options, Path projectDir, Path dataDir, List<AutoCloseable> running) {
+        long started = System.nanoTime();
+        wipe(dataDir);
+        var defaults = LocalStack.Settings.defaults(dataDir);
+        var settings = new LocalStack.Settings(defaults.host(),
+                intOption(options, "kafka-port", defaults.kafkaPort()),
+                intOption(options, "kafka-controller-port", defaults.kafkaControllerPort()),
+                intOption(options, "registry-port", defaults.registryPort()),
+                intOption(options, "registry-management-port", defaults.registryManagementPort()),
+                dataDir, defaults.registryHome());
+        System.out.println("slotstream: starting Kafka (KRaft) and Apicurio Registry; data and logs in " + dataDir);
+        LocalStack stack = LocalStack.start(settings);
+        synchronized (running) {
+            running.add(stack);
+        }
+        System.out.printf("slotstream: Kafka broker     %s%n", stack.bootstrapServers());
+        System.out.printf("slotstream: schema registry  %s (Confluent API %s), %d schemas, %s%n",
+                stack.registryApiUrl(), stack.registryCcompatUrl(), stack.schemaIds().size(), SchemaRegistration.COMPATIBILITY);
+        if (!options.containsKey("no-services")) {
+            List<ServiceProcess> services = new ArrayList<>();
+            for (var entry : SERVICE_PORTS.entrySet()) {
+                var definition = new ServiceProcess.Definition(entry.getKey(), intOption(options, entry.getKey() + "-port", entry.getValue()));
+                ServiceProcess service = ServiceProcess.launch(definition, projectDir, stack, dataDir, Map.of());
+                synchronized (running) {
+                    running.add(0, service);
+                }
+                services.add(service);
+            }
+            for (ServiceProcess service : services) {
+                service.awaitReady();
+                System.out.printf("slotstream: %-20s %s (ready; log %s)%n", service.definition().module(), service.baseUrl(), service.logFile());
+            }
+        }
+        System.out.printf("slotstream: up in %.1f s; everything listens on %s only. Ctrl-C stops it all.%n",
+                (System.nanoTime() - started) / 1e9, settings.host());
+    }
+
+    private static void stopAll(List<AutoCloseable> running) {
+        List<AutoCloseable> toStop;
+        synchronized (running) {
+            toStop = new ArrayList<>(running);
+            running.clear();
+        }
+        // Services first (in parallel), then the stack they depend on.
+        toStop.parallelStream().filter(c -> !(c instanceof LocalStack)).forEach(LocalStackMain::closeQuietly);
+        toStop.stream().filter(c -> c instanceof LocalStack).forEach(LocalStackMain::closeQuietly);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            System.err.println("slotstream: while stopping: " + e.getMessage());
+        }
+    }
+
+    private static void wipe(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot clear the data directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void quietLogging(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir.getParent());
+        } catch (IOException ignored) {
+            // reported when the stack itself writes there
+        }
+        // The broker logs through SLF4J; keep the console for the launcher's own lines.
+        System.setProperty("org.slf4j.simpleLogger.logFile", dataDir.resolveSibling(dataDir.getFileName() + "-broker.log").toString());
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    }
+
+    private static int intOption(Map<String, String> options, String name, int fallback) {
+        String value = options.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value);
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a port number (1-65535), got '" + value + "'");
+        }
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "' (options are --name value)");
+            }
+            String name = arg.substring(2);
+            if (name.equals("no-services")) {
+                options.put(name, "true");
+                continue;
+            }
+            boolean known = name.equals("project-dir") || name.equals("data-dir") || name.endsWith("-port");
+            if (!known) {
+                throw new IllegalArgumentException("unknown option '" + arg + "'");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option '" + arg + "' needs a value");
+            }
+            options.put(name, args[++i]);
+        }
+        return options;
+    }
+}

@@ -1,0 +1,102 @@
+package io.slotstream.deploy.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One Slotstream service (a Spring Boot fat jar from its module's {@code target/}) run as a child JVM, connected to
+ * the stack through environment variables, ready when {@code /actuator/health/readiness} answers 200.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    /** A service of the main job: its module folder and HTTP port. */
+    record Definition(String module, int port) {
+    }
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
+
+    private final Definition definition;
+    private final ManagedProcess process;
+    private final String baseUrl;
+
+    private ServiceProcess(Definition definition, ManagedProcess process, String baseUrl) {
+        this.definition = definition;
+        this.process = process;
+        this.baseUrl = baseUrl;
+    }
+
+    /**
+     * Launches the service without waiting for it.
+     *
+     * @param extraEnv environment beyond the stack's addresses (for example the publication directory)
+     * @throws StackException when the jar is missing (not built) or its port is taken
+     */
+    static ServiceProcess launch(Definition definition, Path projectDir, LocalStack stack, Path logDir, Map<String, String> extraEnv) {
+        String host = stack.settings().host();
+        Ports.requireFree(host, definition.port(), definition.module() + " HTTP", "--" + definition.module() + "-port");
+        Path jar = findJar(projectDir.resolve(definition.module()).resolve("target"), definition.module());
+        var env = new java.util.HashMap<>(Map.of(
+                "SERVER_ADDRESS", host,
+                "SERVER_PORT", String.valueOf(definition.port()),
+                "SLOTSTREAM_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                "SLOTSTREAM_REGISTRY_URL", stack.registryApiUrl(),
+                "SLOTSTREAM_STATE_DIR", logDir.resolve(definition.module() + "-state").toString()));
+        env.putAll(extraEnv);
+        List<String> command = List.of(ManagedProcess.currentJava(), "-Xmx768m",
+                "-Djava.io.tmpdir=" + logDir.resolve("tmp"), "-jar", jar.toString());
+        try {
+            Files.createDirectories(logDir.resolve("tmp"));
+        } catch (IOException e) {
+            throw new StackException("cannot create " + logDir + ": " + e.getMessage(), e);
+        }
+        ManagedProcess process = ManagedProcess.start(definition.module(), command, env, projectDir,
+                logDir.resolve(definition.module() + ".log"));
+        return new ServiceProcess(definition, process, "http://" + host + ":" + definition.port());
+    }
+
+    private static Path findJar(Path targetDir, String module) {
+        try (Stream<Path> files = Files.list(targetDir)) {
+            return files.filter(p -> {
+                        String name = p.getFileName().toString();
+                        return name.startsWith("slotstream-" + module + "-") && name.endsWith(".jar")
+                                && !name.endsWith("-sources.jar") && !name.endsWith("-tests.jar");
+                    })
+                    .findFirst()
+                    .orElseThrow(() -> new StackException("no jar for " + module + " in " + targetDir + "; build it with: mvn package -DskipTests"));
+        } catch (IOException e) {
+            throw new StackException("no jar for " + module + " in " + targetDir + "; build it with: mvn package -DskipTests", e);
+        }
+    }
+
+    /** @throws StackException when the service exits or is not ready within 150 s */
+    void awaitReady() {
+        process.awaitHttpOk(URI.create(baseUrl + "/actuator/health/readiness"), READY_TIMEOUT);
+    }
+
+    Definition definition() {
+        return definition;
+    }
+
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    Path logFile() {
+        return process.logFile();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
