@@ -13,11 +13,13 @@ import java.util.stream.Stream;
 
 /**
  * {@code ./slotstream run}: starts the local stack and the four services, waits until all are ready, says what is
- * listening where, and stops everything it started on Ctrl-C or SIGTERM.
+ * listening where, runs the {@link MainJob} (the sample feeds through the pipeline into the publication), and stops
+ * everything it started on Ctrl-C or SIGTERM.
  *
  * <p>Options (all optional): {@code --project-dir}, {@code --data-dir} (wiped at start: the registry keeps schemas in
  * memory, so old topic data would carry unknown schema ids), {@code --kafka-port}, {@code --kafka-controller-port},
- * {@code --registry-port}, {@code --registry-management-port}, {@code --<module>-port}, {@code --no-services}.
+ * {@code --registry-port}, {@code --registry-management-port}, {@code --<module>-port}, {@code --no-services},
+ * {@code --no-sample-data}.
  * Exit status 1 with a one-line {@code slotstream: ...} message on any failure, 2 on a usage error.
  */
 public final class LocalStackMain {
@@ -92,7 +94,7 @@ public final class LocalStackMain {
             List<ServiceProcess> services = new ArrayList<>();
             for (var entry : SERVICE_PORTS.entrySet()) {
                 var definition = new ServiceProcess.Definition(entry.getKey(), intOption(options, entry.getKey() + "-port", entry.getValue()));
-                ServiceProcess service = ServiceProcess.launch(definition, projectDir, stack, dataDir, Map.of());
+                ServiceProcess service = ServiceProcess.launch(definition, projectDir, stack, dataDir, serviceEnv(definition, settings.host()));
                 synchronized (running) {
                     running.add(0, service);
                 }
@@ -103,8 +105,26 @@ public final class LocalStackMain {
                 System.out.printf("slotstream: %-20s %s (ready; log %s)%n", service.definition().module(), service.baseUrl(), service.logFile());
             }
         }
-        System.out.printf("slotstream: up in %.1f s; everything listens on %s only. Ctrl-C stops it all.%n",
+        System.out.printf("slotstream: up in %.1f s; everything listens on %s only.%n",
                 (System.nanoTime() - started) / 1e9, settings.host());
+        if (!options.containsKey("no-services") && !options.containsKey("no-sample-data")) {
+            new MainJob(serviceUrl(options, settings.host(), "ingest-service"), serviceUrl(options, settings.host(), "publish-service"),
+                    projectDir.resolve("deploy/local/sample-feeds"), System.out).run();
+        }
+        System.out.println("slotstream: serving; Ctrl-C stops everything.");
+    }
+
+    private static String serviceUrl(Map<String, String> options, String host, String module) {
+        return "http://" + host + ":" + intOption(options, module + "-port", SERVICE_PORTS.get(module));
+    }
+
+    /** Demo settings: publish-service cuts snapshots every few seconds and names itself by its loopback URL. */
+    private static Map<String, String> serviceEnv(ServiceProcess.Definition definition, String host) {
+        if (definition.module().equals("publish-service")) {
+            return Map.of("SLOTSTREAM_PUBLISH_BASE_URL", "http://" + host + ":" + definition.port(),
+                    "SLOTSTREAM_PUBLISH_SNAPSHOT_INTERVAL", "5s");
+        }
+        return Map.of();
     }
 
     private static void stopAll(List<AutoCloseable> running) {
@@ -175,7 +195,7 @@ public final class LocalStackMain {
                 throw new IllegalArgumentException("unexpected argument '" + arg + "' (options are --name value)");
             }
             String name = arg.substring(2);
-            if (name.equals("no-services")) {
+            if (name.equals("no-services") || name.equals("no-sample-data")) {
                 options.put(name, "true");
                 continue;
             }

@@ -1,0 +1,175 @@
+package io.slotstream.deploy.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Loads a SMART Scheduling Links publication from a folder (its {@code $bulk-publish} manifest, or every
+ * {@code *.ndjson} file when there is none) into ingest-service: FHIR transaction Bundles of {@value #BUNDLE_SIZE}
+ * {@code PUT} entries, posted to {@code [base]/fhir} under one source id. Reference targets go first (Location,
+ * Practitioner, PractitionerRole, HealthcareService, Schedule, then Slot); types ingest-service does not take are
+ * skipped and counted.
+ */
+public final class SampleFeedLoader {
+
+    static final int BUNDLE_SIZE = 100;
+    private static final List<String> TYPE_ORDER = List.of(
+            "Location", "Practitioner", "PractitionerRole", "HealthcareService", "Schedule", "Slot");
+    private static final Set<String> INGESTED_TYPES = Set.copyOf(TYPE_ORDER);
+
+    /** What a load did: resources accepted per type, and resources skipped per type (not ingested). */
+    public record Result(Map<String, Integer> loaded, Map<String, Integer> skipped) {
+        public int loaded(String type) {
+            return loaded.getOrDefault(type, 0);
+        }
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI fhirBase;
+
+    /** @param ingestBaseUrl ingest-service's base URL, for example {@code http://127.0.0.1:8081} */
+    public SampleFeedLoader(String ingestBaseUrl) {
+        this.fhirBase = URI.create(ingestBaseUrl + "/fhir");
+    }
+
+    /**
+     * Loads every resource of the publication in {@code folder} as source {@code sourceId}.
+     *
+     * @throws StackException when a file cannot be read or ingest-service refuses a Bundle (with its OperationOutcome)
+     */
+    public Result load(Path folder, String sourceId) {
+        Map<String, List<JsonNode>> byType = readPublication(folder);
+        Map<String, Integer> loaded = new LinkedHashMap<>();
+        Map<String, Integer> skipped = new LinkedHashMap<>();
+        byType.forEach((type, resources) -> {
+            if (!INGESTED_TYPES.contains(type)) {
+                skipped.put(type, resources.size());
+            }
+        });
+        for (String type : TYPE_ORDER) {
+            List<JsonNode> resources = byType.getOrDefault(type, List.of());
+            for (int from = 0; from < resources.size(); from += BUNDLE_SIZE) {
+                post(transaction(resources.subList(from, Math.min(resources.size(), from + BUNDLE_SIZE))), sourceId);
+            }
+            if (!resources.isEmpty()) {
+                loaded.put(type, resources.size());
+            }
+        }
+        return new Result(loaded, skipped);
+    }
+
+    /** Sends one resource as a {@code PUT [base]/fhir/{type}/{id}} (a source-side change, such as a booking). */
+    public void put(JsonNode resource, String sourceId) {
+        String path = "/" + resource.path("resourceType").asText() + "/" + resource.path("id").asText();
+        send(HttpRequest.newBuilder(URI.create(fhirBase + path))
+                .PUT(HttpRequest.BodyPublishers.ofString(resource.toString())), sourceId, path);
+    }
+
+    private ObjectNode transaction(List<JsonNode> resources) {
+        ObjectNode bundle = json.createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
+        ArrayNode entries = bundle.putArray("entry");
+        for (JsonNode resource : resources) {
+            String url = resource.path("resourceType").asText() + "/" + resource.path("id").asText();
+            ObjectNode entry = entries.addObject();
+            entry.set("resource", resource);
+            entry.putObject("request").put("method", "PUT").put("url", url);
+        }
+        return bundle;
+    }
+
+    private void post(ObjectNode bundle, String sourceId) {
+        send(HttpRequest.newBuilder(fhirBase).POST(HttpRequest.BodyPublishers.ofString(bundle.toString())), sourceId, "transaction Bundle");
+    }
+
+    private void send(HttpRequest.Builder request, String sourceId, String what) {
+        try {
+            HttpResponse<String> response = http.send(request
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/fhir+json")
+                    .header("Accept", "application/fhir+json")
+                    .header("X-Slotstream-Source", sourceId)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new StackException("ingest-service refused a " + what + " from " + sourceId + ": HTTP "
+                        + response.statusCode() + " " + firstIssue(response.body()));
+            }
+        } catch (IOException e) {
+            throw new StackException("ingest-service unreachable at " + fhirBase + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while loading " + sourceId, e);
+        }
+    }
+
+    private String firstIssue(String body) {
+        try {
+            JsonNode issue = json.readTree(body).path("issue").path(0);
+            return issue.path("diagnostics").asText(issue.path("details").path("text").asText(body))
+                    + (issue.has("expression") ? " at " + issue.path("expression") : "");
+        } catch (IOException e) {
+            return body.length() > 300 ? body.substring(0, 300) : body;
+        }
+    }
+
+    /** Resources of the publication grouped by resourceType, in file order. */
+    Map<String, List<JsonNode>> readPublication(Path folder) {
+        Map<String, List<JsonNode>> byType = new LinkedHashMap<>();
+        for (Path file : files(folder)) {
+            try (BufferedReader reader = Files.newBufferedReader(file)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        JsonNode resource = json.readTree(line);
+                        byType.computeIfAbsent(resource.path("resourceType").asText(), t -> new ArrayList<>()).add(resource);
+                    }
+                }
+            } catch (IOException e) {
+                throw new StackException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return byType;
+    }
+
+    private List<Path> files(Path folder) {
+        Path manifest = folder.resolve("$bulk-publish");
+        try {
+            if (Files.isRegularFile(manifest)) {
+                List<Path> files = new ArrayList<>();
+                for (JsonNode output : json.readTree(manifest.toFile()).path("output")) {
+                    String url = output.path("url").asText();
+                    Path file = folder.resolve(url.substring(url.lastIndexOf('/') + 1));
+                    if (!Files.isRegularFile(file)) {
+                        throw new StackException("the manifest " + manifest + " lists " + url + " but " + file + " is missing");
+                    }
+                    files.add(file);
+                }
+                return files;
+            }
+            try (Stream<Path> listing = Files.list(folder)) {
+                return listing.filter(p -> p.toString().endsWith(".ndjson")).sorted(Comparator.naturalOrder()).toList();
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot read the publication in " + folder + ": " + e.getMessage(), e);
+        }
+    }
+}
