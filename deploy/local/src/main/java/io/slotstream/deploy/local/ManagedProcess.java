@@ -38,6 +38,18 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     /**
+     * {@code java} plus the flags every child JVM gets: on JDK 24+, allow {@code sun.misc.Unsafe} memory access,
+     * which Kafka and Netty still use, instead of warning about it.
+     */
+    static List<String> javaCommand() {
+        List<String> command = new java.util.ArrayList<>(List.of(currentJava()));
+        if (Runtime.version().feature() >= 24) {
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return command;
+    }
+
+    /**
      * Starts {@code command} in {@code workDir} with {@code env} added to this process's environment.
      *
      * @throws StackException when the process cannot be started

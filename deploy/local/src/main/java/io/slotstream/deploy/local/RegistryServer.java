@@ -56,9 +56,9 @@ public final class RegistryServer implements AutoCloseable {
         Ports.requireFree(host, port, "schema registry HTTP", "--registry-port");
         Ports.requireFree(host, managementPort, "schema registry management", "--registry-management-port");
         Path tmp = dataDir.resolve("registry-tmp");
-        List<String> command = List.of(ManagedProcess.currentJava(), "-Xmx512m",
-                "-Djava.io.tmpdir=" + tmp, "-Dvertx.cacheDirBase=" + tmp.resolve("vertx-cache"),
-                "-jar", runner.toString());
+        List<String> command = ManagedProcess.javaCommand();
+        command.addAll(List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-Dvertx.cacheDirBase=" + tmp.resolve("vertx-cache"),
+                "-jar", runner.toString()));
         Map<String, String> env = Map.of(
                 "QUARKUS_HTTP_HOST", host,
                 "QUARKUS_HTTP_PORT", String.valueOf(port),

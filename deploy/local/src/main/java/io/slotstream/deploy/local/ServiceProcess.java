@@ -48,8 +48,8 @@ final class ServiceProcess implements AutoCloseable {
                 "SLOTSTREAM_REGISTRY_URL", stack.registryApiUrl(),
                 "SLOTSTREAM_STATE_DIR", logDir.resolve(definition.module() + "-state").toString()));
         env.putAll(extraEnv);
-        List<String> command = List.of(ManagedProcess.currentJava(), "-Xmx768m",
-                "-Djava.io.tmpdir=" + logDir.resolve("tmp"), "-jar", jar.toString());
+        List<String> command = ManagedProcess.javaCommand();
+        command.addAll(List.of("-Xmx768m", "-Djava.io.tmpdir=" + logDir.resolve("tmp"), "-jar", jar.toString()));
         try {
             Files.createDirectories(logDir.resolve("tmp"));
         } catch (IOException e) {
