@@ -1,0 +1,61 @@
+package io.slotstream.schemas.topic;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How services reach the Apicurio Registry, and the serde settings that give the Confluent wire format (magic byte 0,
+ * 4-byte content id, Avro binary) required by design.md ("Wire format"). Settings per spec/toolchain-notes.md §3.
+ *
+ * @param registryUrl  the Apicurio Registry v3 API base, e.g. {@code http://127.0.0.1:18080/apis/registry/v3}
+ *                     (not the {@code /apis/ccompat/v7} API: the Apicurio serdes cannot use it)
+ * @param autoRegister whether serializers may register a schema that is not in the registry yet; false in deployed
+ *                     services, where the deploy step registers schemas under a compatibility rule
+ */
+public record RegistrySettings(String registryUrl, boolean autoRegister) {
+
+    /**
+     * @throws NullPointerException     when registryUrl is null
+     * @throws IllegalArgumentException when registryUrl is not an absolute http(s) URL or points at the ccompat API
+     */
+    public RegistrySettings {
+        Objects.requireNonNull(registryUrl, "registryUrl");
+        URI uri;
+        try {
+            uri = URI.create(registryUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("registryUrl must be an absolute http(s) URL, was " + registryUrl, e);
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException("registryUrl must be an absolute http(s) URL, was " + registryUrl);
+        }
+        if (registryUrl.contains("/apis/ccompat")) {
+            throw new IllegalArgumentException("registryUrl must be the Apicurio v3 API base (.../apis/registry/v3), "
+                    + "not the ccompat API: the Apicurio serdes only speak v2/v3 (toolchain-notes §3); was " + registryUrl);
+        }
+    }
+
+    /**
+     * Apicurio serde configuration for the Confluent wire format, exactly the settings of toolchain-notes §3: the
+     * registry URL, {@code auto-register}, {@code use-id=contentId} (ccompat ids are content ids),
+     * {@code id-handler=Default4ByteIdHandler}, {@code headers.enabled=false} (id in the payload),
+     * {@code dereference-schema=true} (one self-contained schema per subject), {@code http.adapter=JDK} (the Vert.x
+     * adapter can hang) and {@code use-specific-avro-reader=true} (deserializers return the generated classes).
+     * Values are Strings, as they would come from properties files.
+     *
+     * @return an unmodifiable map to merge into producer, consumer or Streams configs, or to pass to
+     *         {@code Serde.configure}
+     */
+    public Map<String, Object> serdeConfig() {
+        return Map.of(
+                "apicurio.registry.url", registryUrl,
+                "apicurio.registry.auto-register", Boolean.toString(autoRegister),
+                "apicurio.registry.use-id", "contentId",
+                "apicurio.registry.id-handler", "io.apicurio.registry.serde.Default4ByteIdHandler",
+                "apicurio.registry.headers.enabled", "false",
+                "apicurio.registry.dereference-schema", "true",
+                "apicurio.registry.http.adapter", "JDK",
+                "apicurio.registry.use-specific-avro-reader", "true");
+    }
+}

@@ -1,0 +1,85 @@
+package io.slotstream.schemas.topic;
+
+import io.slotstream.avro.BookingEvent;
+import io.slotstream.avro.DeadLetter;
+import io.slotstream.avro.FhirHealthcareService;
+import io.slotstream.avro.FhirLocation;
+import io.slotstream.avro.FhirPractitioner;
+import io.slotstream.avro.FhirPractitionerRole;
+import io.slotstream.avro.FhirSchedule;
+import io.slotstream.avro.FhirSlot;
+import io.slotstream.avro.SlotAvailability;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The topic catalogue v1 (design.md, "Topic catalogue (v1)"): every topic, its value type, key and cleanup. Keys are
+ * Strings: canonical resource ids ({@link io.slotstream.schemas.identity.CanonicalId}) except on the dead-letter
+ * topic (source id). Each topic has a single writer (the service named on each constant).
+ */
+public final class Topics {
+
+    /**
+     * Partition count of every topic. The slot-keyed topics ({@link #SLOT}, {@link #BOOKING_EVENTS},
+     * {@link #SLOT_AVAILABILITY}) must share it so Kafka Streams can join them without repartitioning
+     * (co-partitioning); the other topics use it too so that any later join by id is co-partitioned as well.
+     * Changing it for an existing topic re-maps keys: treat it as a new topic version.
+     */
+    public static final int PARTITIONS = 6;
+
+    private static final long BOOKING_EVENTS_RETENTION_MS = Duration.ofDays(30).toMillis();
+    private static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(14).toMillis();
+
+    /** {@code fhir.location.v1}: Locations, compacted; writer ingest-service. */
+    public static final Topic<FhirLocation> LOCATION = compacted("fhir.location.v1", FhirLocation.class,
+            "canonical Location id (CanonicalId)");
+    /** {@code fhir.schedule.v1}: Schedules, compacted; writer ingest-service. */
+    public static final Topic<FhirSchedule> SCHEDULE = compacted("fhir.schedule.v1", FhirSchedule.class,
+            "canonical Schedule id (CanonicalId)");
+    /** {@code fhir.slot.v1}: Slots as the source states them, compacted; writer ingest-service. Slot-keyed. */
+    public static final Topic<FhirSlot> SLOT = compacted("fhir.slot.v1", FhirSlot.class,
+            "canonical Slot id (CanonicalId)");
+    /** {@code fhir.practitioner-role.v1}: PractitionerRoles, compacted; writer ingest-service. */
+    public static final Topic<FhirPractitionerRole> PRACTITIONER_ROLE = compacted("fhir.practitioner-role.v1",
+            FhirPractitionerRole.class, "canonical PractitionerRole id (CanonicalId)");
+    /** {@code fhir.practitioner.v1}: Practitioners, compacted; writer ingest-service. */
+    public static final Topic<FhirPractitioner> PRACTITIONER = compacted("fhir.practitioner.v1",
+            FhirPractitioner.class, "canonical Practitioner id (CanonicalId)");
+    /** {@code fhir.healthcare-service.v1}: HealthcareServices, compacted; writer ingest-service. */
+    public static final Topic<FhirHealthcareService> HEALTHCARE_SERVICE = compacted("fhir.healthcare-service.v1",
+            FhirHealthcareService.class, "canonical HealthcareService id (CanonicalId)");
+    /** {@code booking.events.v1}: holds and bookings, delete after 30 days; writer booking-bridge. Slot-keyed. */
+    public static final Topic<BookingEvent> BOOKING_EVENTS = new Topic<>("booking.events.v1", BookingEvent.class,
+            "canonical Slot id (CanonicalId) the event is about", PARTITIONS, CleanupPolicy.DELETE,
+            BOOKING_EVENTS_RETENTION_MS);
+    /** {@code slot.availability.v1}: the published slot view for aggregators, compacted; writer availability-service. Slot-keyed. */
+    public static final Topic<SlotAvailability> SLOT_AVAILABILITY = compacted("slot.availability.v1",
+            SlotAvailability.class, "canonical Slot id (CanonicalId)");
+    /** {@code ingest.dead-letter.v1}: rejected input, delete after 14 days; writer ingest-service. */
+    public static final Topic<DeadLetter> DEAD_LETTER = new Topic<>("ingest.dead-letter.v1", DeadLetter.class,
+            "source id (publisher/EHR id) the input came from", PARTITIONS, CleanupPolicy.DELETE,
+            DEAD_LETTER_RETENTION_MS);
+
+    private static final List<Topic<?>> ALL = List.of(LOCATION, SCHEDULE, SLOT, PRACTITIONER_ROLE, PRACTITIONER,
+            HEALTHCARE_SERVICE, BOOKING_EVENTS, SLOT_AVAILABILITY, DEAD_LETTER);
+
+    private Topics() {
+    }
+
+    /** @return every catalogue topic, in design.md's order; unmodifiable */
+    public static List<Topic<?>> all() {
+        return ALL;
+    }
+
+    /** @return the catalogue topic with that exact name, or empty */
+    public static Optional<Topic<?>> byName(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    private static <V extends org.apache.avro.specific.SpecificRecord> Topic<V> compacted(String name, Class<V> valueClass,
+                                                                                          String key) {
+        return new Topic<>(name, valueClass, key, PARTITIONS, CleanupPolicy.COMPACT, -1);
+    }
+}
