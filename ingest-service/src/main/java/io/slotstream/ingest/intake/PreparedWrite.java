@@ -1,0 +1,22 @@
+package io.slotstream.ingest.intake;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * A validated, normalised, re-identified write, ready for Kafka.
+ *
+ * @param kind     resource type
+ * @param sourceId the id as the source stated it (URLs and Location headers use it)
+ * @param key      canonical id: the Kafka key
+ * @param resource the resource as it will be stored (canonical ids); null for a delete
+ * @param record   its Avro record; null for a delete (tombstone)
+ * @param rawBytes size of the resource JSON as received, in bytes (0 for a delete)
+ */
+public record PreparedWrite(ResourceKind kind, String sourceId, String key, Resource resource, SpecificRecord record,
+                            int rawBytes) {
+
+    public boolean isDelete() {
+        return record == null;
+    }
+}
