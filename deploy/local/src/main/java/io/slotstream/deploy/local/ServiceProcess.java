@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One Slotstream service (a Spring Boot fat jar from its module's {@code target/}) run as a child JVM, connected to
+ * One Slotstream service (the Spring Boot fat jar {@code slotstream-<module>-<version>-exec.jar} from its module's
+ * {@code target/}) run as a child JVM, connected to
  * the stack through environment variables, ready when {@code /actuator/health/readiness} answers 200.
  */
 final class ServiceProcess implements AutoCloseable {
@@ -64,8 +65,7 @@ final class ServiceProcess implements AutoCloseable {
         try (Stream<Path> files = Files.list(targetDir)) {
             return files.filter(p -> {
                         String name = p.getFileName().toString();
-                        return name.startsWith("slotstream-" + module + "-") && name.endsWith(".jar")
-                                && !name.endsWith("-sources.jar") && !name.endsWith("-tests.jar");
+                        return name.startsWith("slotstream-" + module + "-") && name.endsWith("-exec.jar");
                     })
                     .findFirst()
                     .orElseThrow(() -> new StackException("no jar for " + module + " in " + targetDir + "; build it with: mvn package -DskipTests"));

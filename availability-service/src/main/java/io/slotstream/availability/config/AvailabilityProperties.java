@@ -1,0 +1,27 @@
+package io.slotstream.availability.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+
+/**
+ * Settings of the slot view ({@code slotstream.availability.*}, env {@code SLOTSTREAM_AVAILABILITY_*}). The Kafka
+ * Streams settings themselves (application id, application.server, state dir, standby replicas, commit interval) are
+ * binder configuration in application.yml, fed from {@code slotstream.streams.*}.
+ *
+ * @param holdExpiryInterval how often the wall-clock punctuation lapses holds; a hold is released at most this long
+ *                           after its expiry
+ * @param defaultCount       page size of searches without {@code _count}
+ * @param maxCount           largest accepted {@code _count}; larger values are a 400
+ * @param peerTimeout        timeout of one internal call to another instance during a fan-out or a routed read
+ */
+@ConfigurationProperties("slotstream.availability")
+public record AvailabilityProperties(Duration holdExpiryInterval, int defaultCount, int maxCount, Duration peerTimeout) {
+
+    public AvailabilityProperties {
+        holdExpiryInterval = holdExpiryInterval == null ? Duration.ofSeconds(1) : holdExpiryInterval;
+        defaultCount = defaultCount <= 0 ? 50 : defaultCount;
+        maxCount = maxCount <= 0 ? 1000 : maxCount;
+        peerTimeout = peerTimeout == null ? Duration.ofSeconds(5) : peerTimeout;
+    }
+}

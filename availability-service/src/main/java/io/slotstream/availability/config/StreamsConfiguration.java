@@ -1,0 +1,113 @@
+package io.slotstream.availability.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.slotstream.availability.health.MicrometerTopologyMetrics;
+import io.slotstream.availability.topology.AvailabilityTopology;
+import io.slotstream.availability.topology.TopologyInputs;
+import io.slotstream.availability.topology.TopologyMetrics;
+import io.slotstream.avro.BookingEvent;
+import io.slotstream.avro.FhirHealthcareService;
+import io.slotstream.avro.FhirLocation;
+import io.slotstream.avro.FhirPractitioner;
+import io.slotstream.avro.FhirPractitionerRole;
+import io.slotstream.avro.FhirSchedule;
+import io.slotstream.avro.FhirSlot;
+import io.slotstream.avro.SlotAvailability;
+import io.slotstream.schemas.topic.RegistrySettings;
+import io.slotstream.schemas.topic.Topic;
+import io.slotstream.schemas.topic.TopicSerdes;
+import io.slotstream.schemas.topic.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.function.Function;
+
+/**
+ * Wires {@link AvailabilityTopology} into the Spring Cloud Stream Kafka Streams binder as the curried function
+ * {@code availability} (bindings {@code availability-in-0..6}, {@code availability-out-0}; topics and store names in
+ * application.yml). The binder resolves each binding's value serde from the typed {@code Serde<T>} beans below:
+ * the registry-backed Apicurio serdes of the topic catalogue, with auto-register off (the stack registers schemas),
+ * and plain Avro for the stores the binder materializes from them ({@link CatalogueValueSerde}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class StreamsConfiguration {
+
+    @Bean
+    RegistrySettings registrySettings(@Value("${slotstream.registry.url}") String registryUrl) {
+        return new RegistrySettings(registryUrl, false);
+    }
+
+    @Bean
+    Serde<FhirSlot> fhirSlotSerde(RegistrySettings settings) {
+        return topicSerde(Topics.SLOT, settings);
+    }
+
+    @Bean
+    Serde<BookingEvent> bookingEventSerde(RegistrySettings settings) {
+        return topicSerde(Topics.BOOKING_EVENTS, settings);
+    }
+
+    @Bean
+    Serde<FhirSchedule> fhirScheduleSerde(RegistrySettings settings) {
+        return topicSerde(Topics.SCHEDULE, settings);
+    }
+
+    @Bean
+    Serde<FhirLocation> fhirLocationSerde(RegistrySettings settings) {
+        return topicSerde(Topics.LOCATION, settings);
+    }
+
+    @Bean
+    Serde<FhirPractitionerRole> fhirPractitionerRoleSerde(RegistrySettings settings) {
+        return topicSerde(Topics.PRACTITIONER_ROLE, settings);
+    }
+
+    @Bean
+    Serde<FhirHealthcareService> fhirHealthcareServiceSerde(RegistrySettings settings) {
+        return topicSerde(Topics.HEALTHCARE_SERVICE, settings);
+    }
+
+    @Bean
+    Serde<FhirPractitioner> fhirPractitionerSerde(RegistrySettings settings) {
+        return topicSerde(Topics.PRACTITIONER, settings);
+    }
+
+    @Bean
+    Serde<SlotAvailability> slotAvailabilitySerde(RegistrySettings settings) {
+        return topicSerde(Topics.SLOT_AVAILABILITY, settings);
+    }
+
+    @Bean
+    TopologyMetrics topologyMetrics(MeterRegistry registry) {
+        return new MicrometerTopologyMetrics(registry);
+    }
+
+    @Bean
+    AvailabilityTopology availabilityTopology(AvailabilityProperties properties, TopologyMetrics metrics) {
+        return new AvailabilityTopology(properties.holdExpiryInterval(), metrics);
+    }
+
+    /** The binder's view of the topology: seven inputs (curried), one output. */
+    @Bean
+    public Function<KStream<String, FhirSlot>,
+            Function<KStream<String, BookingEvent>,
+            Function<KTable<String, FhirSchedule>,
+            Function<GlobalKTable<String, FhirLocation>,
+            Function<GlobalKTable<String, FhirPractitionerRole>,
+            Function<GlobalKTable<String, FhirHealthcareService>,
+            Function<GlobalKTable<String, FhirPractitioner>,
+            KStream<String, SlotAvailability>>>>>>>> availability(AvailabilityTopology topology) {
+        return slots -> bookings -> schedules -> locations -> roles -> services -> practitioners ->
+                topology.build(new TopologyInputs(slots, bookings, schedules, locations, roles, services, practitioners));
+    }
+
+    private static <V extends SpecificRecord> Serde<V> topicSerde(Topic<V> topic, RegistrySettings settings) {
+        return new CatalogueValueSerde<>(TopicSerdes.valueSerde(topic, settings), topic.valueClass());
+    }
+}

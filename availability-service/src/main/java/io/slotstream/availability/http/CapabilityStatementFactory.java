@@ -1,0 +1,56 @@
+package io.slotstream.availability.http;
+
+import io.slotstream.availability.query.SearchParams;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Enumerations;
+
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /fhir/metadata}: exactly the search parameters {@link SearchParams} accepts (plus read of Slot), so the
+ * statement and the strict validation cannot drift apart.
+ */
+final class CapabilityStatementFactory {
+
+    private CapabilityStatementFactory() {
+    }
+
+    static CapabilityStatement create() {
+        CapabilityStatement cs = new CapabilityStatement();
+        cs.setStatus(Enumerations.PublicationStatus.ACTIVE).setDate(new Date(0))
+                .setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
+                .setFhirVersion(Enumerations.FHIRVersion._4_0_1)
+                .setName("SlotstreamAvailability")
+                .setTitle("Slotstream availability-service: the live slot view")
+                .addFormat("json").addFormat("application/fhir+json");
+        cs.getSoftware().setName("slotstream availability-service");
+        CapabilityStatement.CapabilityStatementRestComponent rest = cs.addRest()
+                .setMode(CapabilityStatement.RestfulCapabilityMode.SERVER)
+                .setDocumentation("Search is strict: unknown or malformed parameters are a 400 OperationOutcome. "
+                        + "Paging: _count (page size) and _offset (first match of the page); Bundle.total is exact.");
+        for (Map.Entry<String, List<SearchParams.Spec>> e : SearchParams.all().entrySet()) {
+            CapabilityStatement.CapabilityStatementRestResourceComponent r = rest.addResource().setType(e.getKey());
+            r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
+            if (e.getKey().equals("Slot")) {
+                r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.READ);
+            }
+            for (SearchParams.Spec spec : e.getValue()) {
+                if (spec.name().startsWith("_")) {
+                    continue;
+                }
+                r.addSearchParam().setName(spec.name())
+                        .setType(Enumerations.SearchParamType.fromCode(spec.type().code()))
+                        .setDocumentation(spec.documentation() + " (" + spec.expression() + ")");
+            }
+            for (SearchParams.Spec spec : e.getValue()) {
+                if (spec.name().equals("_sort")) {
+                    r.addSearchParam().setName("_sort").setType(Enumerations.SearchParamType.SPECIAL)
+                            .setDocumentation(spec.documentation());
+                }
+            }
+        }
+        return cs;
+    }
+}

@@ -1,0 +1,111 @@
+package io.slotstream.availability.http;
+
+import io.slotstream.availability.config.AvailabilityProperties;
+import io.slotstream.availability.query.Paging;
+import io.slotstream.availability.query.Partial;
+import io.slotstream.availability.query.SearchService;
+import io.slotstream.avro.FhirHealthcareService;
+import io.slotstream.avro.FhirLocation;
+import io.slotstream.avro.FhirPractitionerRole;
+import io.slotstream.avro.FhirSchedule;
+import io.slotstream.avro.SlotAvailability;
+import jakarta.servlet.http.HttpServletRequest;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import java.util.Map;
+
+/**
+ * The FHIR R4 read API over the view ({@code /fhir}): searchset Bundles of Slot, Schedule, Location, PractitionerRole
+ * and HealthcareService, Slot read, and the CapabilityStatement. Responses are {@code application/fhir+json}; errors
+ * are OperationOutcomes ({@link FhirErrorHandler}).
+ */
+@RestController
+@RequestMapping("/fhir")
+public class FhirSearchController {
+
+    static final MediaType FHIR_JSON = MediaType.parseMediaType("application/fhir+json");
+
+    private final SearchService search;
+    private final FhirRenderer render;
+    private final AvailabilityProperties properties;
+    private final String capabilityStatement;
+
+    public FhirSearchController(SearchService search, FhirRenderer render, AvailabilityProperties properties) {
+        this.search = search;
+        this.render = render;
+        this.properties = properties;
+        this.capabilityStatement = render.json(CapabilityStatementFactory.create());
+    }
+
+    @GetMapping("/metadata")
+    public ResponseEntity<String> metadata() {
+        return ok(capabilityStatement);
+    }
+
+    @GetMapping("/Slot")
+    public ResponseEntity<String> slots(HttpServletRequest request) {
+        Map<String, String[]> params = request.getParameterMap();
+        Paging paging = paging("Slot", params);
+        Partial<SlotAvailability> result = search.slots(params, paging);
+        return ok(render.searchset(base(), "Slot", params, result, paging, render::slot));
+    }
+
+    @GetMapping("/Slot/{id}")
+    public ResponseEntity<String> slot(@PathVariable String id) {
+        return search.slot(id).map(a -> ok(render.json(render.slot(a))))
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(FHIR_JSON)
+                        .body(render.outcome(OperationOutcome.IssueType.NOTFOUND, "Slot/" + id + " is not in the view", null)));
+    }
+
+    @GetMapping("/Schedule")
+    public ResponseEntity<String> schedules(HttpServletRequest request) {
+        Map<String, String[]> params = request.getParameterMap();
+        Paging paging = paging("Schedule", params);
+        Partial<FhirSchedule> result = search.schedules(params, paging);
+        return ok(render.searchset(base(), "Schedule", params, result, paging, render::resource));
+    }
+
+    @GetMapping("/Location")
+    public ResponseEntity<String> locations(HttpServletRequest request) {
+        Map<String, String[]> params = request.getParameterMap();
+        Paging paging = paging("Location", params);
+        Partial<FhirLocation> result = search.locations(params, paging);
+        return ok(render.searchset(base(), "Location", params, result, paging, render::resource));
+    }
+
+    @GetMapping("/PractitionerRole")
+    public ResponseEntity<String> practitionerRoles(HttpServletRequest request) {
+        Map<String, String[]> params = request.getParameterMap();
+        Paging paging = paging("PractitionerRole", params);
+        Partial<FhirPractitionerRole> result = search.practitionerRoles(params, paging);
+        return ok(render.searchset(base(), "PractitionerRole", params, result, paging, render::resource));
+    }
+
+    @GetMapping("/HealthcareService")
+    public ResponseEntity<String> healthcareServices(HttpServletRequest request) {
+        Map<String, String[]> params = request.getParameterMap();
+        Paging paging = paging("HealthcareService", params);
+        Partial<FhirHealthcareService> result = search.healthcareServices(params, paging);
+        return ok(render.searchset(base(), "HealthcareService", params, result, paging, render::resource));
+    }
+
+    private Paging paging(String type, Map<String, String[]> params) {
+        return Paging.parse(type, params, properties.defaultCount(), properties.maxCount());
+    }
+
+    private static String base() {
+        return ServletUriComponentsBuilder.fromCurrentContextPath().path("/fhir").toUriString();
+    }
+
+    private static ResponseEntity<String> ok(String body) {
+        return ResponseEntity.ok().contentType(FHIR_JSON).body(body);
+    }
+}

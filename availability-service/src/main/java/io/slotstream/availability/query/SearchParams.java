@@ -1,0 +1,86 @@
+package io.slotstream.availability.query;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The search parameters each resource supports: the single source of truth for request validation and for
+ * {@code GET /fhir/metadata}. Every resource also takes {@code _count} (page size) and {@code _offset} (index of the
+ * first match of the page, used by the paging links); Slot also {@code _sort=start|-start}.
+ */
+public final class SearchParams {
+
+    /** One supported parameter. @param expression FHIRPath it searches, for documentation and error messages */
+    public record Spec(String name, ParamType type, String expression, String documentation) {
+    }
+
+    private static final Map<String, List<Spec>> BY_RESOURCE = new LinkedHashMap<>();
+
+    static {
+        BY_RESOURCE.put("Slot", List.of(
+                new Spec("schedule", ParamType.REFERENCE, "Slot.schedule", "Schedule/[id] or [id]; comma = or"),
+                new Spec("status", ParamType.TOKEN, "Slot.status",
+                        "effective status (holds and bookings applied): free | busy | busy-unavailable | busy-tentative | entered-in-error; comma = or"),
+                new Spec("start", ParamType.DATE, "Slot.start",
+                        "prefixes eq (default), ge, gt, le, lt; repeat to AND (e.g. start=ge2026-03-21&start=lt2026-03-28); zone-less values are UTC"),
+                new Spec("service-type", ParamType.TOKEN, "Slot.serviceType",
+                        "[system]|[code] or [code]; the Slot's, else its Schedule's service type"),
+                new Spec("specialty", ParamType.TOKEN, "Slot.specialty",
+                        "[system]|[code] or [code]; Slot, Schedule and actor PractitionerRole specialties"),
+                new Spec("_sort", ParamType.SPECIAL, "Slot.start", "start (default) or -start; ties by id")));
+        BY_RESOURCE.put("Schedule", List.of(
+                new Spec("actor", ParamType.REFERENCE, "Schedule.actor", "[Type]/[id] or [id]; comma = or"),
+                new Spec("service-type", ParamType.TOKEN, "Schedule.serviceType", "[system]|[code] or [code]"),
+                new Spec("specialty", ParamType.TOKEN, "Schedule.specialty",
+                        "[system]|[code] or [code]; also the schedule-specialty extension")));
+        BY_RESOURCE.put("Location", List.of(
+                new Spec("address-state", ParamType.STRING, "Location.address.state", "starts with, case-insensitive"),
+                new Spec("address-postalcode", ParamType.STRING, "Location.address.postalCode", "starts with, case-insensitive"),
+                new Spec("address-city", ParamType.STRING, "Location.address.city", "starts with, case-insensitive"),
+                new Spec("near", ParamType.SPECIAL, "Location.position",
+                        "[latitude]|[longitude]|[distance]|[unit]: within distance (default 50 km); unit km | mi | m")));
+        BY_RESOURCE.put("PractitionerRole", List.of(
+                new Spec("specialty", ParamType.TOKEN, "PractitionerRole.specialty", "[system]|[code] or [code]"),
+                new Spec("practitioner", ParamType.REFERENCE, "PractitionerRole.practitioner", "Practitioner/[id] or [id]"),
+                new Spec("location", ParamType.REFERENCE, "PractitionerRole.location", "Location/[id] or [id]")));
+        BY_RESOURCE.put("HealthcareService", List.of(
+                new Spec("service-type", ParamType.TOKEN, "HealthcareService.type", "[system]|[code] or [code]"),
+                new Spec("location", ParamType.REFERENCE, "HealthcareService.location", "Location/[id] or [id]")));
+    }
+
+    /** Result-control parameters every search accepts. */
+    public static final List<String> CONTROL = List.of("_count", "_offset");
+
+    private SearchParams() {
+    }
+
+    /** @return resource type -> its parameters (not including {@link #CONTROL}), in a fixed order */
+    public static Map<String, List<Spec>> all() {
+        return BY_RESOURCE;
+    }
+
+    /**
+     * Rejects any parameter the resource does not support (strict handling), including modifiers ({@code name:exact})
+     * and empty values.
+     *
+     * @throws SearchException naming the parameter and listing the supported ones
+     */
+    public static void validate(String resourceType, Map<String, String[]> params) {
+        List<Spec> specs = BY_RESOURCE.get(resourceType);
+        for (Map.Entry<String, String[]> p : params.entrySet()) {
+            String name = p.getKey();
+            boolean known = CONTROL.contains(name) || specs.stream().anyMatch(s -> s.name().equals(name));
+            if (!known) {
+                throw new SearchException("Unknown search parameter '" + name + "' for " + resourceType
+                        + ". Supported: " + String.join(", ", specs.stream().map(Spec::name).toList()) + ", "
+                        + String.join(", ", CONTROL), resourceType + "?" + name);
+            }
+            for (String v : p.getValue()) {
+                if (v == null || v.isBlank()) {
+                    throw new SearchException("Search parameter '" + name + "' has an empty value", resourceType + "?" + name);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.slotstream.availability.query;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.cloud.stream.binder.kafka.streams.KafkaStreamsRegistry;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * This instance's Kafka Streams (created by the binder) as the query side sees it: local stores (active partitions
+ * only) and the stores' metadata (which instance, by {@code application.server}, owns which partitions).
+ */
+@Component
+public class ViewStores {
+
+    private final KafkaStreamsRegistry registry;
+    private final HostInfo self;
+
+    public ViewStores(KafkaStreamsRegistry registry,
+                      @Value("${slotstream.streams.application-server}") String applicationServer) {
+        this.registry = registry;
+        this.self = HostInfo.buildFromEndpoint(applicationServer);
+    }
+
+    /** @return the running Streams instance, or empty before the binder started it */
+    public Optional<KafkaStreams> streams() {
+        return registry.streamsBuilderFactoryBeans().stream().findFirst().map(StreamsBuilderFactoryBean::getKafkaStreams);
+    }
+
+    /** @return this instance's {@code application.server} */
+    public HostInfo self() {
+        return self;
+    }
+
+    /**
+     * @return the store over all of this instance's active partitions of it
+     * @throws StoreUnavailableException when streams are not running or the store is migrating
+     */
+    public <K, V> ReadOnlyKeyValueStore<K, V> local(String store) {
+        KafkaStreams streams = running();
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            throw new StoreUnavailableException("store " + store + " is not queryable now (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** @return every instance that owns active partitions of the store (this one included when it does) */
+    public List<HostInfo> owners(String store) {
+        List<HostInfo> hosts = running().streamsMetadataForStore(store).stream().map(StreamsMetadata::hostInfo).toList();
+        if (hosts.isEmpty()) {
+            throw new StoreUnavailableException("no instance owns store " + store + " yet (rebalancing)", null);
+        }
+        return hosts;
+    }
+
+    /** @return the instance owning the active partition of {@code key} in the store */
+    public HostInfo ownerOf(String store, String key) {
+        KeyQueryMetadata metadata = running().queryMetadataForKey(store, key, Serdes.String().serializer());
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            throw new StoreUnavailableException("owner of " + key + " in " + store + " unknown (rebalancing)", null);
+        }
+        return metadata.activeHost();
+    }
+
+    private KafkaStreams running() {
+        KafkaStreams streams = streams().orElseThrow(
+                () -> new StoreUnavailableException("Kafka Streams not started yet", null));
+        if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
+            throw new StoreUnavailableException("Kafka Streams is " + streams.state(), null);
+        }
+        return streams;
+    }
+}

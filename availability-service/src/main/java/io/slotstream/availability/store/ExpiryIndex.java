@@ -1,0 +1,47 @@
+package io.slotstream.availability.store;
+
+import org.apache.kafka.common.utils.Bytes;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Keys of the hold-expiry index (store {@link StoreNames#HOLD_EXPIRY}): 8-byte big-endian expiry (UTC epoch ms,
+ * clamped to &ge; 0 so that byte order is time order) followed by the slot id in UTF-8. A range scan from
+ * {@link #lowest()} to {@link #upTo(long)} yields exactly the holds that have lapsed by then, oldest first.
+ */
+public final class ExpiryIndex {
+
+    private ExpiryIndex() {
+    }
+
+    /** @return the index key of a hold on {@code slotId} lapsing at {@code expiresAtMs} */
+    public static Bytes key(long expiresAtMs, String slotId) {
+        byte[] id = slotId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(Math.max(0, expiresAtMs)).put(id).array());
+    }
+
+    /** @return the smallest possible key */
+    public static Bytes lowest() {
+        return Bytes.wrap(new byte[8]);
+    }
+
+    /**
+     * @return an inclusive upper bound covering every key with expiry &le; nowMs: the bare 8-byte prefix of nowMs+1,
+     * which sorts before every real key of nowMs+1 (those are longer)
+     */
+    public static Bytes upTo(long nowMs) {
+        return Bytes.wrap(ByteBuffer.allocate(8).putLong(Math.max(0, nowMs + 1)).array());
+    }
+
+    /** @return the expiry of an index key, UTC epoch ms */
+    public static long expiryOf(Bytes key) {
+        return ByteBuffer.wrap(key.get()).getLong();
+    }
+
+    /** @return the slot id of an index key */
+    public static String slotIdOf(Bytes key) {
+        byte[] k = key.get();
+        return new String(k, 8, k.length - 8, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,77 @@
+package io.slotstream.availability.topology;
+
+import io.slotstream.availability.store.ScheduleIndex;
+import io.slotstream.availability.store.StoreNames;
+import io.slotstream.avro.SlotAvailability;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Last step, in the slot partitions: turns a scheduled effective slot into its published {@link SlotAvailability}
+ * and forwards it only when the content changed ({@link SlotAvailabilityBuilder#sameContent}); a null input (slot
+ * deleted, Schedule unknown or deleted) becomes a tombstone, but only for a slot that was published. Keeps the
+ * published view ({@link StoreNames#SLOT_VIEW}, which is also the last-emitted state) and its index by schedule and
+ * start ({@link StoreNames#SLOT_BY_SCHEDULE}) for the Slot search.
+ */
+final class PublishProcessor implements Processor<String, ScheduledSlot, String, SlotAvailability> {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final TopologyMetrics metrics;
+    private ProcessorContext<String, SlotAvailability> context;
+    private KeyValueStore<String, SlotAvailability> view;
+    private KeyValueStore<Bytes, byte[]> bySchedule;
+    private ReferenceData refs;
+
+    PublishProcessor(TopologyMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SlotAvailability> context) {
+        this.context = context;
+        this.view = context.getStateStore(StoreNames.SLOT_VIEW);
+        this.bySchedule = context.getStateStore(StoreNames.SLOT_BY_SCHEDULE);
+        this.refs = ReferenceData.fromGlobalStores(context);
+    }
+
+    @Override
+    public void process(Record<String, ScheduledSlot> record) {
+        String key = record.key();
+        if (key == null) {
+            return;
+        }
+        SlotAvailability old = view.get(key);
+        long now = context.currentSystemTimeMs();
+        if (record.value() == null) {
+            if (old != null) {
+                view.delete(key);
+                bySchedule.delete(indexKey(old));
+                context.forward(new Record<>(key, (SlotAvailability) null, record.timestamp()));
+                metrics.published(true, Math.max(0, now - record.timestamp()));
+            }
+            return;
+        }
+        ScheduledSlot in = record.value();
+        SlotAvailability next = SlotAvailabilityBuilder.build(in.slot(), in.schedule(), refs, now);
+        if (old != null && SlotAvailabilityBuilder.sameContent(old, next)) {
+            return;
+        }
+        view.put(key, next);
+        Bytes nextIndex = indexKey(next);
+        if (old != null && !indexKey(old).equals(nextIndex)) {
+            bySchedule.delete(indexKey(old));
+        }
+        bySchedule.put(nextIndex, EMPTY);
+        context.forward(new Record<>(key, next, record.timestamp()));
+        long cause = Math.max(in.slot().causeTimeMs(), in.schedule().getProvenance().getEventTime().toEpochMilli());
+        metrics.published(false, Math.max(0, now - cause));
+    }
+
+    private static Bytes indexKey(SlotAvailability value) {
+        return ScheduleIndex.key(value.getScheduleId(), value.getStart().toEpochMilli(), value.getSlotId());
+    }
+}

@@ -1,0 +1,65 @@
+package io.slotstream.availability;
+
+import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.SharedStack;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The service starts against the real local stack (broker + registry) and reports ready, live and metrics. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class AvailabilityServiceApplicationIntegrationTest {
+
+    @DynamicPropertySource
+    static void stack(DynamicPropertyRegistry registry) {
+        LocalStack stack = SharedStack.get();
+        registry.add("slotstream.kafka.bootstrap-servers", stack::bootstrapServers);
+        registry.add("slotstream.registry.url", stack::registryApiUrl);
+        // own consumer group and state: other test classes in this JVM run their own instances
+        String id = "availability-it-" + UUID.randomUUID();
+        registry.add("slotstream.streams.application-id", () -> id);
+        registry.add("slotstream.streams.state-dir", () -> System.getProperty("java.io.tmpdir") + "/" + id);
+        registry.add("slotstream.streams.application-server", () -> "127.0.0.1:1");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void reportsReadyLiveAndPrometheusMetrics() throws Exception {
+        // readiness waits for Kafka Streams RUNNING with queryable stores
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (get("/actuator/health/readiness").statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(get("/actuator/health/readiness")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"status\":\"UP\"");
+        });
+        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = get("/actuator/prometheus");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("application=\"availability-service\"")
+                .contains("slotstream_availability_view_size").contains("slotstream_availability_hold_expiries_total");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.slotstream.availability;
+
+import io.slotstream.availability.query.Partial;
+import io.slotstream.availability.query.RecordListCodec;
+import io.slotstream.availability.store.AvroBinarySerde;
+import io.slotstream.avro.SlotAvailability;
+import io.slotstream.avro.SlotStatus;
+import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.SharedStack;
+import io.slotstream.schemas.topic.RegistrySettings;
+import io.slotstream.schemas.topic.Topic;
+import io.slotstream.schemas.topic.TopicSerdes;
+import io.slotstream.schemas.topic.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+
+import static io.slotstream.availability.testing.Fixtures.hold;
+import static io.slotstream.availability.testing.Fixtures.location;
+import static io.slotstream.availability.testing.Fixtures.role;
+import static io.slotstream.availability.testing.Fixtures.schedule;
+import static io.slotstream.availability.testing.Fixtures.service;
+import static io.slotstream.availability.testing.Fixtures.slot;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances of the service (two Spring contexts, same application id, own ports, application.server and state)
+ * against the real broker and registry of the local stack: every search gives the same complete answer from either
+ * instance, each instance holding only part of the view; a newly written slot is searchable within 2 s.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(240)
+class TwoInstanceSearchIntegrationTest {
+
+    private static final int SLOTS = 24;
+    private static final long WEEK_START = Instant.parse("2026-03-23T00:00:00Z").toEpochMilli();
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String scheduleId = "it-" + run + ".sch";
+    private final String locationId = "it-" + run + ".loc";
+    private final String roleId = "it-" + run + ".role";
+    private final String serviceId = "it-" + run + ".hs";
+    private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private KafkaProducer<String, Object> producer;
+
+    @BeforeAll
+    void startTwoInstances() throws Exception {
+        LocalStack stack = SharedStack.get();
+        String appId = "availability-two-" + run;
+        for (int i = 0; i < 2; i++) {
+            int port = freePort();
+            ports.add(port);
+            instances.add(new SpringApplicationBuilder(AvailabilityServiceApplication.class).run(
+                    "--server.port=" + port,
+                    "--slotstream.kafka.bootstrap-servers=" + stack.bootstrapServers(),
+                    "--slotstream.registry.url=" + stack.registryApiUrl(),
+                    "--slotstream.streams.application-id=" + appId,
+                    "--slotstream.streams.application-server=127.0.0.1:" + port,
+                    "--slotstream.streams.state-dir=" + System.getProperty("java.io.tmpdir") + "/" + appId + "-" + i));
+        }
+        // the Apicurio serializer resolves the schema by topic (TopicIdStrategy), so one instance serves every topic
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Serializer<Object> values = (Serializer) TopicSerdes.valueSerde(Topics.SLOT,
+                new RegistrySettings(stack.registryApiUrl(), false)).serializer();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), values);
+        for (int port : ports) {
+            await(Duration.ofSeconds(90), () -> get(port, "/actuator/health/readiness").statusCode() == 200,
+                    "instance on " + port + " ready");
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (producer != null) {
+            producer.close();
+        }
+        instances.forEach(ConfigurableApplicationContext::close);
+    }
+
+    @Test
+    void bothInstancesGiveTheSameCompleteAnswersAndNewSlotsAreSearchableWithinTwoSeconds() throws Exception {
+        send(Topics.LOCATION, locationId, location(locationId, "Clinic " + run, "Springfield", "IL", "62701", 39.78, -89.65));
+        send(Topics.PRACTITIONER_ROLE, roleId, role(roleId, "doc-" + run, locationId, "394802001"));
+        send(Topics.HEALTHCARE_SERVICE, serviceId, service(serviceId, locationId, "308335008"));
+        send(Topics.SCHEDULE, scheduleId, schedule(scheduleId,
+                List.of("Location/" + locationId, "PractitionerRole/" + roleId), "124", 1));
+        for (int i = 0; i < SLOTS; i++) {
+            String id = slotId(i);
+            send(Topics.SLOT, id, slot(id, scheduleId, i % 3 == 0 ? SlotStatus.BUSY : SlotStatus.FREE,
+                    WEEK_START + i * 3_600_000L, 10));
+        }
+        producer.flush();
+        String week = "/fhir/Slot?schedule=" + scheduleId + "&start=ge2026-03-23&start=lt2026-03-30&_count=100";
+        for (int port : ports) {
+            await(Duration.ofSeconds(60), () -> body(port, week).contains("\"total\":" + SLOTS), "all slots on " + port);
+        }
+
+        // the view really is split: each instance holds part of it, the fan-out completes it
+        List<Partial<SlotAvailability>> local = ports.stream().map(p -> localPart(p, scheduleId)).toList();
+        assertThat(local).allSatisfy(p -> assertThat(p.total()).isPositive());
+        assertThat(local.get(0).total() + local.get(1).total()).isEqualTo(SLOTS);
+
+        // a hold through booking.events.v1 shows on both
+        send(Topics.BOOKING_EVENTS, slotId(1), hold("e-" + run, slotId(1), "h-" + run,
+                System.currentTimeMillis() + 600_000, System.currentTimeMillis()));
+        producer.flush();
+        String held = "/fhir/Slot?schedule=" + scheduleId + "&status=busy-tentative";
+        for (int port : ports) {
+            await(Duration.ofSeconds(30), () -> body(port, held).contains("\"total\":1"), "hold visible on " + port);
+        }
+
+        List<String> queries = new ArrayList<>(List.of(
+                week,
+                "/fhir/Slot?schedule=Schedule/" + scheduleId + "&status=free&_sort=-start",
+                "/fhir/Slot?schedule=" + scheduleId + "&_count=5&_offset=5",
+                "/fhir/Slot?schedule=" + scheduleId + "&service-type=124&specialty=http://snomed.info/sct|394802001",
+                held,
+                "/fhir/Schedule?actor=Location/" + locationId,
+                "/fhir/Schedule?actor=" + roleId + "&service-type=124",
+                "/fhir/Location?address-state=IL&address-city=spring&near=39.78|-89.65|5|km",
+                "/fhir/PractitionerRole?location=" + locationId + "&specialty=394802001",
+                "/fhir/HealthcareService?location=Location/" + locationId + "&service-type=308335008"));
+        IntStream.range(0, SLOTS).forEach(i -> queries.add("/fhir/Slot/" + slotId(i)));
+        for (String q : queries) {
+            HttpResponse<String> a = get(ports.get(0), q);
+            HttpResponse<String> b = get(ports.get(1), q);
+            assertThat(a.statusCode()).as(q).isEqualTo(200);
+            assertThat(b.statusCode()).as(q).isEqualTo(200);
+            assertThat(normalise(b.body(), ports.get(1))).as(q).isEqualTo(normalise(a.body(), ports.get(0)));
+        }
+        assertThat(body(ports.get(0), week)).contains("\"total\":" + SLOTS);
+        assertThat(body(ports.get(0), "/fhir/Slot?schedule=" + scheduleId + "&status=free"))
+                .contains("\"total\":" + (SLOTS - SLOTS / 3 - 1));
+        assertThat(body(ports.get(1), "/fhir/Slot/" + slotId(1))).contains("\"status\":\"busy-tentative\"");
+        assertThat(body(ports.get(1), "/fhir/Schedule?actor=Location/" + locationId)).contains("\"total\":1");
+        assertThat(body(ports.get(0), "/fhir/Location?address-state=IL&address-city=spring&near=39.78|-89.65|5|km"))
+                .contains(locationId);
+
+        // strict search: unknown and malformed parameters are a 400 OperationOutcome naming the parameter
+        for (String bad : List.of("/fhir/Slot?schedule=" + scheduleId + "&colour=red", "/fhir/Slot?start=ge2026-13-45",
+                "/fhir/Slot?status=open", "/fhir/Slot?_count=0", "/fhir/Location?near=north", "/fhir/Schedule?actor=Slot/1")) {
+            HttpResponse<String> r = get(ports.get(0), bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(r.body()).as(bad).contains("\"resourceType\":\"OperationOutcome\"").contains("\"severity\":\"error\"");
+        }
+        assertThat(body(ports.get(0), "/fhir/Slot?colour=red")).isEmpty();
+        assertThat(get(ports.get(1), "/fhir/Slot/no-such-slot").statusCode()).isEqualTo(404);
+        assertThat(body(ports.get(1), "/fhir/metadata")).contains("\"resourceType\":\"CapabilityStatement\"")
+                .contains("\"name\":\"service-type\"").contains("\"name\":\"near\"");
+
+        // a new slot becomes searchable on both instances within 2 s
+        String fresh = "it-" + run + ".fresh";
+        long written = System.nanoTime();
+        send(Topics.SLOT, fresh, slot(fresh, scheduleId, SlotStatus.FREE, WEEK_START + 200 * 3_600_000L, 20));
+        producer.flush();
+        for (int port : ports) {
+            await(Duration.ofSeconds(2).minusNanos(System.nanoTime() - written),
+                    () -> body(port, "/fhir/Slot?schedule=" + scheduleId + "&start=ge2026-03-30").contains(fresh),
+                    "new slot searchable on " + port + " within 2 s of the write");
+        }
+    }
+
+    private String slotId(int i) {
+        return "it-" + run + ".slot-" + i;
+    }
+
+    private Partial<SlotAvailability> localPart(int port, String schedule) {
+        try {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/internal/Slot?schedule=" + schedule + "&_limit=1000")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).isEqualTo(200);
+            return RecordListCodec.decode(r.body(), new AvroBinarySerde<>(SlotAvailability.class));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) throws Exception {
+        producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+    }
+
+    private static String normalise(String body, int port) {
+        return body.replace("127.0.0.1:" + port, "HOST");
+    }
+
+    private String body(int port, String path) {
+        HttpResponse<String> r = get(port, path);
+        return r.statusCode() == 200 ? r.body() : "";
+    }
+
+    private HttpResponse<String> get(int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path.replace("|", "%7C")))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError("GET " + path + " on " + port + " failed", e);
+        }
+    }
+
+    private static void await(Duration max, java.util.function.BooleanSupplier condition, String what) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.slotstream.availability.testing;
+
+import io.slotstream.availability.store.AvroBinarySerde;
+import io.slotstream.availability.topology.AvailabilityTopology;
+import io.slotstream.availability.topology.TopologyMetrics;
+import io.slotstream.avro.BookingEvent;
+import io.slotstream.avro.FhirHealthcareService;
+import io.slotstream.avro.FhirLocation;
+import io.slotstream.avro.FhirPractitionerRole;
+import io.slotstream.avro.FhirSchedule;
+import io.slotstream.avro.FhirSlot;
+import io.slotstream.avro.SlotAvailability;
+import io.slotstream.schemas.topic.Topic;
+import io.slotstream.schemas.topic.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Produced;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The production topology ({@link AvailabilityTopology}) in a TopologyTestDriver. Topic values use plain Avro binary
+ * ({@link AvroBinarySerde}) instead of the registry-backed serdes: the driver has no registry, and the wire format is
+ * not what these tests are about (the integration tests use the real registry). Wall clock starts at {@link #T0}.
+ */
+public final class TopologyHarness implements AutoCloseable {
+
+    /** Initial wall-clock time of the driver: 2026-03-01T00:00:00Z. */
+    public static final long T0 = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
+
+    public final TopologyTestDriver driver;
+    public final TestInputTopic<String, FhirSlot> slots;
+    public final TestInputTopic<String, BookingEvent> bookings;
+    public final TestInputTopic<String, FhirSchedule> schedules;
+    public final TestInputTopic<String, FhirLocation> locations;
+    public final TestInputTopic<String, FhirPractitionerRole> roles;
+    public final TestInputTopic<String, FhirHealthcareService> services;
+    public final TestOutputTopic<String, SlotAvailability> published;
+
+    public TopologyHarness(TopologyMetrics metrics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        AvailabilityTopology.TopicSerdes serdes = TopologyHarness::serde;
+        AvailabilityTopology topology = new AvailabilityTopology(Duration.ofSeconds(1), metrics);
+        topology.build(AvailabilityTopology.sources(builder, serdes))
+                .to(Topics.SLOT_AVAILABILITY.name(), Produced.with(Serdes.String(), serde(Topics.SLOT_AVAILABILITY)));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "availability-ttd");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG,
+                Path.of(System.getProperty("java.io.tmpdir"), "ttd-" + UUID.randomUUID()).toString());
+        driver = new TopologyTestDriver(builder.build(), props, Instant.ofEpochMilli(T0));
+        slots = input(Topics.SLOT);
+        bookings = input(Topics.BOOKING_EVENTS);
+        schedules = input(Topics.SCHEDULE);
+        locations = input(Topics.LOCATION);
+        roles = input(Topics.PRACTITIONER_ROLE);
+        services = input(Topics.HEALTHCARE_SERVICE);
+        published = driver.createOutputTopic(Topics.SLOT_AVAILABILITY.name(), Serdes.String().deserializer(),
+                serde(Topics.SLOT_AVAILABILITY).deserializer());
+    }
+
+    public static <V extends SpecificRecord> Serde<V> serde(Topic<V> topic) {
+        return new AvroBinarySerde<>(topic.valueClass());
+    }
+
+    private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
+        return driver.createInputTopic(topic.name(), Serdes.String().serializer(), serde(topic).serializer());
+    }
+
+    /** @return everything published since the last call, in order (null values are tombstones) */
+    public List<KeyValue<String, SlotAvailability>> drain() {
+        return published.readKeyValuesToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

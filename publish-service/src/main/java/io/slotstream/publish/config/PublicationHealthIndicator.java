@@ -1,0 +1,37 @@
+package io.slotstream.publish.config;
+
+import io.slotstream.publish.snapshot.LiveSnapshot;
+import io.slotstream.publish.snapshot.SnapshotPublisher;
+import io.slotstream.publish.store.TopicMaterializer;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Health {@code publication}: UP when the store caught up with the topics and a first snapshot is published, else
+ * OUT_OF_SERVICE. Part of the readiness group only (application.yml), so liveness never fails during a restore.
+ */
+@Component("publication")
+class PublicationHealthIndicator implements HealthIndicator {
+
+    private final TopicMaterializer materializer;
+    private final SnapshotPublisher publisher;
+
+    PublicationHealthIndicator(TopicMaterializer materializer, SnapshotPublisher publisher) {
+        this.materializer = materializer;
+        this.publisher = publisher;
+    }
+
+    @Override
+    public Health health() {
+        Optional<LiveSnapshot> snapshot = publisher.current();
+        Health.Builder health = materializer.caughtUp() && snapshot.isPresent() ? Health.up() : Health.outOfService();
+        health.withDetail("caughtUp", materializer.caughtUp()).withDetail("skippedRecords", materializer.skipped());
+        snapshot.ifPresent(s -> health.withDetail("snapshot", s.id())
+                .withDetail("transactionTime", Instant.ofEpochMilli(s.transactionTime()).toString()));
+        return health.build();
+    }
+}

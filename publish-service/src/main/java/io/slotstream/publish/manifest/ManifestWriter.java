@@ -1,0 +1,99 @@
+package io.slotstream.publish.manifest;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.slotstream.publish.ndjson.FhirInstants;
+import io.slotstream.publish.snapshot.Delta;
+import io.slotstream.publish.snapshot.LiveSnapshot;
+import io.slotstream.publish.snapshot.PublishedFile;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The {@code $bulk-publish} manifest (SMART Scheduling Links STU1 §3.2; FHIR Bulk Data publish pattern):
+ * <pre>{@code
+ * {"transactionTime":"2026-09-30T10:00:00.123Z",          instant with seconds and offset (sched-1)
+ *  "request":"<base>/$bulk-publish",                        the manifest's full URL, never a query string
+ *  "requiresAccessToken":false, "outputFormat":"application/fhir+ndjson",
+ *  "output":[{"type":"Slot","url":"<base>/data/<id>/Slot-MA-2026-W40.ndjson","extension":{"state":["MA"]}}, ...],
+ *  "error":[]}
+ * }</pre>
+ * An incremental answer to {@code _since} (sched-8) has the same shape, its files hold only what changed, and it
+ * adds {@code "deleted":[{"type":"Bundle","url":...}]} (Bulk Data style; present, possibly empty, only in
+ * incremental answers: a manifest without {@code deleted} is a full publication that replaces the client's data).
+ * {@code extension.state} is omitted on a file without states (virtual-only slots). Thread-safe.
+ */
+public final class ManifestWriter {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** @return the manifest of the full publication */
+    public byte[] full(LiveSnapshot snapshot, String baseUrl) {
+        return write(snapshot, baseUrl, snapshot.files(), null);
+    }
+
+    /** @return the manifest of an incremental answer */
+    public byte[] incremental(LiveSnapshot snapshot, Delta delta, String baseUrl) {
+        return write(snapshot, baseUrl, delta.output(), delta.deleted());
+    }
+
+    /** @return the manifest URL for that base URL */
+    public static String manifestUrl(String baseUrl) {
+        return baseUrl + "/$bulk-publish";
+    }
+
+    /** @return the absolute URL of a file of the snapshot */
+    public static String fileUrl(String baseUrl, LiveSnapshot snapshot, PublishedFile file) {
+        return baseUrl + "/data/" + snapshot.id() + "/" + file.path();
+    }
+
+    private byte[] write(LiveSnapshot snapshot, String baseUrl, List<PublishedFile> output, List<PublishedFile> deleted) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + 200 * output.size());
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            json.useDefaultPrettyPrinter();
+            json.writeStartObject();
+            json.writeStringField("transactionTime", FhirInstants.format(snapshot.transactionTime(), 0));
+            json.writeStringField("request", manifestUrl(baseUrl));
+            json.writeBooleanField("requiresAccessToken", false);
+            json.writeStringField("outputFormat", "application/fhir+ndjson");
+            json.writeArrayFieldStart("output");
+            for (PublishedFile file : output) {
+                entry(json, baseUrl, snapshot, file);
+            }
+            json.writeEndArray();
+            if (deleted != null) {
+                json.writeArrayFieldStart("deleted");
+                for (PublishedFile file : deleted) {
+                    entry(json, baseUrl, snapshot, file);
+                }
+                json.writeEndArray();
+            }
+            json.writeArrayFieldStart("error");
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void entry(JsonGenerator json, String baseUrl, LiveSnapshot snapshot, PublishedFile file) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("type", file.type());
+        json.writeStringField("url", fileUrl(baseUrl, snapshot, file));
+        if (!file.states().isEmpty()) {
+            json.writeObjectFieldStart("extension");
+            json.writeArrayFieldStart("state");
+            for (String state : file.states()) {
+                json.writeString(state);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        json.writeEndObject();
+    }
+}

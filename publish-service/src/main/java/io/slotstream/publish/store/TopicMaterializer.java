@@ -1,0 +1,191 @@
+package io.slotstream.publish.store;
+
+import io.slotstream.publish.ndjson.ResourceRenderer;
+import io.slotstream.schemas.topic.RegistrySettings;
+import io.slotstream.schemas.topic.Topic;
+import io.slotstream.schemas.topic.TopicSerdes;
+import io.slotstream.schemas.topic.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Materializes {@code slot.availability.v1} and the reference topics ({@code fhir.location.v1},
+ * {@code fhir.schedule.v1}, {@code fhir.practitioner-role.v1}) into the {@link PublicationStore}, on one thread.
+ * <p>
+ * A plain consumer with manual assignment of every partition (no group: each instance publishes everything), reading
+ * committed records only; each poll becomes one atomic store batch together with the next offsets, so a restart
+ * resumes exactly where the store left off. {@link #caughtUp()} turns true once every partition reached the end
+ * offset it had at start. A record that cannot be decoded or rendered is logged, counted in {@link #skipped()} and
+ * skipped (design.md: bad async input never stops the stream).
+ */
+public final class TopicMaterializer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicMaterializer.class);
+
+    private record Binding(ResourceType type, Deserializer<? extends SpecificRecord> values) {
+    }
+
+    private final PublicationStore store;
+    private final ResourceRenderer renderer;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Binding> bindings = new HashMap<>();
+    private final AtomicLong skipped = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean caughtUp;
+    private Map<TopicPartition, Long> catchUpTarget;
+
+    public TopicMaterializer(String bootstrapServers, RegistrySettings registry, PublicationStore store,
+                             ResourceRenderer renderer) {
+        this.store = store;
+        this.renderer = renderer;
+        bind(Topics.SLOT_AVAILABILITY, ResourceType.SLOT, registry);
+        bind(Topics.LOCATION, ResourceType.LOCATION, registry);
+        bind(Topics.SCHEDULE, ResourceType.SCHEDULE, registry);
+        bind(Topics.PRACTITIONER_ROLE, ResourceType.PRACTITIONER_ROLE, registry);
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "publish-service-materializer");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = Thread.ofPlatform().name("publish-materializer").daemon().unstarted(this::run);
+    }
+
+    private <V extends SpecificRecord> void bind(Topic<V> topic, ResourceType type, RegistrySettings registry) {
+        bindings.put(topic.name(), new Binding(type, TopicSerdes.valueSerde(topic, registry).deserializer()));
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** @return whether the store holds at least everything that was in the topics when this materializer started */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** @return records skipped because they could not be decoded or rendered */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    private void run() {
+        try {
+            assign();
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (!records.isEmpty()) {
+                    applyBatch(records);
+                }
+                if (!caughtUp) {
+                    caughtUp = reachedTarget();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("publication materializer stopped", e);
+            throw e;
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void assign() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : bindings.keySet()) {
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        Map<String, Long> stored = store.offsets();
+        for (TopicPartition partition : partitions) {
+            Long next = stored.get(partition.topic() + ":" + partition.partition());
+            if (next == null) {
+                consumer.seekToBeginning(List.of(partition));
+            } else {
+                consumer.seek(partition, next);
+            }
+        }
+        catchUpTarget = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+    }
+
+    private boolean reachedTarget() {
+        for (Map.Entry<TopicPartition, Long> target : catchUpTarget.entrySet()) {
+            if (consumer.position(target.getKey()) < target.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void applyBatch(ConsumerRecords<String, byte[]> records) {
+        List<StoreChange> changes = new ArrayList<>(records.count());
+        Map<String, Long> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            offsets.put(record.topic() + ":" + record.partition(), record.offset() + 1);
+            StoreChange change = render(record);
+            if (change != null) {
+                changes.add(change);
+            }
+        }
+        store.apply(changes, offsets);
+    }
+
+    private StoreChange render(ConsumerRecord<String, byte[]> record) {
+        Binding binding = bindings.get(record.topic());
+        try {
+            if (record.key() == null) {
+                throw new IllegalArgumentException("record without key");
+            }
+            SpecificRecord value = record.value() == null ? null
+                    : binding.values().deserialize(record.topic(), record.headers(), record.value());
+            return renderer.render(binding.type(), record.key(), value);
+        } catch (RuntimeException e) {
+            skipped.incrementAndGet();
+            log.warn("skipping {}-{}@{} (key {}): {}", record.topic(), record.partition(), record.offset(),
+                    record.key(), e.toString());
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread.getState() == Thread.State.NEW) {
+            consumer.close(Duration.ofSeconds(5));
+        }
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        bindings.values().forEach(binding -> binding.values().close());
+    }
+}
