@@ -24,15 +24,6 @@ import java.util.stream.Stream;
  */
 public final class LocalStackMain {
 
-    private static final Map<String, Integer> SERVICE_PORTS = new LinkedHashMap<>();
-
-    static {
-        SERVICE_PORTS.put("ingest-service", 8081);
-        SERVICE_PORTS.put("availability-service", 8082);
-        SERVICE_PORTS.put("publish-service", 8083);
-        SERVICE_PORTS.put("booking-bridge", 8084);
-    }
-
     private LocalStackMain() {
     }
 
@@ -90,41 +81,23 @@ public final class LocalStackMain {
         System.out.printf("slotstream: Kafka broker     %s%n", stack.bootstrapServers());
         System.out.printf("slotstream: schema registry  %s (Confluent API %s), %d schemas, %s%n",
                 stack.registryApiUrl(), stack.registryCcompatUrl(), stack.schemaIds().size(), SchemaRegistration.COMPATIBILITY);
+        ServiceSet services = null;
         if (!options.containsKey("no-services")) {
-            List<ServiceProcess> services = new ArrayList<>();
-            for (var entry : SERVICE_PORTS.entrySet()) {
-                var definition = new ServiceProcess.Definition(entry.getKey(), intOption(options, entry.getKey() + "-port", entry.getValue()));
-                ServiceProcess service = ServiceProcess.launch(definition, projectDir, stack, dataDir, serviceEnv(definition, settings.host()));
-                synchronized (running) {
-                    running.add(0, service);
-                }
-                services.add(service);
+            Map<String, Integer> ports = new LinkedHashMap<>();
+            ServiceSet.DEFAULT_PORTS.forEach((module, port) -> ports.put(module, intOption(options, module + "-port", port)));
+            services = ServiceSet.launch(projectDir, stack, dataDir, ports);
+            synchronized (running) {
+                running.add(0, services);
             }
-            for (ServiceProcess service : services) {
-                service.awaitReady();
-                System.out.printf("slotstream: %-20s %s (ready; log %s)%n", service.definition().module(), service.baseUrl(), service.logFile());
-            }
+            services.awaitReady(line -> System.out.println("slotstream: " + line));
         }
         System.out.printf("slotstream: up in %.1f s; everything listens on %s only.%n",
                 (System.nanoTime() - started) / 1e9, settings.host());
-        if (!options.containsKey("no-services") && !options.containsKey("no-sample-data")) {
-            new MainJob(serviceUrl(options, settings.host(), "ingest-service"), serviceUrl(options, settings.host(), "publish-service"),
+        if (services != null && !options.containsKey("no-sample-data")) {
+            new MainJob(services.url("ingest-service"), services.url("publish-service"),
                     projectDir.resolve("deploy/local/sample-feeds"), System.out).run();
         }
         System.out.println("slotstream: serving; Ctrl-C stops everything.");
-    }
-
-    private static String serviceUrl(Map<String, String> options, String host, String module) {
-        return "http://" + host + ":" + intOption(options, module + "-port", SERVICE_PORTS.get(module));
-    }
-
-    /** Demo settings: publish-service cuts snapshots every few seconds and names itself by its loopback URL. */
-    private static Map<String, String> serviceEnv(ServiceProcess.Definition definition, String host) {
-        if (definition.module().equals("publish-service")) {
-            return Map.of("SLOTSTREAM_PUBLISH_BASE_URL", "http://" + host + ":" + definition.port(),
-                    "SLOTSTREAM_PUBLISH_SNAPSHOT_INTERVAL", "5s");
-        }
-        return Map.of();
     }
 
     private static void stopAll(List<AutoCloseable> running) {
@@ -133,8 +106,8 @@ public final class LocalStackMain {
             toStop = new ArrayList<>(running);
             running.clear();
         }
-        // Services first (in parallel), then the stack they depend on.
-        toStop.parallelStream().filter(c -> !(c instanceof LocalStack)).forEach(LocalStackMain::closeQuietly);
+        // Services first, then the stack they depend on.
+        toStop.stream().filter(c -> !(c instanceof LocalStack)).forEach(LocalStackMain::closeQuietly);
         toStop.stream().filter(c -> c instanceof LocalStack).forEach(LocalStackMain::closeQuietly);
     }
 

@@ -17,7 +17,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * publish-service's {@code $bulk-publish} reflects them, prints a summary, then books one slot at its source and
  * shows it arrive as {@code busy} in the next {@code _since} poll.
  */
-final class MainJob {
+public final class MainJob {
+
+    /**
+     * What the main job saw.
+     *
+     * @param publication       the full publication once it reflected the loaded feeds
+     * @param loadedSlots       Slots accepted by ingest-service over all feeds
+     * @param bookedSlotId      published id of the slot booked at its source (null when the feeds have no free slot)
+     * @param liveChangeLatency from the source's PUT to the slot showing {@code busy} in a {@code _since} poll
+     */
+    public record Result(PublicationSummary publication, int loadedSlots, String bookedSlotId, Duration liveChangeLatency) {
+    }
 
     /** A sample feed folder under {@code deploy/local/sample-feeds} and the source id it is loaded as. */
     record Feed(String folder, String sourceId) {
@@ -34,7 +45,11 @@ final class MainJob {
     private final Path feedsDir;
     private final PrintStream out;
 
-    MainJob(String ingestBaseUrl, String publishBaseUrl, Path feedsDir, PrintStream out) {
+    /**
+     * @param feedsDir the folder holding the sample feed folders ({@code deploy/local/sample-feeds})
+     * @param out      where progress lines go
+     */
+    public MainJob(String ingestBaseUrl, String publishBaseUrl, Path feedsDir, PrintStream out) {
         this.loader = new SampleFeedLoader(ingestBaseUrl);
         this.manifestUrl = publishBaseUrl + "/$bulk-publish";
         this.feedsDir = feedsDir;
@@ -42,7 +57,7 @@ final class MainJob {
     }
 
     /** @throws StackException when loading fails or the publication does not reflect the input in time */
-    void run() {
+    public Result run() {
         int expectedSlots = 0;
         JsonNode slotToBook = null;
         for (Feed feed : FEEDS) {
@@ -62,9 +77,11 @@ final class MainJob {
             out.printf("slotstream:   note: %d of %d loaded slots are published (slots whose schedule cannot be published are held back)%n",
                     full.count("Slot"), expectedSlots);
         }
-        if (slotToBook != null) {
-            showLiveChange(slotToBook, full.transactionTime());
+        if (slotToBook == null) {
+            return new Result(full, expectedSlots, null, null);
         }
+        String bookedId = CanonicalId.of(FEEDS.get(0).sourceId(), slotToBook.path("id").asText());
+        return new Result(full, expectedSlots, bookedId, showLiveChange(slotToBook, bookedId, full.transactionTime()));
     }
 
     private PublicationSummary awaitPublication(int expectedSlots) {
@@ -91,9 +108,8 @@ final class MainJob {
                 + PUBLICATION_TIMEOUT.toSeconds() + " s" + (last == null ? " (no manifest)" : " (slots published: " + last.count("Slot") + " of " + expectedSlots + ")"));
     }
 
-    private void showLiveChange(JsonNode slot, String since) {
+    private Duration showLiveChange(JsonNode slot, String publishedId, String since) {
         String sourceId = FEEDS.get(0).sourceId();
-        String publishedId = CanonicalId.of(sourceId, slot.path("id").asText());
         ObjectNode booked = slot.deepCopy();
         booked.put("status", "busy");
         long started = System.nanoTime();
@@ -113,7 +129,7 @@ final class MainJob {
                 out.printf("slotstream: live change: Slot/%s is busy in the _since poll after %.1f s (%s changed resources: %s)%n",
                         publishedId, (System.nanoTime() - started) / 1e9, delta.resourcesByType().values().stream().mapToInt(Integer::intValue).sum(),
                         delta.resourcesByType());
-                return;
+                return Duration.ofNanos(System.nanoTime() - started);
             }
             sleep(Duration.ofSeconds(1));
         }

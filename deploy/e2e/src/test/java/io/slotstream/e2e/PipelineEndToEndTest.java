@@ -1,0 +1,128 @@
+package io.slotstream.e2e;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.MainJob;
+import io.slotstream.deploy.local.SampleFeedLoader;
+import io.slotstream.deploy.local.ServiceSet;
+import io.slotstream.deploy.local.SharedStack;
+import io.slotstream.publish.conformance.ConformanceReport;
+import io.slotstream.publish.conformance.PublicationConformance;
+import io.slotstream.schemas.identity.CanonicalId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole pipeline as {@code ./slotstream run} starts it: the real broker and registry, the four services as
+ * processes from their exec jars, and the main job over the shipped sample feeds (issue 6 item 6), then checks on
+ * what a Slot Discovery Client and an aggregator see.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class PipelineEndToEndTest {
+
+    private static final Path PROJECT = Path.of("..", "..").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ServiceSet services;
+    private static MainJob.Result job;
+
+    @BeforeAll
+    static void startPipelineAndRunTheMainJob() {
+        LocalStack stack = SharedStack.get();
+        Path logDir = Path.of(System.getProperty("java.io.tmpdir"), "e2e-services-" + System.nanoTime());
+        services = ServiceSet.launch(PROJECT, stack, logDir, ServiceSet.freePorts());
+        services.awaitReady(System.out::println);
+        job = new MainJob(services.url("ingest-service"), services.url("publish-service"),
+                PROJECT.resolve("deploy/local/sample-feeds"), new PrintStream(System.out)).run();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (services != null) {
+            services.close();
+        }
+    }
+
+    @Test
+    void theMainJobPublishesEveryLoadedResourceOfTheSampleFeeds() {
+        assertThat(job.loadedSlots()).isEqualTo(300 + 11_563);
+        assertThat(job.publication().count("Slot")).isEqualTo(job.loadedSlots());
+        assertThat(job.publication().count("Location")).isEqualTo(10 + 20);
+        assertThat(job.publication().count("Schedule")).isEqualTo(10 + 25);
+        assertThat(job.publication().count("PractitionerRole")).isEqualTo(10);
+        assertThat(job.publication().slotsByStatus()).containsKey("free");
+    }
+
+    @Test
+    void thePublicationOfTheSampleFeedsIsConformantOnEveryLine() {
+        ConformanceReport report = new PublicationConformance(FhirContext.forR4Cached())
+                .check(services.url("publish-service") + "/$bulk-publish", PublicationConformance.overHttp());
+        assertThat(report.violations()).isEmpty();
+        assertThat(report.resourcesByType().get("Slot")).isEqualTo(job.loadedSlots());
+    }
+
+    @Test
+    void aSlotBookedAtItsSourceArrivesBusyInTheNextSincePoll() {
+        assertThat(job.bookedSlotId()).isEqualTo(CanonicalId.of("smart-2021", "20"));
+        assertThat(job.liveChangeLatency()).isNotNull();
+    }
+
+    /** Issue 5: a slot written through ingest-service is searchable in the availability view within 2 s (median of 3). */
+    @Test
+    void aSlotWrittenThroughIngestIsSearchableWithinTwoSeconds() throws Exception {
+        SampleFeedLoader ingest = new SampleFeedLoader(services.url("ingest-service"));
+        String source = "e2e";
+        ingest.put(JSON.readTree("""
+                {"resourceType":"Location","id":"loc","name":"E2E Clinic","telecom":[{"system":"phone","value":"555-0100"}],
+                 "address":{"state":"MA"}}"""), source);
+        ingest.put(JSON.readTree("""
+                {"resourceType":"Schedule","id":"sch","actor":[{"reference":"Location/loc"}],
+                 "serviceType":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/service-type","code":"124"}]}]}"""), source);
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = "slot-" + i;
+            long started = System.nanoTime();
+            ingest.put(JSON.readTree("""
+                    {"resourceType":"Slot","id":"%s","schedule":{"reference":"Schedule/sch"},"status":"free",
+                     "start":"2026-12-01T09:00:00-05:00","end":"2026-12-01T09:15:00-05:00"}""".formatted(id)), source);
+            awaitSlot(CanonicalId.of(source, id));
+            millis.add(Duration.ofNanos(System.nanoTime() - started).toMillis());
+        }
+        System.out.println("ingest -> availability search, ms: " + millis);
+        assertThat(millis.stream().sorted().toList().get(1)).as("median of " + millis).isLessThanOrEqualTo(2_000);
+    }
+
+    private static void awaitSlot(String slotId) throws Exception {
+        URI read = URI.create(services.url("availability-service") + "/fhir/Slot/" + slotId);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(read).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    JsonNode slot = JSON.readTree(response.body());
+                    assertThat(slot.path("id").asText()).isEqualTo(slotId);
+                    assertThat(slot.path("status").asText()).isEqualTo("free");
+                    return;
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("Slot " + slotId + " not readable at " + read + " within 30 s");
+    }
+}

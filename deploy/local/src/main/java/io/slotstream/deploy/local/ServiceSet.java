@@ -1,0 +1,94 @@
+package io.slotstream.deploy.local;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The four Slotstream services as child JVMs connected to one {@link LocalStack}: launched together, awaited
+ * together, stopped together (in parallel). Used by {@code ./slotstream run} and by end-to-end tests.
+ */
+public final class ServiceSet implements AutoCloseable {
+
+    /** Module folder to its default HTTP port on the local stack. */
+    public static final Map<String, Integer> DEFAULT_PORTS;
+
+    static {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("ingest-service", 8081);
+        ports.put("availability-service", 8082);
+        ports.put("publish-service", 8083);
+        ports.put("booking-bridge", 8084);
+        DEFAULT_PORTS = java.util.Collections.unmodifiableMap(ports);
+    }
+
+    private final List<ServiceProcess> services;
+
+    private ServiceSet(List<ServiceProcess> services) {
+        this.services = services;
+    }
+
+    /**
+     * Launches every service of {@code ports} (module to port) from its {@code -exec.jar} under {@code projectDir},
+     * without waiting; logs and state go under {@code logDir}. publish-service cuts a snapshot every 5 s and names
+     * itself by its loopback URL.
+     *
+     * @throws StackException when a jar is missing or a port is taken; services already launched are stopped
+     */
+    public static ServiceSet launch(Path projectDir, LocalStack stack, Path logDir, Map<String, Integer> ports) {
+        List<ServiceProcess> launched = new ArrayList<>();
+        try {
+            for (var entry : ports.entrySet()) {
+                var definition = new ServiceProcess.Definition(entry.getKey(), entry.getValue());
+                launched.add(ServiceProcess.launch(definition, projectDir, stack, logDir, environment(definition, stack.settings().host())));
+            }
+        } catch (RuntimeException e) {
+            launched.parallelStream().forEach(ServiceProcess::close);
+            throw e;
+        }
+        return new ServiceSet(launched);
+    }
+
+    /** Free loopback ports for every service, for tests beside a running stack. */
+    public static Map<String, Integer> freePorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        DEFAULT_PORTS.keySet().forEach(module -> ports.put(module, Ports.free("127.0.0.1")));
+        return ports;
+    }
+
+    private static Map<String, String> environment(ServiceProcess.Definition definition, String host) {
+        if (definition.module().equals("publish-service")) {
+            return Map.of("SLOTSTREAM_PUBLISH_BASE_URL", "http://" + host + ":" + definition.port(),
+                    "SLOTSTREAM_PUBLISH_SNAPSHOT_INTERVAL", "5s");
+        }
+        return Map.of();
+    }
+
+    /**
+     * Waits until every service reports ready, in launch order, telling {@code onReady} about each.
+     *
+     * @throws StackException naming the first service that exits or is not ready in time (with its last log line)
+     */
+    public void awaitReady(Consumer<String> onReady) {
+        for (ServiceProcess service : services) {
+            service.awaitReady();
+            onReady.accept(String.format("%-20s %s (ready; log %s)", service.definition().module(), service.baseUrl(), service.logFile()));
+        }
+    }
+
+    /** {@code http://host:port} of {@code module}. */
+    public String url(String module) {
+        return services.stream().filter(s -> s.definition().module().equals(module)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + module + " in this set"))
+                .baseUrl();
+    }
+
+    /** Stops all services in parallel (SIGTERM, then SIGKILL after the grace period). */
+    @Override
+    public void close() {
+        services.parallelStream().forEach(ServiceProcess::close);
+    }
+}
