@@ -1,0 +1,259 @@
+package io.slotstream.bench.freshness;
+
+import io.slotstream.avro.SlotAvailability;
+import io.slotstream.bench.core.BenchException;
+import io.slotstream.bench.core.BenchOptions;
+import io.slotstream.bench.core.Benchmark;
+import io.slotstream.bench.core.Pacer;
+import io.slotstream.bench.core.Report;
+import io.slotstream.bench.generator.Change;
+import io.slotstream.bench.generator.ChangeStream;
+import io.slotstream.bench.generator.GeneratorConfig;
+import io.slotstream.bench.generator.HealthSystem;
+import io.slotstream.bench.generator.TransactionBundles;
+import io.slotstream.bench.http.HttpCall;
+import io.slotstream.bench.http.Loader;
+import io.slotstream.bench.http.Services;
+import io.slotstream.bench.http.SincePoll;
+import io.slotstream.bench.http.SlotSearch;
+import io.slotstream.schemas.identity.CanonicalId;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code freshness}: how long a change accepted by ingest-service takes to become visible (a) in
+ * {@code slot.availability.v1} (a consumer tailing the topic), (b) in the availability query API (Slot search for
+ * its schedule and start, polled every 10 ms for every {@code --query-sample}-th change, default 25), and (c) in the
+ * next {@code $bulk-publish?_since=} poll (a client polling back to back, at most every {@code --since-interval-ms},
+ * default 500, so (c) includes up to one interval). Changes are single-Slot bookings and cancellations (PUT in a
+ * transaction Bundle) sent at a steady {@code --rate} (default 500/s) for {@code --duration} seconds (default 30;
+ * 3 in smoke), paced on a fixed schedule, each sent asynchronously. Latency is measured from the 2xx of ingest to
+ * the first sighting with the new status (0 when the sighting beat the HTTP response). Setup (untimed): the system
+ * of {@code --size} is loaded under a new source and the bench waits until its Slots are in the topic.
+ */
+public final class FreshnessBenchmark implements Benchmark {
+
+    @Override
+    public String name() {
+        return "freshness";
+    }
+
+    @Override
+    public String description() {
+        return "change accepted by ingest -> slot.availability.v1 / query API / next _since poll, p50/p99 at --rate (needs the stack)";
+    }
+
+    @Override
+    public void run(BenchOptions options, Report report) throws Exception {
+        Services services = Services.from(options);
+        double rate = options.number("rate", 500);
+        double duration = options.number("duration", options.smoke() ? 3 : 30);
+        int querySample = options.integer("query-sample", 25);
+        long sinceIntervalMs = options.integer("since-interval-ms", 500);
+        double graceSeconds = options.number("grace", options.smoke() ? 10 : 30);
+        HealthSystem system = new HealthSystem(GeneratorConfig.fromNextMonday(options.size(), options.seed()));
+        HttpCall http = new HttpCall();
+        String source = "bench-fresh-" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+        String prefix = source + ".";
+        Map<String, Probe> probes = new ConcurrentHashMap<>();
+        AtomicLong loadedSeen = new AtomicLong();
+        report.info("rate_changes_per_s", rate);
+        report.info("duration_s", duration);
+        report.info("source", source);
+        report.info("query_sample_every", querySample);
+        report.info("since_interval_ms", sinceIntervalMs);
+
+        try (AvailabilityTopicWatcher watcher = new AvailabilityTopicWatcher(services.bootstrap(), services.registry(),
+                (value, nanos) -> onTopic(value, nanos, prefix, probes, loadedSeen))) {
+            Loader loader = new Loader(http, services.ingest());
+            loader.loadReferences(system, source);
+            long slots = loader.loadSlots(system, source);
+            awaitLoaded(watcher, loadedSeen, slots, options.number("load-timeout", 300));
+            report.info("slots_loaded", slots);
+            ChangeStream changes = new ChangeStream(system, options.seed(), ChangeStream.Mix.SINGLE_SLOT_PUTS);
+            for (int i = 0; i < options.warmup() + options.runs(); i++) {
+                probes.clear();
+                RunStats stats = runOnce(services, http, source, changes, probes, rate, duration, querySample,
+                        sinceIntervalMs, graceSeconds, watcher);
+                if (i >= options.warmup()) {
+                    report.addLatencies("to_topic", stats.topic());
+                    report.addLatencies("to_query_api", stats.query());
+                    report.addLatencies("to_since_poll", stats.since());
+                    report.addLatencies("ingest_accept", stats.accept());
+                    report.addRun("achieved_rate", "changes/s", stats.achievedRate());
+                    report.addRun("not_seen_in_topic", "changes", stats.missingTopic());
+                    report.addRun("not_seen_in_since_poll", "changes", stats.missingSince());
+                    report.addRun("not_seen_in_query_api", "changes", stats.missingQuery());
+                }
+                System.err.printf(Locale.ROOT, "freshness run %d%s: %d changes at %.0f/s%n", i,
+                        i >= options.warmup() ? "" : " (warm-up)", stats.sent(), stats.achievedRate());
+            }
+        }
+    }
+
+    private static void onTopic(SlotAvailability value, long nanos, String prefix, Map<String, Probe> probes, AtomicLong loadedSeen) {
+        String id = value.getSlotId();
+        if (!id.startsWith(prefix)) {
+            return;
+        }
+        loadedSeen.incrementAndGet();
+        Probe p = probes.get(id);
+        if (p != null && value.getSourceStatus().name().toLowerCase(Locale.ROOT).equals(p.expectedStatus())) {
+            p.seen(Probe.Where.TOPIC, nanos);
+        }
+    }
+
+    private static void awaitLoaded(AvailabilityTopicWatcher watcher, AtomicLong seen, long expected, double timeoutSeconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
+        while (seen.get() < expected) {
+            watcher.check();
+            if (System.nanoTime() > deadline) {
+                throw new BenchException("availability-service published " + seen.get() + " of the " + expected
+                        + " loaded Slots to slot.availability.v1 within " + timeoutSeconds + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private record RunStats(long sent, double achievedRate, double[] accept, double[] topic, double[] query,
+                            double[] since, int missingTopic, int missingQuery, int missingSince) {
+    }
+
+    private RunStats runOnce(Services services, HttpCall http, String source, ChangeStream changes,
+                             Map<String, Probe> probes, double rate, double duration, int querySample,
+                             long sinceIntervalMs, double graceSeconds, AvailabilityTopicWatcher watcher) throws Exception {
+        List<Probe> all = new ArrayList<>();
+        AtomicBoolean polling = new AtomicBoolean(true);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        String firstSince = Instant.now().minusSeconds(1).toString();
+        Thread sincePoller = Thread.ofPlatform().name("bench-since-poller").daemon().start(() -> {
+            String since = firstSince;
+            try {
+                while (polling.get()) {
+                    long t0 = System.nanoTime();
+                    SincePoll poll = SincePoll.poll(http, services.publish(), since, r -> {
+                        if ("Slot".equals(r.path("resourceType").asText())) {
+                            Probe p = probes.get(r.path("id").asText());
+                            if (p != null && p.expectedStatus().equals(r.path("status").asText()) && p.acceptedNanos != 0) {
+                                p.seen(Probe.Where.SINCE, -1); // stamped below, when the poll is complete
+                            }
+                        }
+                    });
+                    long now = System.nanoTime();
+                    for (Probe p : probes.values()) {
+                        if (p.sinceNanos == -1) {
+                            p.sinceNanos = now;
+                        }
+                    }
+                    if (poll.transactionTime() != null) {
+                        since = poll.transactionTime();
+                    }
+                    long sleep = sinceIntervalMs - (now - t0) / 1_000_000;
+                    if (sleep > 0) {
+                        Thread.sleep(sleep);
+                    }
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        });
+        ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+        Pacer pacer = new Pacer(rate);
+        long start = System.nanoTime();
+        long end = start + (long) (duration * 1e9);
+        long sent = 0;
+        try {
+            while (System.nanoTime() < end && failure.get() == null) {
+                long due = pacer.awaitNext();
+                Change change = changes.next();
+                var slot = change.entries().get(0).slot();
+                String id = CanonicalId.of(source, slot.id());
+                boolean queryProbe = sent % querySample == 0;
+                Probe probe = new Probe(id, CanonicalId.of(source, slot.scheduleId()), slot, queryProbe, due);
+                Probe previous = probes.put(id, probe);
+                if (previous != null) {
+                    previous.superseded = true;
+                }
+                all.add(probe);
+                byte[] bundle = TransactionBundles.change(change);
+                sent++;
+                senders.submit(() -> {
+                    try {
+                        HttpCall.expect2xx(http.postBundle(services.ingest(), source, bundle), "ingest-service");
+                        probe.acceptedNanos = System.nanoTime();
+                        if (probe.queryProbe) {
+                            pollQuery(http, services.availability(), probe, graceSeconds);
+                        }
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                });
+            }
+            double achieved = sent / ((System.nanoTime() - start) / 1e9);
+            long graceEnd = System.nanoTime() + (long) (graceSeconds * 1e9);
+            while (System.nanoTime() < graceEnd && failure.get() == null
+                    && !all.stream().allMatch(p -> p.superseded || p.done())) {
+                watcher.check();
+                Thread.sleep(50);
+            }
+            polling.set(false);
+            sincePoller.join(30_000);
+            if (failure.get() != null) {
+                Throwable t = failure.get();
+                throw t instanceof BenchException b ? b : new BenchException("freshness run failed: " + t, t);
+            }
+            List<Probe> counted = all.stream().filter(p -> !p.superseded && p.acceptedNanos != 0).toList();
+            return new RunStats(sent, achieved,
+                    counted.stream().mapToDouble(p -> (p.acceptedNanos - p.sentNanos) / 1e6).toArray(),
+                    latencies(counted, Probe.Where.TOPIC), latencies(counted, Probe.Where.QUERY),
+                    latencies(counted, Probe.Where.SINCE),
+                    (int) counted.stream().filter(p -> p.topicNanos == 0).count(),
+                    (int) counted.stream().filter(p -> p.queryProbe && p.queryNanos == 0).count(),
+                    (int) counted.stream().filter(p -> p.sinceNanos <= 0).count());
+        } finally {
+            polling.set(false);
+            senders.shutdownNow();
+        }
+    }
+
+    /** @return ms from ingest's 2xx to the first sighting in {@code where}, for the probes seen there (>= 0) */
+    private static double[] latencies(List<Probe> probes, Probe.Where where) {
+        List<Double> out = new ArrayList<>();
+        for (Probe p : probes) {
+            long seen = switch (where) {
+                case TOPIC -> p.topicNanos;
+                case QUERY -> p.queryProbe ? p.queryNanos : 0;
+                case SINCE -> p.sinceNanos;
+            };
+            if (seen > 0) {
+                out.add(Math.max(0, (seen - p.acceptedNanos) / 1e6));
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Polls the Slot search for the probe's schedule and start window every 10 ms until it shows the new status. */
+    private static void pollQuery(HttpCall http, String availability, Probe probe, double timeoutSeconds) throws InterruptedException {
+        String url = SlotSearch.url(availability, probe.canonicalScheduleId, probe.slot.start(), probe.slot.end());
+        long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
+        while (System.nanoTime() < deadline && !probe.superseded) {
+            HttpCall.Response r = http.get(url);
+            if (r.status() == 200 && probe.expectedStatus().equals(SlotSearch.statuses(r.body()).get(probe.canonicalId))) {
+                probe.seen(Probe.Where.QUERY, System.nanoTime());
+                return;
+            }
+            Thread.sleep(10);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.slotstream.bench.query;
+
+import io.slotstream.bench.core.BenchException;
+import io.slotstream.bench.core.BenchOptions;
+import io.slotstream.bench.core.Benchmark;
+import io.slotstream.bench.core.LatencyRecorder;
+import io.slotstream.bench.core.Report;
+import io.slotstream.bench.generator.GeneratorConfig;
+import io.slotstream.bench.generator.HealthSystem;
+import io.slotstream.bench.generator.Provider;
+import io.slotstream.bench.http.HttpCall;
+import io.slotstream.bench.http.Services;
+import io.slotstream.bench.http.SlotSearch;
+import io.slotstream.schemas.identity.CanonicalId;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code query}: Slot search latency (p50/p99, ms, send to last body byte) and requests/s for one schedule over one
+ * week ({@code GET /fhir/Slot?schedule=..&start=ge..&start=lt..}), {@code --clients} concurrent clients (default 50)
+ * in closed loops for {@code --duration} seconds per run (default 20; 2 in smoke). Every request picks a random
+ * schedule and a random week of the horizon, so the service cannot answer from a hot cache of a few keys. The
+ * system of {@code --size} (use {@code medium}: the 1M-slot view of issue 7) is loaded once under source
+ * {@code bench-q-<size>} if the query API does not have it yet (untimed).
+ */
+public final class QueryBenchmark implements Benchmark {
+
+    /** FHIR instant with seconds and a numeric offset, e.g. 2026-03-02T00:00:00-05:00. */
+    private static final java.time.format.DateTimeFormatter INSTANT =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
+
+    @Override
+    public String name() {
+        return "query";
+    }
+
+    @Override
+    public String description() {
+        return "Slot search for one schedule over one week, p50/p99 and req/s at 50 clients (needs the stack)";
+    }
+
+    @Override
+    public void run(BenchOptions options, Report report) throws Exception {
+        Services services = Services.from(options);
+        int clients = options.integer("clients", 50);
+        double duration = options.number("duration", options.smoke() ? 2 : 20);
+        HealthSystem system = new HealthSystem(GeneratorConfig.fromNextMonday(options.size(), options.seed()));
+        String source = options.string("source", "bench-q-" + options.size().name());
+        HttpCall http = new HttpCall();
+        boolean loaded = LoadedSystem.ensure(http, services.ingest(), services.availability(), system, source,
+                options.number("load-timeout", 1800));
+        report.info("clients", clients);
+        report.info("duration_s", duration);
+        report.info("source", source);
+        report.info("slots_in_view_for_source", system.countSlots());
+        report.info("loaded_now", loaded);
+        for (int i = 0; i < options.warmup() + options.runs(); i++) {
+            LatencyRecorder latencies = new LatencyRecorder();
+            AtomicLong bytes = new AtomicLong();
+            AtomicLong slotsReturned = new AtomicLong();
+            long t0 = System.nanoTime();
+            long end = t0 + (long) (duration * 1e9);
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    SplittableRandom rnd = new SplittableRandom(options.seed() * 31 + i * 1000L + c);
+                    futures.add(pool.submit(() -> {
+                        boolean checked = false;
+                        while (System.nanoTime() < end) {
+                            String url = randomWeek(services.availability(), system, source, rnd);
+                            HttpCall.Response r = HttpCall.expect2xx(http.get(url), "availability-service (" + url + ")");
+                            latencies.recordNanos(r.nanos());
+                            bytes.addAndGet(r.body().length);
+                            if (!checked) { // parse one answer per client and run: it must be a Bundle of Slots
+                                slotsReturned.addAndGet(SlotSearch.statuses(r.body()).size());
+                                checked = true;
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    try {
+                        f.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw e.getCause() instanceof RuntimeException re ? re : new BenchException(e.getCause().toString(), e.getCause());
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (i >= options.warmup()) {
+                report.addLatencies("latency", latencies.toArray());
+                report.addRun("throughput", "requests/s", latencies.count() / seconds);
+                report.addRun("response_bytes_mean", "bytes", (double) bytes.get() / Math.max(1, latencies.count()));
+            }
+            System.err.printf("query run %d%s: %d requests in %.1f s; sampled answers held %d slots%n", i,
+                    i >= options.warmup() ? "" : " (warm-up)", latencies.count(), seconds, slotsReturned.get());
+        }
+    }
+
+    /** A search URL for a random schedule and a random Monday-to-Monday week of its horizon (local midnight). */
+    static String randomWeek(String availability, HealthSystem system, String source, SplittableRandom rnd) {
+        Provider p = system.providers().get(rnd.nextInt(system.providers().size()));
+        int weeks = Math.max(1, system.days() / 7);
+        LocalDate from = system.date(0).plusWeeks(rnd.nextInt(weeks));
+        var zone = p.site().place().zone();
+        String start = INSTANT.format(LocalDateTime.of(from, LocalTime.MIDNIGHT).atZone(zone));
+        String end = INSTANT.format(LocalDateTime.of(from.plusWeeks(1), LocalTime.MIDNIGHT).atZone(zone));
+        return SlotSearch.url(availability, CanonicalId.of(source, p.scheduleId()), start, end);
+    }
+}

@@ -1,0 +1,75 @@
+package io.slotstream.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slotstream.deploy.local.SharedStack;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs every benchmark that needs no Slotstream service in --smoke mode, so the harness cannot rot. Asserts only
+ * that each completes and reports numbers, never a speed (issue 7).
+ */
+class BenchSmokeTest {
+
+    @Test
+    void generatorReportsNumbers() throws Exception {
+        JsonNode result = run("generator", "--smoke");
+        assertThat(result.path("metrics").path("throughput").path("median").asDouble()).isPositive();
+        assertThat(result.path("info").path("slots").asLong()).isPositive();
+    }
+
+    @Test
+    void ndjsonWriterRunsJmhAndReportsBothWritersAndTheRatio() throws Exception {
+        JsonNode result = run("ndjson-writer", "--smoke");
+        assertThat(result.path("metrics").path("jackson").path("median").asDouble()).isPositive();
+        assertThat(result.path("metrics").path("hapi").path("median").asDouble()).isPositive();
+        assertThat(result.path("metrics").path("jackson_over_hapi").path("median").asDouble()).isPositive();
+        assertThat(result.path("metrics").path("jackson_bytes").path("unit").asText()).isEqualTo("MB/s");
+    }
+
+    @Test
+    void kafkaProducerPerfRunsAgainstARealBroker() throws Exception {
+        String bootstrap = SharedStack.get().bootstrapServers();
+        JsonNode result = run("kafka-producer-perf", "--smoke", "--bootstrap", bootstrap);
+        assertThat(result.path("metrics").path("throughput").path("median").asDouble()).isPositive();
+        assertThat(result.path("info").path("record_size_bytes").asInt()).isPositive();
+        assertThat(result.path("metrics").path("p99_latency").path("unit").asText()).isEqualTo("ms");
+    }
+
+    @Test
+    void aBenchmarkWhoseServiceIsDownFailsWithOneLine() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = BenchMain.run(new String[] {"ingest", "--smoke", "--ingest-url", "http://127.0.0.1:9"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("bench ingest: cannot connect to http://127.0.0.1:9/fhir");
+    }
+
+    @Test
+    void unknownNamesAndBadOptionsAreUsageErrors() {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        assertThat(BenchMain.run(new String[] {"nope"}, quiet, quiet)).isEqualTo(2);
+        assertThat(BenchMain.run(new String[] {"generator", "--size", "huge"}, quiet, quiet)).isEqualTo(2);
+    }
+
+    private static JsonNode run(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = BenchMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).as("exit status; stderr: %s", err).isZero();
+        String firstLine = stdout.lines().findFirst().orElseThrow();
+        JsonNode json = new ObjectMapper().readTree(firstLine);
+        assertThat(json.path("benchmark").asText()).isEqualTo(args[0]);
+        assertThat(json.path("smoke").asBoolean()).isTrue();
+        assertThat(json.path("unit").asText()).isNotBlank();
+        assertThat(stdout).contains("SMOKE");
+        return json;
+    }
+}
