@@ -4,7 +4,7 @@ import io.slotstream.schemas.topic.StackPreflight;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Turns a failed {@link StackPreflight} into Spring Boot's short failure report instead of a stack trace. */
+/** Turns a failed {@link StackPreflight} (the start-up check in the application class) into Spring Boot's short failure report instead of a stack trace. */
 class StackUnavailableFailureAnalyzer extends AbstractFailureAnalyzer<StackPreflight.StackUnavailableException> {
 
     @Override

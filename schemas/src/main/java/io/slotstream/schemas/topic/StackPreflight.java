@@ -43,6 +43,49 @@ public final class StackPreflight {
         this.timeout = timeout;
     }
 
+    /**
+     * The check as a service configures it: {@code slotstream.kafka.bootstrap-servers}, {@code slotstream.registry.url}
+     * and {@code slotstream.startup.stack-timeout} (a {@link Duration} such as {@code PT30S} or {@code 30s}; default 30 s).
+     *
+     * @param property looks a setting up by name (for example Spring's {@code Environment::getProperty})
+     * @throws IllegalArgumentException when a setting is missing or the timeout is malformed
+     */
+    public static StackPreflight fromSettings(java.util.function.Function<String, String> property) {
+        String bootstrap = required(property, "slotstream.kafka.bootstrap-servers");
+        String registry = required(property, "slotstream.registry.url");
+        String timeout = property.apply("slotstream.startup.stack-timeout");
+        return new StackPreflight(bootstrap, registry, timeout == null ? Duration.ofSeconds(30) : parseDuration(timeout));
+    }
+
+    private static String required(java.util.function.Function<String, String> property, String name) {
+        String value = property.apply(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("setting " + name + " is missing");
+        }
+        return value;
+    }
+
+    private static Duration parseDuration(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.startsWith("pt")) {
+                return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.ofMillis(Long.parseLong(t));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("slotstream.startup.stack-timeout must be a duration such as 30s, got '" + text + "'");
+        }
+    }
+
     /** @throws StackUnavailableException naming the unreachable broker or registry, or the missing topics */
     public void verify() {
         long deadline = System.nanoTime() + timeout.toNanos();
