@@ -1,6 +1,7 @@
 package io.slotstream.ingest.intake;
 
 import io.slotstream.avro.DeadLetter;
+import io.slotstream.avro.Provenance;
 import io.slotstream.ingest.kafka.KafkaWrite;
 import io.slotstream.ingest.kafka.TransactionalWriter;
 import io.slotstream.ingest.metrics.IntakeMetrics;
@@ -8,10 +9,12 @@ import io.slotstream.ingest.store.AcceptedStore;
 import io.slotstream.schemas.identity.CanonicalId;
 import io.slotstream.schemas.mapping.FhirAvroMapper;
 import io.slotstream.schemas.topic.Topics;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -92,14 +95,33 @@ public final class IntakeService {
     }
 
     /**
-     * Equal content, ignoring when it was sent: provenance times and meta.lastUpdated (the mapping puts meta into
-     * residualJson once meta.source is set, so compare as FHIR, not as records).
+     * Equal content, ignoring when it was sent: provenance times and meta.lastUpdated. Compared as records (cheap);
+     * only when meta went to the residual (meta beyond versionId, lastUpdated and source) as FHIR.
      */
     private boolean sameContent(SpecificRecord stored, SpecificRecord incoming) {
+        if (withoutSendTimes(stored).equals(withoutSendTimes(incoming))) {
+            return true;
+        }
+        if (!metaInResidual(stored) || !metaInResidual(incoming)) {
+            return false;
+        }
         Resource a = mapper.toFhir(stored);
         Resource b = mapper.toFhir(incoming);
         a.getMeta().setLastUpdated(null);
         b.getMeta().setLastUpdated(null);
         return a.equalsDeep(b);
+    }
+
+    private static SpecificRecord withoutSendTimes(SpecificRecord record) {
+        SpecificRecord copy = SpecificData.get().deepCopy(record.getSchema(), record);
+        int field = record.getSchema().getField("provenance").pos();
+        copy.put(field, Provenance.newBuilder((Provenance) copy.get(field))
+                .setEventTime(Instant.EPOCH).setIngestTime(Instant.EPOCH).setSourceLastUpdated(null).build());
+        return copy;
+    }
+
+    private static boolean metaInResidual(SpecificRecord record) {
+        Object residual = record.get(record.getSchema().getField("residualJson").pos());
+        return residual != null && residual.toString().contains("\"meta\"");
     }
 }

@@ -2,6 +2,7 @@ package io.slotstream.schemas.mapping;
 
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
+import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Property;
 
 import java.util.List;
@@ -38,6 +39,10 @@ final class ElementComparison {
         }
         if (a instanceof BaseDateTimeType && !Objects.equals(temporal(a.primitiveValue()), temporal(b.primitiveValue()))) {
             return false;
+        }
+        if (a instanceof PrimitiveType<?> primitive && !primitive.hasExtension()) {
+            // Hot path: a leaf that equalsDeep already compared; only its extensions could hide a date.
+            return true;
         }
         for (Property property : a.children()) {
             List<Base> left = nonEmpty(property.getValues());

@@ -84,6 +84,9 @@ abstract class ResourceMapper<R extends DomainResource, A extends SpecificRecord
             if (provenance.getSourceLastUpdated() != null) {
                 target.getMeta().setLastUpdatedElement(FhirTime.instant(provenance.getSourceLastUpdated(), 0));
             }
+            if (provenance.getMetaSource() != null) {
+                target.getMeta().setSource(provenance.getMetaSource());
+            }
         });
         fill(record, target, residual);
         // HAPI's parser puts meta.versionId into the id ("Slot/20/_history/3"); do the same so equalsDeep holds.
@@ -99,6 +102,7 @@ abstract class ResourceMapper<R extends DomainResource, A extends SpecificRecord
                 .setSourceVersionId(hasMeta ? resource.getMeta().getVersionId() : null)
                 .setSourceLastUpdated(lastUpdated == null || lastUpdated.getValue() == null ? null
                         : FhirTime.toInstant(lastUpdated))
+                .setMetaSource(hasMeta ? resource.getMeta().getSource() : null)
                 .build();
     }
 }

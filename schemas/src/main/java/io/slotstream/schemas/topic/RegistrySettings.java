@@ -41,7 +41,8 @@ public record RegistrySettings(String registryUrl, boolean autoRegister) {
      * registry URL, {@code auto-register}, {@code use-id=contentId} (ccompat ids are content ids),
      * {@code id-handler=Default4ByteIdHandler}, {@code headers.enabled=false} (id in the payload),
      * {@code dereference-schema=true} (one self-contained schema per subject), {@code http.adapter=JDK} (the Vert.x
-     * adapter can hang) and {@code use-specific-avro-reader=true} (deserializers return the generated classes).
+     * adapter can hang) and {@code use-specific-avro-reader=true} (deserializers return the generated classes), plus
+     * {@code avro-datum-provider=}{@link CachedAvroDatumProvider} (no schema fingerprint per record).
      * Values are Strings, as they would come from properties files.
      *
      * @return an unmodifiable map to merge into producer, consumer or Streams configs, or to pass to
@@ -56,6 +57,7 @@ public record RegistrySettings(String registryUrl, boolean autoRegister) {
                 "apicurio.registry.headers.enabled", "false",
                 "apicurio.registry.dereference-schema", "true",
                 "apicurio.registry.http.adapter", "JDK",
-                "apicurio.registry.use-specific-avro-reader", "true");
+                "apicurio.registry.use-specific-avro-reader", "true",
+                "apicurio.registry.avro-datum-provider", CachedAvroDatumProvider.class.getName());
     }
 }

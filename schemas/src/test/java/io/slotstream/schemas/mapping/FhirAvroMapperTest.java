@@ -96,6 +96,21 @@ class FhirAvroMapperTest {
         assertThat(back.equalsDeep(slot)).isTrue();
     }
 
+    /** Aggregators set meta.source on every resource (SSL §9); it is typed so it costs no residual. */
+    @Test
+    void metaSourceIsTypedInProvenanceNotLeftToTheResidual() {
+        Slot slot = parse(Slot.class, "{\"resourceType\":\"Slot\",\"id\":\"r3\",\"meta\":{\"versionId\":\"2\","
+                + "\"lastUpdated\":\"2026-03-01T10:00:00Z\",\"source\":\"urn:slotstream:source:ehr-a#Slot/r3\"}," + SLOT_CORE + "}");
+
+        FhirSlot avro = MAPPER.toAvro(slot, provenance("r3"));
+
+        assertThat(avro.getResidualJson()).isNull();
+        assertThat(avro.getProvenance().getMetaSource()).isEqualTo("urn:slotstream:source:ehr-a#Slot/r3");
+        Slot back = MAPPER.toFhir(AvroBinary.roundTrip(avro));
+        assertThat(back.getMeta().getSource()).isEqualTo("urn:slotstream:source:ehr-a#Slot/r3");
+        assertThat(back.equalsDeep(slot)).isTrue();
+    }
+
     @Test
     void provenanceVersionFieldsComeFromTheResourceNotTheCaller() {
         Slot slot = parse(Slot.class, "{\"resourceType\":\"Slot\",\"id\":\"r3\"," + SLOT_CORE + "}");

@@ -28,7 +28,8 @@ class TopicSerdesTest {
                 entry("apicurio.registry.headers.enabled", "false"),
                 entry("apicurio.registry.dereference-schema", "true"),
                 entry("apicurio.registry.http.adapter", "JDK"),
-                entry("apicurio.registry.use-specific-avro-reader", "true"));
+                entry("apicurio.registry.use-specific-avro-reader", "true"),
+                entry("apicurio.registry.avro-datum-provider", "io.slotstream.schemas.topic.CachedAvroDatumProvider"));
         assertThat(new RegistrySettings(URL, true).serdeConfig()).containsEntry("apicurio.registry.auto-register", "true");
     }
 
