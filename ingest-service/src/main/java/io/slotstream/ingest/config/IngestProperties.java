@@ -47,9 +47,14 @@ public record IngestProperties(
      * @param transactionalIdPrefix prefix of the producers' {@code transactional.id}s; must differ between replicas
      *                              (application.yml's default adds a random part, so it does)
      * @param producer              extra Kafka producer properties, passed through verbatim
+     * @param maxConcurrentTransactions how many Kafka transactions run at once (one transactional producer each);
+     *                              requests queue for them and concurrent requests share one (group commit)
+     * @param maxRecordsPerTransaction  a shared transaction stops taking queued requests at this many records
      */
     public record Kafka(String transactionalIdPrefix,
-                        @DefaultValue Map<String, String> producer) {
+                        @DefaultValue Map<String, String> producer,
+                        @DefaultValue("2") int maxConcurrentTransactions,
+                        @DefaultValue("5000") int maxRecordsPerTransaction) {
     }
 
     /**

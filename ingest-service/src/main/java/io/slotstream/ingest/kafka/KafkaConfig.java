@@ -41,7 +41,9 @@ public class KafkaConfig {
     }
 
     @Bean
-    TransactionalWriter transactionalWriter(DefaultKafkaProducerFactory<String, byte[]> factory, RegistrySettings registry) {
-        return new TransactionalWriter(new KafkaTemplate<>(factory), registry);
+    TransactionalWriter transactionalWriter(DefaultKafkaProducerFactory<String, byte[]> factory, RegistrySettings registry,
+                                            IngestProperties properties) {
+        return new TransactionalWriter(new KafkaTemplate<>(factory), registry, properties.kafka().maxConcurrentTransactions(),
+                properties.kafka().maxRecordsPerTransaction());
     }
 }
