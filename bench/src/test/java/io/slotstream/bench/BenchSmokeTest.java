@@ -27,10 +27,10 @@ class BenchSmokeTest {
     @Test
     void ndjsonWriterRunsJmhAndReportsBothWritersAndTheRatio() throws Exception {
         JsonNode result = run("ndjson-writer", "--smoke");
-        assertThat(result.path("metrics").path("jackson").path("median").asDouble()).isPositive();
+        assertThat(result.path("metrics").path("slotstream").path("median").asDouble()).isPositive();
         assertThat(result.path("metrics").path("hapi").path("median").asDouble()).isPositive();
-        assertThat(result.path("metrics").path("jackson_over_hapi").path("median").asDouble()).isPositive();
-        assertThat(result.path("metrics").path("jackson_bytes").path("unit").asText()).isEqualTo("MB/s");
+        assertThat(result.path("metrics").path("slotstream_over_hapi").path("median").asDouble()).isPositive();
+        assertThat(result.path("metrics").path("slotstream_bytes").path("unit").asText()).isEqualTo("MB/s");
     }
 
     @Test

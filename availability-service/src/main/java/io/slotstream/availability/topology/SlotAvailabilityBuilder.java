@@ -145,7 +145,10 @@ final class SlotAvailabilityBuilder {
         return normalised(a).equals(normalised(b));
     }
 
-    private static final Provenance NO_PROVENANCE = new Provenance("", "", null, null, java.time.Instant.EPOCH, java.time.Instant.EPOCH);
+    /** Built, not constructed, so that new optional Provenance fields keep their defaults. */
+    private static final Provenance NO_PROVENANCE = Provenance.newBuilder()
+            .setSource("").setSourceResourceId("").setEventTime(java.time.Instant.EPOCH).setIngestTime(java.time.Instant.EPOCH)
+            .build();
 
     private static SlotAvailability normalised(SlotAvailability value) {
         FhirSlot slot = FhirSlot.newBuilder(value.getSlot()).setProvenance(NO_PROVENANCE).build();

@@ -21,7 +21,7 @@ import java.util.List;
  * {@code ndjson-writer}: runs the {@link NdjsonWriterJmh} microbenchmark through the JMH {@link Runner}: {@code
  * --warmup} warm-up iterations (excluded) and {@code --runs} measured iterations of {@code --iteration-seconds}
  * (default 2) each, in {@code --forks} forked JVMs (default 1). Reports Slots/s of each writer (median and spread
- * over the measured iterations of all forks), bytes/s, and the Jackson / HAPI ratio. In smoke mode: 1 fork, 1
+ * over the measured iterations of all forks), bytes/s, and the Slotstream writer / HAPI ratio. In smoke mode: 1 fork, 1
  * warm-up and 1 measured iteration of 200 ms each. {@code --size} does not apply (the batch is fixed).
  */
 public final class NdjsonWriterBenchmark implements Benchmark {
@@ -33,7 +33,7 @@ public final class NdjsonWriterBenchmark implements Benchmark {
 
     @Override
     public String description() {
-        return "JMH: Jackson-streaming Slot NDJSON writer vs HAPI encodeResourceToWriter (needs nothing running)";
+        return "JMH: publish-service's Slot NDJSON writer vs HAPI encodeResourceToWriter (needs nothing running)";
     }
 
     @Override
@@ -58,24 +58,24 @@ public final class NdjsonWriterBenchmark implements Benchmark {
         Collection<RunResult> results = new Runner(jmh, OutputFormatFactory.createFormatInstance(System.err,
                 smoke ? VerboseMode.SILENT : VerboseMode.NORMAL)).run();
         double[] bytesPerSlot = NdjsonWriterJmh.bytesPerSlot();
-        double[] jackson = scores(results, "jackson");
+        double[] slotstream = scores(results, "slotstream");
         double[] hapi = scores(results, "hapi");
-        for (int i = 0; i < Math.min(jackson.length, hapi.length); i++) {
-            report.addRun("jackson_over_hapi", "x", jackson[i] / hapi[i]);
+        for (int i = 0; i < Math.min(slotstream.length, hapi.length); i++) {
+            report.addRun("slotstream_over_hapi", "x", slotstream[i] / hapi[i]);
         }
-        for (double v : jackson) {
-            report.addRun("jackson", "resources/s", v);
+        for (double v : slotstream) {
+            report.addRun("slotstream", "resources/s", v);
         }
         for (double v : hapi) {
             report.addRun("hapi", "resources/s", v);
         }
-        for (double v : jackson) {
-            report.addRun("jackson_bytes", "MB/s", v * bytesPerSlot[0] / 1e6);
+        for (double v : slotstream) {
+            report.addRun("slotstream_bytes", "MB/s", v * bytesPerSlot[0] / 1e6);
         }
         for (double v : hapi) {
             report.addRun("hapi_bytes", "MB/s", v * bytesPerSlot[1] / 1e6);
         }
-        report.info("bytes_per_slot_jackson", Math.round(bytesPerSlot[0] * 10) / 10.0);
+        report.info("bytes_per_slot_slotstream", Math.round(bytesPerSlot[0] * 10) / 10.0);
         report.info("bytes_per_slot_hapi", Math.round(bytesPerSlot[1] * 10) / 10.0);
         report.runCounts(runs * options.integer("forks", 1), warmup * options.integer("forks", 1));
         report.info("batch", NdjsonWriterJmh.BATCH);
@@ -83,8 +83,8 @@ public final class NdjsonWriterBenchmark implements Benchmark {
         report.info("jmh_warmup_iterations", warmup);
         report.info("jmh_measured_iterations_per_fork", runs);
         report.info("jmh_iteration_ms", iteration.convertTo(java.util.concurrent.TimeUnit.MILLISECONDS));
-        report.info("jackson_writer", JacksonSlotNdjsonWriter.class.getName() + " (stand-in until publish-service's writer is wired)");
-        report.info("ratio_note", "jackson_over_hapi pairs measured iteration i of each writer");
+        report.info("slotstream_writer", "io.slotstream.publish.ndjson.SlotJsonWriter");
+        report.info("ratio_note", "slotstream_over_hapi pairs measured iteration i of each writer");
     }
 
     /** Per-iteration scores (Slots/s) of one benchmark method, over all forks. */

@@ -185,7 +185,10 @@ class HealthSystemTest {
                 first.add(s);
             }
         });
-        new io.slotstream.bench.ndjson.JacksonSlotNdjsonWriter().write(first, out);
+        for (GeneratedSlot slot : first) {
+            out.write(slotJson(slot).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write('\n');
+        }
         out.write(ResourceJson.location(system.sites().get(0)).toString().getBytes());
         out.write(ResourceJson.practitionerRole(system.providers().get(0)).toString().getBytes());
         return out.toByteArray();
