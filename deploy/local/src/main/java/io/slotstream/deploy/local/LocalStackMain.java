@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * <p>Options (all optional): {@code --project-dir}, {@code --data-dir} (wiped at start: the registry keeps schemas in
  * memory, so old topic data would carry unknown schema ids), {@code --kafka-port}, {@code --kafka-controller-port},
  * {@code --registry-port}, {@code --registry-management-port}, {@code --<module>-port}, {@code --no-services},
- * {@code --no-sample-data}.
+ * {@code --no-sample-data}, {@code --feed DIR} (also load that publication folder, as source {@code local-feed}).
  * Exit status 1 with a one-line {@code slotstream: ...} message on any failure, 2 on a usage error.
  */
 public final class LocalStackMain {
@@ -94,8 +94,12 @@ public final class LocalStackMain {
         System.out.printf("slotstream: up in %.1f s; everything listens on %s only.%n",
                 (System.nanoTime() - started) / 1e9, settings.host());
         if (services != null && !options.containsKey("no-sample-data")) {
-            new MainJob(services.url("ingest-service"), services.url("publish-service"),
-                    projectDir.resolve("deploy/local/sample-feeds"), System.out).run();
+            MainJob job = new MainJob(services.url("ingest-service"), services.url("publish-service"),
+                    projectDir.resolve("deploy/local/sample-feeds"), System.out);
+            if (options.containsKey("feed")) {
+                job.addFeed(Path.of(options.get("feed")), "local-feed");
+            }
+            job.run();
         }
         System.out.println("slotstream: serving; Ctrl-C stops everything.");
     }
@@ -172,7 +176,7 @@ public final class LocalStackMain {
                 options.put(name, "true");
                 continue;
             }
-            boolean known = name.equals("project-dir") || name.equals("data-dir") || name.endsWith("-port");
+            boolean known = name.equals("project-dir") || name.equals("data-dir") || name.equals("feed") || name.endsWith("-port");
             if (!known) {
                 throw new IllegalArgumentException("unknown option '" + arg + "'");
             }

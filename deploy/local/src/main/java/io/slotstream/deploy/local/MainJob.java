@@ -40,6 +40,7 @@ public final class MainJob {
     private static final Duration PUBLICATION_TIMEOUT = Duration.ofSeconds(150);
     private static final Duration LIVE_CHANGE_TIMEOUT = Duration.ofSeconds(90);
 
+    private final List<Feed> feeds = new java.util.ArrayList<>(FEEDS);
     private final SampleFeedLoader loader;
     private final String manifestUrl;
     private final Path feedsDir;
@@ -56,11 +57,20 @@ public final class MainJob {
         this.out = out;
     }
 
+    /**
+     * Also loads the publication in {@code folder} (for example one written by {@code ./slotstream bench generate}),
+     * after the sample feeds, as source {@code sourceId}.
+     */
+    public MainJob addFeed(Path folder, String sourceId) {
+        feeds.add(new Feed(folder.toAbsolutePath().toString(), sourceId));
+        return this;
+    }
+
     /** @throws StackException when loading fails or the publication does not reflect the input in time */
     public Result run() {
         int expectedSlots = 0;
         JsonNode slotToBook = null;
-        for (Feed feed : FEEDS) {
+        for (Feed feed : feeds) {
             long started = System.nanoTime();
             SampleFeedLoader.Result result = loader.load(feedsDir.resolve(feed.folder()), feed.sourceId());
             expectedSlots += result.loaded("Slot");

@@ -25,9 +25,10 @@ import java.util.stream.Stream;
 /**
  * Loads a SMART Scheduling Links publication from a folder (its {@code $bulk-publish} manifest, or every
  * {@code *.ndjson} file when there is none) into ingest-service: FHIR transaction Bundles of {@value #BUNDLE_SIZE}
- * {@code PUT} entries, posted to {@code [base]/fhir} under one source id. Reference targets go first (Location,
- * Practitioner, PractitionerRole, HealthcareService, Schedule, then Slot); types ingest-service does not take are
- * skipped and counted.
+ * {@code PUT} entries, posted to {@code [base]/fhir} under one source id. Reference targets go first (files of
+ * Location, Practitioner, PractitionerRole, HealthcareService, Schedule, then Slot, each file typed by its first
+ * line); types ingest-service does not take are skipped and counted. Files are streamed, so a generated health
+ * system of millions of slots loads in constant memory.
  */
 public final class SampleFeedLoader {
 
@@ -58,24 +59,60 @@ public final class SampleFeedLoader {
      * @throws StackException when a file cannot be read or ingest-service refuses a Bundle (with its OperationOutcome)
      */
     public Result load(Path folder, String sourceId) {
-        Map<String, List<JsonNode>> byType = readPublication(folder);
         Map<String, Integer> loaded = new LinkedHashMap<>();
         Map<String, Integer> skipped = new LinkedHashMap<>();
-        byType.forEach((type, resources) -> {
-            if (!INGESTED_TYPES.contains(type)) {
-                skipped.put(type, resources.size());
-            }
-        });
+        List<TypedFile> files = typedFiles(folder);
         for (String type : TYPE_ORDER) {
-            List<JsonNode> resources = byType.getOrDefault(type, List.of());
-            for (int from = 0; from < resources.size(); from += BUNDLE_SIZE) {
-                post(transaction(resources.subList(from, Math.min(resources.size(), from + BUNDLE_SIZE))), sourceId);
+            for (TypedFile file : files) {
+                if (file.type().equals(type)) {
+                    loaded.merge(type, stream(file.path(), sourceId), Integer::sum);
+                }
             }
-            if (!resources.isEmpty()) {
-                loaded.put(type, resources.size());
+        }
+        for (TypedFile file : files) {
+            if (!INGESTED_TYPES.contains(file.type())) {
+                skipped.merge(file.type(), countLines(file.path()), Integer::sum);
             }
         }
         return new Result(loaded, skipped);
+    }
+
+    /** One NDJSON file of the publication and the resource type it holds (manifest {@code type}, else its first line). */
+    private record TypedFile(Path path, String type) {
+    }
+
+    /** Posts the file's resources in Bundles of {@value #BUNDLE_SIZE} without holding the file in memory. */
+    private int stream(Path file, String sourceId) {
+        int count = 0;
+        List<JsonNode> batch = new ArrayList<>(BUNDLE_SIZE);
+        try (BufferedReader reader = Files.newBufferedReader(file)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                batch.add(json.readTree(line));
+                count++;
+                if (batch.size() == BUNDLE_SIZE) {
+                    post(transaction(batch), sourceId);
+                    batch.clear();
+                }
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (!batch.isEmpty()) {
+            post(transaction(batch), sourceId);
+        }
+        return count;
+    }
+
+    private static int countLines(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return (int) lines.filter(l -> !l.isBlank()).count();
+        } catch (IOException e) {
+            throw new StackException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Sends one resource as a {@code PUT [base]/fhir/{type}/{id}} (a source-side change, such as a booking). */
@@ -148,6 +185,24 @@ public final class SampleFeedLoader {
             }
         }
         return byType;
+    }
+
+    private List<TypedFile> typedFiles(Path folder) {
+        List<TypedFile> typed = new ArrayList<>();
+        for (Path file : files(folder)) {
+            try (BufferedReader reader = Files.newBufferedReader(file)) {
+                String first;
+                do {
+                    first = reader.readLine();
+                } while (first != null && first.isBlank());
+                if (first != null) {
+                    typed.add(new TypedFile(file, json.readTree(first).path("resourceType").asText()));
+                }
+            } catch (IOException e) {
+                throw new StackException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return typed;
     }
 
     private List<Path> files(Path folder) {
