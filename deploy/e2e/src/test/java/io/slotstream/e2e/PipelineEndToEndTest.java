@@ -13,6 +13,9 @@ import io.slotstream.publish.conformance.PublicationConformance;
 import io.slotstream.schemas.identity.CanonicalId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * what a Slot Discovery Client and an aggregator see.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
 
     private static final Path PROJECT = Path.of("..", "..").toAbsolutePath().normalize();
@@ -59,7 +63,9 @@ class PipelineEndToEndTest {
         }
     }
 
+    // Read-only checks of the main job's publication first; the tests that write come after.
     @Test
+    @Order(1)
     void theMainJobPublishesEveryLoadedResourceOfTheSampleFeeds() {
         assertThat(job.loadedSlots()).isEqualTo(300 + 11_563);
         assertThat(job.publication().count("Slot")).isEqualTo(job.loadedSlots());
@@ -70,6 +76,7 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    @Order(2)
     void thePublicationOfTheSampleFeedsIsConformantOnEveryLine() {
         ConformanceReport report = new PublicationConformance(FhirContext.forR4Cached())
                 .check(services.url("publish-service") + "/$bulk-publish", PublicationConformance.overHttp());
@@ -78,6 +85,7 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    @Order(3)
     void aSlotBookedAtItsSourceArrivesBusyInTheNextSincePoll() {
         assertThat(job.bookedSlotId()).isEqualTo(CanonicalId.of("smart-2021", "20"));
         assertThat(job.liveChangeLatency()).isNotNull();
@@ -85,6 +93,7 @@ class PipelineEndToEndTest {
 
     /** Issue 5: a slot written through ingest-service is searchable in the availability view within 2 s (median of 3). */
     @Test
+    @Order(5)
     void aSlotWrittenThroughIngestIsSearchableWithinTwoSeconds() throws Exception {
         SampleFeedLoader ingest = new SampleFeedLoader(services.url("ingest-service"));
         String source = "e2e";
@@ -106,6 +115,62 @@ class PipelineEndToEndTest {
         }
         System.out.println("ingest -> availability search, ms: " + millis);
         assertThat(millis.stream().sorted().toList().get(1)).as("median of " + millis).isLessThanOrEqualTo(2_000);
+    }
+
+    /** sched-2/3/5/7/9 and gzip on the live publication, then a source delete arriving as a Bulk Data deletion. */
+    @Test
+    @Order(4)
+    void thePublicationServesTheHttpRulesAndDeletionsSince() throws Exception {
+        String manifestUrl = services.url("publish-service") + "/$bulk-publish";
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(manifestUrl)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).isEqualTo(200);
+            assertThat(plain.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            assertThat(plain.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+            assertThat(plain.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("max-age="));
+            String etag = plain.headers().firstValue("ETag").orElseThrow();
+            assertThat(plain.headers().firstValue("Last-Modified")).isPresent();
+            HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(manifestUrl)).header("Accept", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(json.body()).isEqualTo(plain.body());
+            HttpResponse<String> notModified = http.send(HttpRequest.newBuilder(URI.create(manifestUrl)).header("If-None-Match", etag).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(notModified.statusCode()).isEqualTo(304);
+
+            JsonNode manifest = JSON.readTree(plain.body());
+            String fileUrl = manifest.path("output").path(0).path("url").asText();
+            HttpResponse<String> file = http.send(HttpRequest.newBuilder(URI.create(fileUrl)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ndjson = http.send(HttpRequest.newBuilder(URI.create(fileUrl)).header("Accept", "application/fhir+ndjson").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ndjson.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/fhir+ndjson"));
+            assertThat(ndjson.body()).isEqualTo(file.body()).isNotEmpty();
+            HttpResponse<byte[]> gzip = http.send(HttpRequest.newBuilder(URI.create(fileUrl)).header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gzip.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            assertThat(new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip.body())).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(file.body());
+
+            String since = manifest.path("transactionTime").asText();
+            String deleted = CanonicalId.of("smart-2021", "21");
+            HttpResponse<String> delete = http.send(HttpRequest.newBuilder(URI.create(services.url("ingest-service") + "/fhir/Slot/21"))
+                    .header("X-Slotstream-Source", "smart-2021").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(delete.statusCode()).isEqualTo(200);
+            String sinceUrl = manifestUrl + "?_since=" + java.net.URLEncoder.encode(since, java.nio.charset.StandardCharsets.UTF_8);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                JsonNode delta = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(sinceUrl)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                for (JsonNode output : delta.path("deleted")) {
+                    String bundles = http.send(HttpRequest.newBuilder(URI.create(output.path("url").asText())).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    if (bundles.contains("\"url\":\"Slot/" + deleted + "\"")) {
+                        assertThat(bundles).contains("\"method\":\"DELETE\"");
+                        return;
+                    }
+                }
+                Thread.sleep(500);
+            }
+            throw new AssertionError("Slot/" + deleted + " deleted at its source never appeared as a deletion in " + sinceUrl);
+        }
     }
 
     private static void awaitSlot(String slotId) throws Exception {
