@@ -103,20 +103,12 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    String lastLogLine() {
+    private String lastLogLine() {
         try (var lines = Files.lines(logFile)) {
             return lines.filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("(empty log)").strip();
         } catch (IOException | java.io.UncheckedIOException e) {
             return "(no log)";
         }
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
-    String name() {
-        return name;
     }
 
     Path logFile() {

@@ -91,10 +91,6 @@ final class ServiceProcess implements AutoCloseable {
         return process.logFile();
     }
 
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
     @Override
     public void close() {
         process.close();
