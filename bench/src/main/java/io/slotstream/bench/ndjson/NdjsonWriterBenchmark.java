@@ -83,7 +83,7 @@ public final class NdjsonWriterBenchmark implements Benchmark {
         report.info("jmh_warmup_iterations", warmup);
         report.info("jmh_measured_iterations_per_fork", runs);
         report.info("jmh_iteration_ms", iteration.convertTo(java.util.concurrent.TimeUnit.MILLISECONDS));
-        report.info("slotstream_writer", "io.slotstream.publish.ndjson.SlotJsonWriter");
+        report.info("slotstream_writer", "io.slotstream.schemas.slot.SlotJsonWriter");
         report.info("ratio_note", "slotstream_over_hapi pairs measured iteration i of each writer");
     }
 

@@ -7,8 +7,8 @@ import io.slotstream.bench.generator.GeneratorConfig;
 import io.slotstream.bench.generator.HealthSystem;
 import io.slotstream.bench.generator.SystemSize;
 import io.slotstream.avro.SlotAvailability;
-import io.slotstream.publish.ndjson.PatientTypeDefault;
-import io.slotstream.publish.ndjson.SlotJsonWriter;
+import io.slotstream.schemas.slot.PatientTypeDefault;
+import io.slotstream.schemas.slot.SlotJsonWriter;
 import io.slotstream.schemas.mapping.FhirAvroMapper;
 import org.hl7.fhir.r4.model.Slot;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * {@code IParser.encodeResourceToWriter} of the same resources. Scores are Slots/s (operations are Slots,
  * {@link OperationsPerInvocation}). Both sides start from their in-memory model, built in setup (not measured): the
  * generated Slots mapped to {@code SlotAvailability} the way availability-service publishes them, and for HAPI the
- * resources parsed back from the writer's lines (publish-service's {@code SlotJsonWriterEquivalenceTest} proves they
+ * resources parsed back from the writer's lines (the schemas module's {@code SlotJsonWriterEquivalenceTest} proves they
  * encode byte-identically). HAPI's parser is created once, as a service would.
  */
 @State(Scope.Thread)

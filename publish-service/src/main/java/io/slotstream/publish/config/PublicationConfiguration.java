@@ -3,7 +3,7 @@ package io.slotstream.publish.config;
 import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.slotstream.publish.manifest.ManifestWriter;
-import io.slotstream.publish.ndjson.PatientTypeDefault;
+import io.slotstream.schemas.slot.PatientTypeDefault;
 import io.slotstream.publish.ndjson.ResourceRenderer;
 import io.slotstream.publish.snapshot.SnapshotMetrics;
 import io.slotstream.publish.snapshot.SnapshotPublisher;

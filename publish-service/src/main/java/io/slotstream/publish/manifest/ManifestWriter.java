@@ -3,7 +3,7 @@ package io.slotstream.publish.manifest;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.slotstream.publish.ndjson.FhirInstants;
+import io.slotstream.schemas.slot.FhirInstants;
 import io.slotstream.publish.snapshot.Delta;
 import io.slotstream.publish.snapshot.LiveSnapshot;
 import io.slotstream.publish.snapshot.PublishedFile;

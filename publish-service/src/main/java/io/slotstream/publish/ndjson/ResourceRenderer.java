@@ -8,6 +8,8 @@ import io.slotstream.avro.SlotAvailability;
 import io.slotstream.publish.store.ResourceType;
 import io.slotstream.publish.store.StoreChange;
 import io.slotstream.schemas.mapping.FhirAvroMapper;
+import io.slotstream.schemas.slot.PatientTypeDefault;
+import io.slotstream.schemas.slot.SlotJsonWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.hl7.fhir.r4.model.Resource;
 

@@ -1,7 +1,6 @@
 package io.slotstream.publish.ndjson;
 
 import io.slotstream.avro.SlotAvailability;
-import io.slotstream.avro.SlotStatus;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -10,21 +9,10 @@ import java.time.temporal.IsoFields;
 import java.util.List;
 import java.util.TreeSet;
 
-/** The choices about a published Slot that both renderers ({@link SlotJsonWriter}, {@link PublishedSlot}) share. */
+/** How the publication groups Slots into files (by state and ISO week); the Slot itself is rendered by {@link io.slotstream.schemas.slot.SlotJsonWriter}. */
 public final class SlotRules {
 
     private SlotRules() {
-    }
-
-    /** @return the R4 Slot.status code of the status */
-    public static String statusCode(SlotStatus status) {
-        return switch (status) {
-            case FREE -> "free";
-            case BUSY -> "busy";
-            case BUSY_UNAVAILABLE -> "busy-unavailable";
-            case BUSY_TENTATIVE -> "busy-tentative";
-            case ENTERED_IN_ERROR -> "entered-in-error";
-        };
     }
 
     /**

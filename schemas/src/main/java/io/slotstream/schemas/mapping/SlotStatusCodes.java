@@ -27,6 +27,12 @@ public final class SlotStatusCodes {
 
     /** @return the FHIR code, e.g. {@code entered-in-error} for {@code ENTERED_IN_ERROR} */
     public static String toCode(SlotStatus status) {
-        return status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return switch (status) { // a switch, not name() string work: the Slot renderer's hot path calls this
+            case FREE -> "free";
+            case BUSY -> "busy";
+            case BUSY_UNAVAILABLE -> "busy-unavailable";
+            case BUSY_TENTATIVE -> "busy-tentative";
+            case ENTERED_IN_ERROR -> "entered-in-error";
+        };
     }
 }

@@ -1,4 +1,4 @@
-package io.slotstream.publish.ndjson;
+package io.slotstream.schemas.slot;
 
 import io.slotstream.avro.CodeableConcept;
 import io.slotstream.avro.Coding;
@@ -8,6 +8,7 @@ import io.slotstream.avro.Identifier;
 import io.slotstream.avro.Period;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.schemas.fhir.SchedulingExtensions;
+import io.slotstream.schemas.mapping.SlotStatusCodes;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Extension;
@@ -56,7 +57,7 @@ public final class PublishedSlot {
             slot.setAppointmentType(concept(view.getAppointmentType()));
         }
         slot.setSchedule(new Reference("Schedule/" + view.getScheduleId()));
-        slot.setStatus(Slot.SlotStatus.fromCode(SlotRules.statusCode(view.getEffectiveStatus())));
+        slot.setStatus(Slot.SlotStatus.fromCode(SlotStatusCodes.toCode(view.getEffectiveStatus())));
         slot.setStartElement(instant(view.getStart().toEpochMilli(), view.getStartOffsetSeconds()));
         slot.setEndElement(instant(view.getEnd().toEpochMilli(), view.getEndOffsetSeconds()));
         if (source.getOverbooked() != null) {

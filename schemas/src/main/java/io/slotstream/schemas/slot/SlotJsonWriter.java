@@ -1,4 +1,4 @@
-package io.slotstream.publish.ndjson;
+package io.slotstream.schemas.slot;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -11,6 +11,7 @@ import io.slotstream.avro.Identifier;
 import io.slotstream.avro.Period;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.schemas.fhir.SchedulingExtensions;
+import io.slotstream.schemas.mapping.SlotStatusCodes;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class SlotJsonWriter {
         json.writeObjectFieldStart("schedule");
         json.writeStringField("reference", "Schedule/" + view.getScheduleId());
         json.writeEndObject();
-        json.writeStringField("status", SlotRules.statusCode(view.getEffectiveStatus()));
+        json.writeStringField("status", SlotStatusCodes.toCode(view.getEffectiveStatus()));
         json.writeStringField("start", FhirInstants.format(view.getStart(), view.getStartOffsetSeconds()));
         json.writeStringField("end", FhirInstants.format(view.getEnd(), view.getEndOffsetSeconds()));
         if (source.getOverbooked() != null) {

@@ -1,4 +1,4 @@
-package io.slotstream.publish.ndjson;
+package io.slotstream.schemas.slot;
 
 /**
  * FHIR instant/dateTime text without java.time formatters on the hot path: {@code 2026-09-30T10:00:00-04:00}, with

@@ -1,4 +1,4 @@
-package io.slotstream.publish.ndjson;
+package io.slotstream.schemas.slot;
 
 import io.slotstream.avro.Coding;
 import io.slotstream.schemas.fhir.SchedulingExtensions;
