@@ -1,5 +1,7 @@
 package io.slotstream.deploy.local;
 
+import io.slotstream.provisioning.Provisioning;
+import io.slotstream.provisioning.ProvisioningException;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.nio.file.Path;
@@ -7,8 +9,8 @@ import java.util.Map;
 
 /**
  * The local stack: a real KRaft Kafka broker and a real Apicurio Registry, bound to one host, with every schema of
- * the topic catalogue registered (BACKWARD_TRANSITIVE) and every topic created. Used by the {@code ./slotstream run}
- * launcher and, through {@link SharedStack}, by integration tests.
+ * the topic catalogue registered (BACKWARD_TRANSITIVE) and every topic created ({@link Provisioning}, single-node
+ * settings). Used by the {@code ./slotstream run} launcher and, through {@link SharedStack}, by integration tests.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -61,11 +63,16 @@ public final class LocalStack implements AutoCloseable {
             kafka = KafkaNode.start(settings.host(), settings.kafkaPort(), settings.kafkaControllerPort(),
                     settings.dataDir().resolve("kafka"));
             registry.awaitReady();
-            Map<String, Integer> ids = new SchemaRegistration(registry).registerAll();
-            try (Admin admin = kafka.admin()) {
-                TopicProvisioning.createAll(admin, (short) 1);
+            Provisioning.Result provisioned;
+            try {
+                provisioned = Provisioning.singleNode(kafka.bootstrapServers(), registry.apiUrl()).create();
+            } catch (ProvisioningException e) {
+                throw new StackException(e.getMessage(), e);
             }
-            return new LocalStack(settings, kafka, registry, ids);
+            if (!provisioned.refused().isEmpty()) { // a fresh data dir: cannot happen unless the catalogue is inconsistent
+                throw new StackException(provisioned.refused().getFirst().message());
+            }
+            return new LocalStack(settings, kafka, registry, provisioned.schemaIds());
         } catch (RuntimeException e) {
             registry.close();
             if (kafka != null) {

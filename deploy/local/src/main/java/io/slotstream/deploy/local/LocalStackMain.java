@@ -80,7 +80,7 @@ public final class LocalStackMain {
         }
         System.out.printf("slotstream: Kafka broker     %s%n", stack.bootstrapServers());
         System.out.printf("slotstream: schema registry  %s (Confluent API %s), %d schemas, %s%n",
-                stack.registryApiUrl(), stack.registryCcompatUrl(), stack.schemaIds().size(), SchemaRegistration.COMPATIBILITY);
+                stack.registryApiUrl(), stack.registryCcompatUrl(), stack.schemaIds().size(), io.slotstream.provisioning.schema.SchemaRegistrar.COMPATIBILITY);
         ServiceSet services = null;
         if (!options.containsKey("no-services")) {
             Map<String, Integer> ports = new LinkedHashMap<>();
