@@ -50,7 +50,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two instances of the service (two Spring contexts, same application id, own ports, application.server and state)
  * against the real broker and registry of the local stack: every search gives the same complete answer from either
- * instance, each instance holding only part of the view; a newly written slot is searchable within 2 s.
+ * instance, each instance holding only part of the view (schedule, cross-schedule index searches, near, _include,
+ * cursor paging that alternates instances); bad parameters are 400s naming them; a newly written slot is searchable
+ * within 2 s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(240)
@@ -67,6 +69,7 @@ class TwoInstanceSearchIntegrationTest {
     private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private KafkaProducer<String, Object> producer;
 
     @BeforeAll
@@ -139,7 +142,14 @@ class TwoInstanceSearchIntegrationTest {
         List<String> queries = new ArrayList<>(List.of(
                 week,
                 "/fhir/Slot?schedule=Schedule/" + scheduleId + "&status=free&_sort=-start",
-                "/fhir/Slot?schedule=" + scheduleId + "&_count=5&_offset=5",
+                "/fhir/Slot?schedule=" + scheduleId + "&_count=5",
+                "/fhir/Slot?status=free&start=ge2026-03-23&start=lt2026-03-30&_count=7&_total=accurate",
+                "/fhir/Slot?schedule.actor=Location/" + locationId + "&status=free&_count=100",
+                "/fhir/Slot?schedule.actor:Location.near=39.78|-89.65|5|km&service-type=124"
+                        + "&start=ge2026-03-23&start=lt2026-03-30&_count=100",
+                "/fhir/Slot?schedule.actor:Location.address-state=IL&schedule.actor:Location.address-postalcode=627"
+                        + "&specialty=394802001&_count=3&_sort=-start",
+                "/fhir/Slot?schedule=" + scheduleId + "&_include=Slot:schedule&_count=3",
                 "/fhir/Slot?schedule=" + scheduleId + "&service-type=124&specialty=http://snomed.info/sct|394802001",
                 held,
                 "/fhir/Schedule?actor=Location/" + locationId,
@@ -163,13 +173,53 @@ class TwoInstanceSearchIntegrationTest {
         assertThat(body(ports.get(0), "/fhir/Location?address-state=IL&address-city=spring&near=39.78|-89.65|5|km"))
                 .contains(locationId);
 
+        // cross-schedule searches through the index: the run's slots, complete, from either instance
+        String near = "/fhir/Slot?schedule.actor:Location.near=39.78|-89.65|5|km&service-type=124"
+                + "&start=ge2026-03-23&start=lt2026-03-30&_count=100";
+        for (int i = 0; i < SLOTS; i++) {
+            assertThat(body(ports.get(i % 2), near)).contains("\"id\":\"" + slotId(i) + "\"");
+        }
+        assertThat(body(ports.get(1), "/fhir/Slot?schedule.actor=Location/" + locationId + "&status=free&_count=100"))
+                .contains("\"total\":" + (SLOTS - SLOTS / 3 - 1));
+        assertThat(body(ports.get(0), "/fhir/Slot?schedule=" + scheduleId + "&_include=Slot:schedule&_count=3"))
+                .contains("\"fullUrl\":\"http://127.0.0.1:" + ports.get(0) + "/fhir/Schedule/" + scheduleId + "\"")
+                .contains("\"mode\":\"include\"");
+
+        // cursor paging across instances: following next links (alternating instances) gives every slot once
+        List<String> paged = new ArrayList<>();
+        String url = "http://127.0.0.1:" + ports.get(0) + "/fhir/Slot?schedule.actor=PractitionerRole/" + roleId + "&_count=5";
+        for (int page = 0; url != null; page++) {
+            com.fasterxml.jackson.databind.JsonNode bundle = JSON.readTree(getUrl(url.replace(
+                    ":" + ports.get(page % 2 == 0 ? 1 : 0) + "/", ":" + ports.get(page % 2) + "/")));
+            bundle.path("entry").forEach(e -> paged.add(e.path("resource").path("id").asText()));
+            url = null;
+            for (com.fasterxml.jackson.databind.JsonNode link : bundle.path("link")) {
+                if (link.path("relation").asText().equals("next")) {
+                    url = link.path("url").asText();
+                }
+            }
+        }
+        assertThat(paged).containsExactlyElementsOf(IntStream.range(0, SLOTS).mapToObj(this::slotId).toList());
+
         // strict search: unknown and malformed parameters are a 400 OperationOutcome naming the parameter
-        for (String bad : List.of("/fhir/Slot?schedule=" + scheduleId + "&colour=red", "/fhir/Slot?start=ge2026-13-45",
-                "/fhir/Slot?status=open", "/fhir/Slot?_count=0", "/fhir/Location?near=north", "/fhir/Schedule?actor=Slot/1")) {
+        Map<String, String> badSearches = new java.util.LinkedHashMap<>();
+        badSearches.put("/fhir/Slot?schedule=" + scheduleId + "&colour=red", "Slot?colour");
+        badSearches.put("/fhir/Slot?start=ge2026-13-45", "Slot?start");
+        badSearches.put("/fhir/Slot?status=open", "Slot?status");
+        badSearches.put("/fhir/Slot?_count=0", "Slot?_count");
+        badSearches.put("/fhir/Slot?_offset=5", "Slot?_offset");
+        badSearches.put("/fhir/Slot?_cursor=nonsense", "Slot?_cursor");
+        badSearches.put("/fhir/Slot?_include=Slot:actor", "Slot?_include");
+        badSearches.put("/fhir/Slot?schedule.actor=Slot/1", "Slot?schedule.actor");
+        badSearches.put("/fhir/Slot?schedule.actor:Location.near=north", "Location?near");
+        badSearches.put("/fhir/Location?near=north", "Location?near");
+        badSearches.put("/fhir/Schedule?actor=Slot/1", "Schedule?actor");
+        badSearches.forEach((bad, expression) -> {
             HttpResponse<String> r = get(ports.get(0), bad);
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
-            assertThat(r.body()).as(bad).contains("\"resourceType\":\"OperationOutcome\"").contains("\"severity\":\"error\"");
-        }
+            assertThat(r.body()).as(bad).contains("\"resourceType\":\"OperationOutcome\"").contains("\"severity\":\"error\"")
+                    .contains("\"expression\":[\"" + expression + "\"]");
+        });
         assertThat(body(ports.get(0), "/fhir/Slot?colour=red")).isEmpty();
         assertThat(get(ports.get(1), "/fhir/Slot/no-such-slot").statusCode()).isEqualTo(404);
         assertThat(body(ports.get(1), "/fhir/metadata")).contains("\"resourceType\":\"CapabilityStatement\"")
@@ -184,6 +234,17 @@ class TwoInstanceSearchIntegrationTest {
             await(Duration.ofSeconds(2).minusNanos(System.nanoTime() - written),
                     () -> body(port, "/fhir/Slot?schedule=" + scheduleId + "&start=ge2026-03-30").contains(fresh),
                     "new slot searchable on " + port + " within 2 s of the write");
+        }
+    }
+
+    private String getUrl(String url) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(url).isEqualTo(200);
+            return r.body();
+        } catch (Exception e) {
+            throw new AssertionError("GET " + url, e);
         }
     }
 

@@ -29,7 +29,9 @@ final class CapabilityStatementFactory {
         CapabilityStatement.CapabilityStatementRestComponent rest = cs.addRest()
                 .setMode(CapabilityStatement.RestfulCapabilityMode.SERVER)
                 .setDocumentation("Search is strict: unknown or malformed parameters are a 400 OperationOutcome. "
-                        + "Paging: _count (page size) and _offset (first match of the page); Bundle.total is exact.");
+                        + "Paging: _count (page size); Slot pages with the next link's opaque _cursor (stable while the "
+                        + "view changes) and gives Bundle.total when _total=accurate or the first page holds every "
+                        + "match; the other resources page with _offset and an exact total.");
         for (Map.Entry<String, List<SearchParams.Spec>> e : SearchParams.all().entrySet()) {
             CapabilityStatement.CapabilityStatementRestResourceComponent r = rest.addResource().setType(e.getKey());
             r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
@@ -37,7 +39,10 @@ final class CapabilityStatementFactory {
                 r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.READ);
             }
             for (SearchParams.Spec spec : e.getValue()) {
-                if (spec.name().startsWith("_")) {
+                if (spec.name().startsWith("_") && !spec.name().equals("_id")) {
+                    if (spec.name().equals("_include")) {
+                        r.addSearchInclude("Slot:schedule");
+                    }
                     continue;
                 }
                 r.addSearchParam().setName(spec.name())

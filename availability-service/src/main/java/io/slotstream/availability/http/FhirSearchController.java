@@ -4,6 +4,7 @@ import io.slotstream.availability.config.AvailabilityProperties;
 import io.slotstream.availability.query.Paging;
 import io.slotstream.availability.query.Partial;
 import io.slotstream.availability.query.SearchService;
+import io.slotstream.availability.query.SlotPage;
 import io.slotstream.avro.FhirHealthcareService;
 import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.FhirPractitionerRole;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,50 +53,53 @@ public class FhirSearchController {
     }
 
     @GetMapping("/Slot")
-    public ResponseEntity<String> slots(HttpServletRequest request) {
+    public ResponseEntity<byte[]> slots(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
-        Paging paging = paging("Slot", params);
-        Partial<SlotAvailability> result = search.slots(params, paging);
-        return ok(render.searchset(base(), "Slot", params, result, paging, render::slot));
+        SlotPage page = SlotPage.parse(params, properties.defaultCount(), properties.maxCount());
+        Partial<SlotAvailability> result = search.slots(params, page);
+        int shown = Math.min(page.count(), result.first().size());
+        List<FhirSchedule> included = page.includeSchedule() ? search.schedulesById(result.first().subList(0, shown)
+                .stream().map(SlotAvailability::getScheduleId).distinct().toList()) : List.of();
+        return ok(render.slotSearchset(base(), params, result, page, included));
     }
 
     @GetMapping("/Slot/{id}")
-    public ResponseEntity<String> slot(@PathVariable String id) {
-        return search.slot(id).map(a -> ok(render.json(render.slot(a))))
+    public ResponseEntity<?> slot(@PathVariable String id) {
+        return search.slot(id).<ResponseEntity<?>>map(a -> ok(render.slot(a)))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(FHIR_JSON)
                         .body(render.outcome(OperationOutcome.IssueType.NOTFOUND, "Slot/" + id + " is not in the view", null)));
     }
 
     @GetMapping("/Schedule")
-    public ResponseEntity<String> schedules(HttpServletRequest request) {
+    public ResponseEntity<byte[]> schedules(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
         Paging paging = paging("Schedule", params);
         Partial<FhirSchedule> result = search.schedules(params, paging);
-        return ok(render.searchset(base(), "Schedule", params, result, paging, render::resource));
+        return ok(render.searchset(base(), "Schedule", params, result, paging, FhirSchedule::getId));
     }
 
     @GetMapping("/Location")
-    public ResponseEntity<String> locations(HttpServletRequest request) {
+    public ResponseEntity<byte[]> locations(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
         Paging paging = paging("Location", params);
         Partial<FhirLocation> result = search.locations(params, paging);
-        return ok(render.searchset(base(), "Location", params, result, paging, render::resource));
+        return ok(render.searchset(base(), "Location", params, result, paging, FhirLocation::getId));
     }
 
     @GetMapping("/PractitionerRole")
-    public ResponseEntity<String> practitionerRoles(HttpServletRequest request) {
+    public ResponseEntity<byte[]> practitionerRoles(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
         Paging paging = paging("PractitionerRole", params);
         Partial<FhirPractitionerRole> result = search.practitionerRoles(params, paging);
-        return ok(render.searchset(base(), "PractitionerRole", params, result, paging, render::resource));
+        return ok(render.searchset(base(), "PractitionerRole", params, result, paging, FhirPractitionerRole::getId));
     }
 
     @GetMapping("/HealthcareService")
-    public ResponseEntity<String> healthcareServices(HttpServletRequest request) {
+    public ResponseEntity<byte[]> healthcareServices(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
         Paging paging = paging("HealthcareService", params);
         Partial<FhirHealthcareService> result = search.healthcareServices(params, paging);
-        return ok(render.searchset(base(), "HealthcareService", params, result, paging, render::resource));
+        return ok(render.searchset(base(), "HealthcareService", params, result, paging, FhirHealthcareService::getId));
     }
 
     private Paging paging(String type, Map<String, String[]> params) {
@@ -105,7 +110,7 @@ public class FhirSearchController {
         return ServletUriComponentsBuilder.fromCurrentContextPath().path("/fhir").toUriString();
     }
 
-    private static ResponseEntity<String> ok(String body) {
+    private static <B> ResponseEntity<B> ok(B body) {
         return ResponseEntity.ok().contentType(FHIR_JSON).body(body);
     }
 }

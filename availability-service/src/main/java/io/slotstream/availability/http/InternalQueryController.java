@@ -5,6 +5,7 @@ import io.slotstream.availability.query.RecordListCodec;
 import io.slotstream.availability.query.ReferenceQueries;
 import io.slotstream.availability.query.SearchException;
 import io.slotstream.availability.query.SearchService;
+import io.slotstream.availability.query.SlotPage;
 import io.slotstream.availability.query.SlotQuery;
 import io.slotstream.availability.store.AvroBinarySerde;
 import io.slotstream.avro.FhirSchedule;
@@ -43,7 +44,8 @@ class InternalQueryController {
     ResponseEntity<byte[]> slots(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
         SlotQuery query = SlotQuery.parse(SearchService.withoutControl(params));
-        return ok(RecordListCodec.encode(search.localSlots(query, limit(params)), SLOTS));
+        SlotPage page = SlotPage.parse(params, 1, Integer.MAX_VALUE);
+        return ok(RecordListCodec.encode(search.localSlots(query, page.cursor(), page.accurateTotal(), limit(params)), SLOTS));
     }
 
     @GetMapping("/Slot/{id}")

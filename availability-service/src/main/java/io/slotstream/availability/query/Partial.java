@@ -12,7 +12,7 @@ import java.util.function.Function;
  * One instance's (or the merged) answer to a search: the number of matches and the first {@code limit} of them in
  * result order.
  *
- * @param total all matches
+ * @param total all matches, or -1 when not counted (a page cut short: see {@link IndexedSlotSearch})
  * @param first the first matches, sorted, at most the limit asked for
  */
 public record Partial<T>(int total, List<T> first) {
@@ -60,7 +60,9 @@ public record Partial<T>(int total, List<T> first) {
         Map<String, T> seen = new LinkedHashMap<>();
         int total = 0;
         int duplicates = 0;
+        boolean counted = true;
         for (Partial<T> p : parts) {
+            counted &= p.total() >= 0;
             total += p.total();
             for (T item : p.first()) {
                 if (seen.putIfAbsent(id.apply(item), item) != null) {
@@ -70,7 +72,7 @@ public record Partial<T>(int total, List<T> first) {
         }
         List<T> all = new ArrayList<>(seen.values());
         all.sort(order);
-        return new Partial<>(total - duplicates, all.subList(0, Math.min(limit, all.size())));
+        return new Partial<>(counted ? total - duplicates : -1, all.subList(0, Math.min(limit, all.size())));
     }
 
     /** @return the page [offset, offset + count) of {@link #first} */

@@ -37,7 +37,9 @@ public final class ReferenceQueries {
                 "Location", "PractitionerRole", "Practitioner", "HealthcareService", "Patient", "RelatedPerson", "Device");
         List<List<Token>> serviceTypes = SlotQuery.tokens(params, "service-type", "Schedule?service-type");
         List<List<Token>> specialties = SlotQuery.tokens(params, "specialty", "Schedule?specialty");
-        return s -> actors.stream().allMatch(g -> anyRef(g, s.getActor()))
+        List<List<String>> ids = SlotQuery.values(params, "_id").stream().map(v -> List.of(v.split(","))).toList();
+        return s -> ids.stream().allMatch(g -> g.contains(s.getId()))
+                && actors.stream().allMatch(g -> anyRef(g, s.getActor()))
                 && serviceTypes.stream().allMatch(g -> Token.anyMatchesConcepts(g, s.getServiceType()))
                 && specialties.stream().allMatch(g -> Token.anyMatchesConcepts(g, s.getSpecialty())
                         || Token.anyMatches(g, s.getScheduleSpecialty()));

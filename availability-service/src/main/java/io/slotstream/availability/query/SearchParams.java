@@ -6,14 +6,17 @@ import java.util.Map;
 
 /**
  * The search parameters each resource supports: the single source of truth for request validation and for
- * {@code GET /fhir/metadata}. Every resource also takes {@code _count} (page size) and {@code _offset} (index of the
- * first match of the page, used by the paging links); Slot also {@code _sort=start|-start}.
+ * {@code GET /fhir/metadata}. Every resource also takes {@code _count} (page size); the reference resources page with
+ * {@code _offset} (index of the first match of the page), Slot with {@code _cursor} (see {@link SlotPage}).
  */
 public final class SearchParams {
 
     /** One supported parameter. @param expression FHIRPath it searches, for documentation and error messages */
     public record Spec(String name, ParamType type, String expression, String documentation) {
     }
+
+    /** Prefix of the Slot parameters that search the slot's Locations by a Location search parameter (a chain). */
+    public static final String LOCATION_CHAIN = "schedule.actor:Location.";
 
     private static final Map<String, List<Spec>> BY_RESOURCE = new LinkedHashMap<>();
 
@@ -28,8 +31,26 @@ public final class SearchParams {
                         "[system]|[code] or [code]; the Slot's, else its Schedule's service type"),
                 new Spec("specialty", ParamType.TOKEN, "Slot.specialty",
                         "[system]|[code] or [code]; Slot, Schedule and actor PractitionerRole specialties"),
-                new Spec("_sort", ParamType.SPECIAL, "Slot.start", "start (default) or -start; ties by id")));
+                new Spec("schedule.actor", ParamType.REFERENCE, "Slot.schedule.resolve().actor",
+                        "Location/[id], PractitionerRole/[id], HealthcareService/[id], Practitioner/[id] or [id]; comma = or"),
+                new Spec(LOCATION_CHAIN + "address-state", ParamType.STRING, "Slot.schedule.resolve().actor",
+                        "a Location of the slot (actor Locations and the Locations of actor PractitionerRoles and "
+                                + "HealthcareServices) whose address.state starts with the value, case-insensitive"),
+                new Spec(LOCATION_CHAIN + "address-postalcode", ParamType.STRING, "Slot.schedule.resolve().actor",
+                        "a Location of the slot whose address.postalCode starts with the value, case-insensitive"),
+                new Spec(LOCATION_CHAIN + "address-city", ParamType.STRING, "Slot.schedule.resolve().actor",
+                        "a Location of the slot whose address.city starts with the value, case-insensitive"),
+                new Spec(LOCATION_CHAIN + "near", ParamType.SPECIAL, "Slot.schedule.resolve().actor",
+                        "[latitude]|[longitude]|[distance]|[unit]: a Location of the slot within distance (default 50 km); "
+                                + "all Location conditions hold for the same Location"),
+                new Spec("_sort", ParamType.SPECIAL, "Slot.start", "start (default) or -start; ties by id"),
+                new Spec("_include", ParamType.SPECIAL, "Slot.schedule", "Slot:schedule adds each page's Schedules"),
+                new Spec("_total", ParamType.SPECIAL, "Bundle.total",
+                        "accurate counts every match; none (default) gives a total only when the first page holds them all"),
+                new Spec("_cursor", ParamType.SPECIAL, "Bundle.link",
+                        "opaque position from a next link: the page after the last (start, id) seen")));
         BY_RESOURCE.put("Schedule", List.of(
+                new Spec("_id", ParamType.TOKEN, "Schedule.id", "[id]; comma = or"),
                 new Spec("actor", ParamType.REFERENCE, "Schedule.actor", "[Type]/[id] or [id]; comma = or"),
                 new Spec("service-type", ParamType.TOKEN, "Schedule.serviceType", "[system]|[code] or [code]"),
                 new Spec("specialty", ParamType.TOKEN, "Schedule.specialty",
@@ -70,6 +91,10 @@ public final class SearchParams {
         List<Spec> specs = BY_RESOURCE.get(resourceType);
         for (Map.Entry<String, String[]> p : params.entrySet()) {
             String name = p.getKey();
+            if (resourceType.equals("Slot") && name.equals("_offset")) {
+                throw new SearchException("Slot search pages with a cursor: follow the Bundle's next link (_cursor), "
+                        + "_offset is not supported", "Slot?_offset");
+            }
             boolean known = CONTROL.contains(name) || specs.stream().anyMatch(s -> s.name().equals(name));
             if (!known) {
                 throw new SearchException("Unknown search parameter '" + name + "' for " + resourceType

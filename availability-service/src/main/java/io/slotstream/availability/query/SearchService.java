@@ -1,5 +1,6 @@
 package io.slotstream.availability.query;
 
+import io.slotstream.availability.index.IndexStores;
 import io.slotstream.availability.store.AvroBinarySerde;
 import io.slotstream.availability.store.StoreNames;
 import io.slotstream.avro.FhirHealthcareService;
@@ -8,9 +9,7 @@ import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.SlotAvailability;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.stereotype.Service;
 
 import java.util.ArrayList;
@@ -29,8 +28,8 @@ import java.util.function.Supplier;
 
 /**
  * Answers searches over the view, complete across instances. Partitioned stores (slot-view, schedules) are fanned out:
- * every instance that owns partitions of the store (streams metadata) is asked for its first {@code offset + count}
- * sorted matches and its match count, in parallel, itself locally and the others over {@code /internal/...}; the
+ * every instance that owns partitions of the store (streams metadata) is asked for its first sorted matches (after
+ * the cursor for Slot, {@code offset + count} for Schedule) and its match count when known, in parallel, itself locally and the others over {@code /internal/...}; the
  * answers are merged. A single slot is read from the instance owning its key. Global stores (Location,
  * PractitionerRole, HealthcareService) are complete on every instance and are read locally.
  */
@@ -52,18 +51,25 @@ public class SearchService {
         this.peers = peers;
     }
 
-    /** @return the matches of a Slot search (params already contain only Slot parameters; validated here) */
-    public Partial<SlotAvailability> slots(Map<String, String[]> params, Paging paging) {
+    /**
+     * @return the first {@code page.limit()} matches of a Slot search after the page's cursor, merged from every
+     * instance (params are validated here)
+     */
+    public Partial<SlotAvailability> slots(Map<String, String[]> params, SlotPage page) {
         SlotQuery query = SlotQuery.parse(withoutControl(params));
-        return fanOut(StoreNames.SLOT_VIEW, "/internal/Slot", params, paging.limit(),
-                () -> localSlots(query, paging.limit()), SLOTS, query.order(), SlotAvailability::getSlotId);
+        return fanOut(IndexStores.POSTINGS, "/internal/Slot", params, page.limit(),
+                () -> localSlots(query, page.cursor(), page.accurateTotal(), page.limit()), SLOTS, query.order(),
+                SlotAvailability::getSlotId);
     }
 
-    /** Local part of a Slot search, for {@code /internal/Slot}. */
-    public Partial<SlotAvailability> localSlots(SlotQuery query, int limit) {
-        ReadOnlyKeyValueStore<String, SlotAvailability> view = stores.local(StoreNames.SLOT_VIEW);
-        ReadOnlyKeyValueStore<Bytes, byte[]> index = stores.local(StoreNames.SLOT_BY_SCHEDULE);
-        return LocalSlotSearch.search(query, view, index, limit);
+    /** Local part of a Slot search, for {@code /internal/Slot}: this instance's partitions, through the index. */
+    public Partial<SlotAvailability> localSlots(SlotQuery query, Cursor cursor, boolean accurateTotal, int limit) {
+        IndexedSlotSearch.Stores local = new IndexedSlotSearch.Stores(stores.localPartitions(StoreNames.SLOT_VIEW),
+                stores.localPartitions(IndexStores.POSTINGS), stores.local(StoreNames.LOCATIONS));
+        if (local.views().size() != local.postings().size()) {
+            throw new StoreUnavailableException("slot-view and the search index are not on the same partitions yet", null);
+        }
+        return IndexedSlotSearch.search(query, cursor, accurateTotal, local, limit);
     }
 
     /** @return the published slot, read on the instance that owns it; empty when there is none */
@@ -86,6 +92,20 @@ public class SearchService {
         return fanOut(StoreNames.SCHEDULES, "/internal/Schedule", params, paging.limit(),
                 () -> localSchedules(filter, paging.limit()), SCHEDULES, Comparator.comparing(FhirSchedule::getId),
                 FhirSchedule::getId);
+    }
+
+    /** @return the Schedules with these ids (those that exist), from the instances that own them */
+    public List<FhirSchedule> schedulesById(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<String> all = List.copyOf(ids);
+        List<FhirSchedule> found = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 100) { // keeps each internal URL short
+            List<String> chunk = all.subList(i, Math.min(all.size(), i + 100));
+            found.addAll(schedules(Map.of("_id", new String[]{String.join(",", chunk)}), new Paging(chunk.size(), 0)).first());
+        }
+        return found;
     }
 
     /** Local part of a Schedule search, for {@code /internal/Schedule}. */

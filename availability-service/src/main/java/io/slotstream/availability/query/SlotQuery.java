@@ -1,11 +1,15 @@
 package io.slotstream.availability.query;
 
+import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.avro.SlotStatus;
 import io.slotstream.schemas.mapping.SlotStatusCodes;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +23,14 @@ import java.util.Map;
  * @param start        interval the slot start must lie in
  * @param serviceTypes OR-groups of service-type tokens
  * @param specialties  OR-groups of specialty tokens
+ * @param actors       OR-groups of Schedule.actor references ({@code schedule.actor})
+ * @param location     what one of the slot's Locations must satisfy ({@code schedule.actor:Location.*}); null = no
+ *                     Location condition
  * @param descending   {@code _sort=-start}
  */
 public record SlotQuery(List<List<String>> scheduleIds, List<List<SlotStatus>> statuses, DateRange start,
-                        List<List<Token>> serviceTypes, List<List<Token>> specialties, boolean descending) {
+                        List<List<Token>> serviceTypes, List<List<Token>> specialties, List<List<RefParam>> actors,
+                        Predicate<FhirLocation> location, boolean descending) {
 
     /** Order of results: start, then slot id (reversed for {@code -start}). */
     public Comparator<SlotAvailability> order() {
@@ -48,6 +56,18 @@ public record SlotQuery(List<List<String>> scheduleIds, List<List<SlotStatus>> s
         }
         List<List<Token>> serviceTypes = tokens(params, "service-type", "Slot?service-type");
         List<List<Token>> specialties = tokens(params, "specialty", "Slot?specialty");
+        List<List<RefParam>> actors = new ArrayList<>();
+        for (String v : values(params, "schedule.actor")) {
+            actors.add(Arrays.stream(v.split(",")).map(r -> RefParam.parse(r, "Slot?schedule.actor",
+                    "Location", "PractitionerRole", "HealthcareService", "Practitioner")).toList());
+        }
+        Map<String, String[]> locationParams = new LinkedHashMap<>();
+        params.forEach((name, v) -> {
+            if (name.startsWith(SearchParams.LOCATION_CHAIN)) {
+                locationParams.put(name.substring(SearchParams.LOCATION_CHAIN.length()), v);
+            }
+        });
+        Predicate<FhirLocation> location = locationParams.isEmpty() ? null : ReferenceQueries.location(locationParams);
         boolean descending = false;
         String[] sort = params.get("_sort");
         if (sort != null) {
@@ -56,10 +76,13 @@ public record SlotQuery(List<List<String>> scheduleIds, List<List<SlotStatus>> s
             }
             descending = sort[0].equals("-start");
         }
-        return new SlotQuery(schedules, statuses, start, serviceTypes, specialties, descending);
+        return new SlotQuery(schedules, statuses, start, serviceTypes, specialties, actors, location, descending);
     }
 
-    /** @return whether a published slot matches every condition except the schedule (the index handles that) */
+    /**
+     * @return whether a published slot matches every condition but the Location one (which needs the Location
+     * reference data: see {@link #matchesLocation})
+     */
     public boolean matches(SlotAvailability a) {
         if (!start.contains(a.getStart().toEpochMilli())) {
             return false;
@@ -84,7 +107,17 @@ public record SlotQuery(List<List<String>> scheduleIds, List<List<SlotStatus>> s
                 return false;
             }
         }
+        for (List<RefParam> group : actors) {
+            if (group.stream().noneMatch(p -> a.getActors().stream().anyMatch(r -> p.matches(r.getReference())))) {
+                return false;
+            }
+        }
         return true;
+    }
+
+    /** @param locationIds ids of the Locations that satisfy {@link #location}; ignored when there is no condition */
+    public boolean matchesLocation(SlotAvailability a, Set<String> locationIds) {
+        return location == null || a.getLocationIds().stream().anyMatch(locationIds::contains);
     }
 
     static List<String> values(Map<String, String[]> params, String name) {

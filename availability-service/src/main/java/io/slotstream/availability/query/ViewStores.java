@@ -56,6 +56,25 @@ public class ViewStores {
         }
     }
 
+    /**
+     * @return the store of each of this instance's active partitions of it, one by one (the composite store of
+     * {@link #local} chains them, which breaks an ordered merge); partition order ascending
+     * @throws StoreUnavailableException when streams are not running or a partition is migrating
+     */
+    public <K, V> List<ReadOnlyKeyValueStore<K, V>> localPartitions(String store) {
+        KafkaStreams streams = running();
+        List<Integer> partitions = streams.streamsMetadataForStore(store).stream()
+                .filter(m -> m.hostInfo().equals(self))
+                .flatMap(m -> m.topicPartitions().stream().map(org.apache.kafka.common.TopicPartition::partition))
+                .distinct().sorted().toList();
+        try {
+            return partitions.stream().map(p -> streams.store(StoreQueryParameters.fromNameAndType(store,
+                    QueryableStoreTypes.<K, V>keyValueStore()).withPartition(p))).toList();
+        } catch (InvalidStateStoreException e) {
+            throw new StoreUnavailableException("store " + store + " is not queryable now (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** @return every instance that owns active partitions of the store (this one included when it does) */
     public List<HostInfo> owners(String store) {
         List<HostInfo> hosts = running().streamsMetadataForStore(store).stream().map(StreamsMetadata::hostInfo).toList();

@@ -1,5 +1,6 @@
 package io.slotstream.availability.topology;
 
+import io.slotstream.availability.index.SearchIndexProcessor;
 import io.slotstream.availability.store.AvroBinarySerde;
 import io.slotstream.availability.store.EffectiveSlot;
 import io.slotstream.availability.store.StateCodec;
@@ -80,7 +81,11 @@ public final class AvailabilityTopology {
                 (Function<EffectiveSlot, String>) EffectiveSlot::scheduleId,
                 ScheduledSlot::new,
                 TableJoined.as("slot-schedule-join"));
-        return scheduled.toStream(Named.as("scheduled-slots")).process(publishProcessor(), Named.as("publish"));
+        KStream<String, SlotAvailability> published =
+                scheduled.toStream(Named.as("scheduled-slots")).process(publishProcessor(), Named.as("publish"));
+        // the discovery search index follows what is published (index package)
+        published.process(SearchIndexProcessor.supplier(), Named.as("search-index"));
+        return published;
     }
 
     private ProcessorSupplier<String, SlotInput, String, EffectiveSlot> effectiveProcessor() {

@@ -1,12 +1,9 @@
 package io.slotstream.availability.query;
 
-import io.slotstream.availability.store.StoreNames;
 import io.slotstream.availability.testing.TopologyHarness;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.avro.SlotStatus;
 import io.slotstream.availability.topology.TopologyMetrics;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +20,7 @@ import static io.slotstream.availability.testing.Fixtures.slot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Slot search over the stores the topology fills (TopologyTestDriver): index range scan, filters, order, strictness. */
+/** Slot search over the stores the topology fills (TopologyTestDriver): index scans, filters, order, strictness. */
 class SlotSearchTest {
 
     private static final long MON = Instant.parse("2026-03-23T00:00:00Z").toEpochMilli();
@@ -72,7 +69,7 @@ class SlotSearchTest {
     }
 
     @Test
-    void withoutScheduleScansTheWholeView() {
+    void withoutScheduleDrivesFromAnotherIndex() {
         assertThat(search(Map.of("start", new String[]{"2026-03-24"}), 10).first())
                 .extracting(SlotAvailability::getSlotId).containsExactly("a1", "ab1");
     }
@@ -105,8 +102,6 @@ class SlotSearchTest {
     }
 
     private Partial<SlotAvailability> search(Map<String, String[]> params, int limit) {
-        KeyValueStore<String, SlotAvailability> view = t.driver.getKeyValueStore(StoreNames.SLOT_VIEW);
-        KeyValueStore<Bytes, byte[]> index = t.driver.getKeyValueStore(StoreNames.SLOT_BY_SCHEDULE);
-        return LocalSlotSearch.search(SlotQuery.parse(new LinkedHashMap<>(params)), view, index, limit);
+        return IndexedSlotSearch.search(SlotQuery.parse(new LinkedHashMap<>(params)), null, true, t.stores(), limit);
     }
 }

@@ -1,6 +1,9 @@
 package io.slotstream.availability.testing;
 
+import io.slotstream.availability.index.IndexStores;
+import io.slotstream.availability.query.IndexedSlotSearch;
 import io.slotstream.availability.store.AvroBinarySerde;
+import io.slotstream.availability.store.StoreNames;
 import io.slotstream.availability.topology.AvailabilityTopology;
 import io.slotstream.availability.topology.TopologyMetrics;
 import io.slotstream.avro.BookingEvent;
@@ -15,6 +18,7 @@ import io.slotstream.schemas.topic.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -77,6 +81,13 @@ public final class TopologyHarness implements AutoCloseable {
 
     private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
         return driver.createInputTopic(topic.name(), Serdes.String().serializer(), serde(topic).serializer());
+    }
+
+    /** @return the search's stores (one partition in the driver) */
+    public IndexedSlotSearch.Stores stores() {
+        return new IndexedSlotSearch.Stores(List.of(driver.<String, SlotAvailability>getKeyValueStore(StoreNames.SLOT_VIEW)),
+                List.of(driver.<Bytes, byte[]>getKeyValueStore(IndexStores.POSTINGS)),
+                driver.getKeyValueStore(StoreNames.LOCATIONS));
     }
 
     /** @return everything published since the last call, in order (null values are tombstones) */

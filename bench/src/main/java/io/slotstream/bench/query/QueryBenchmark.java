@@ -25,10 +25,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code query}: Slot search latency (p50/p99, ms, send to last body byte) and requests/s for one schedule over one
- * week ({@code GET /fhir/Slot?schedule=..&start=ge..&start=lt..}), {@code --clients} concurrent clients (default 50)
- * in closed loops for {@code --duration} seconds per run (default 20; 2 in smoke). Every request picks a random
- * schedule and a random week of the horizon, so the service cannot answer from a hot cache of a few keys. The
+ * {@code query}: Slot search latency (p50/p99, ms, send to last body byte) and requests/s, {@code --clients}
+ * concurrent clients (default 50) in closed loops for {@code --duration} seconds per run (default 20; 2 in smoke).
+ * {@code --query} picks the search (issue 10's three discovery queries):
+ * <ul>
+ *   <li>{@code schedule} (default): one schedule over one week ({@code schedule=..&start=ge..&start=lt..&_count=1000})</li>
+ *   <li>{@code cross}: free slots of every schedule over one week ({@code status=free&start=ge..&start=lt..&_count=100})</li>
+ *   <li>{@code near}: free slots of a service type within 25 km of a random site over one week
+ *       ({@code schedule.actor:Location.near=lat|lng|25|km&service-type=..&status=free&start=..&_count=100})</li>
+ * </ul>
+ * Every request picks a random schedule (or site) and a random week of the horizon, so the service cannot answer
+ * from a hot cache of a few keys. The
  * system of {@code --size} (use {@code medium}: the 1M-slot view of issue 7) is loaded once under source
  * {@code bench-q-<size>} if the query API does not have it yet (untimed).
  */
@@ -45,19 +52,24 @@ public final class QueryBenchmark implements Benchmark {
 
     @Override
     public String description() {
-        return "Slot search for one schedule over one week, p50/p99 and req/s at 50 clients (needs the stack)";
+        return "Slot search (--query schedule|cross|near) over one week, p50/p99 and req/s (needs the stack)";
     }
 
     @Override
     public void run(BenchOptions options, Report report) throws Exception {
         Services services = Services.from(options);
         int clients = options.integer("clients", 50);
+        String kind = options.string("query", "schedule");
+        if (!List.of("schedule", "cross", "near").contains(kind)) {
+            throw new BenchException("--query must be schedule, cross or near, was " + kind, null);
+        }
         double duration = options.number("duration", options.smoke() ? 2 : 20);
         HealthSystem system = new HealthSystem(GeneratorConfig.fromNextMonday(options.size(), options.seed()));
         String source = options.string("source", "bench-q-" + options.size().name());
         HttpCall http = new HttpCall();
         boolean loaded = LoadedSystem.ensure(http, services.ingest(), services.availability(), system, source,
                 options.number("load-timeout", 1800));
+        report.info("query", kind);
         report.info("clients", clients);
         report.info("duration_s", duration);
         report.info("source", source);
@@ -76,7 +88,11 @@ public final class QueryBenchmark implements Benchmark {
                     futures.add(pool.submit(() -> {
                         boolean checked = false;
                         while (System.nanoTime() < end) {
-                            String url = randomWeek(services.availability(), system, source, rnd);
+                            String url = switch (kind) {
+                                case "cross" -> crossSchedule(services.availability(), system, rnd);
+                                case "near" -> nearServiceType(services.availability(), system, rnd);
+                                default -> randomWeek(services.availability(), system, source, rnd);
+                            };
                             HttpCall.Response r = HttpCall.expect2xx(http.get(url), "availability-service (" + url + ")");
                             latencies.recordNanos(r.nanos());
                             bytes.addAndGet(r.body().length);
@@ -116,5 +132,26 @@ public final class QueryBenchmark implements Benchmark {
         String start = INSTANT.format(LocalDateTime.of(from, LocalTime.MIDNIGHT).atZone(zone));
         String end = INSTANT.format(LocalDateTime.of(from.plusWeeks(1), LocalTime.MIDNIGHT).atZone(zone));
         return SlotSearch.url(availability, CanonicalId.of(source, p.scheduleId()), start, end);
+    }
+
+    /** Free slots of every schedule in a random week (UTC midnight to midnight), first page of 100. */
+    static String crossSchedule(String availability, HealthSystem system, SplittableRandom rnd) {
+        LocalDate from = system.date(0).plusWeeks(rnd.nextInt(Math.max(1, system.days() / 7)));
+        return availability + "/fhir/Slot?status=free&start=ge" + from + "&start=lt" + from.plusWeeks(1) + "&_count=100";
+    }
+
+    /** Free slots of a random provider's service type within 25 km of its site in a random week, first page of 100. */
+    static String nearServiceType(String availability, HealthSystem system, SplittableRandom rnd) {
+        Provider p = system.providers().get(rnd.nextInt(system.providers().size()));
+        LocalDate from = system.date(0).plusWeeks(rnd.nextInt(Math.max(1, system.days() / 7)));
+        String serviceType = p.specialty().primaryCare() ? "http://terminology.hl7.org/CodeSystem/service-type|124"
+                : "http://snomed.info/sct|11429006";
+        return availability + "/fhir/Slot?" + enc("schedule.actor:Location.near") + "="
+                + enc(p.site().latitude() + "|" + p.site().longitude() + "|25|km") + "&service-type=" + enc(serviceType)
+                + "&status=free&start=ge" + from + "&start=lt" + from.plusWeeks(1) + "&_count=100";
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 }
