@@ -1,0 +1,192 @@
+{{/* Names, labels and the pod parts every component shares. */}}
+
+{{- define "slotstream.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "slotstream.name" (dict "root" $ "component" "ingest-service") */}}
+{{- define "slotstream.name" -}}
+{{- printf "%s-%s" (include "slotstream.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "slotstream.selectorLabels" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "slotstream.labels" -}}
+{{ include "slotstream.selectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: slotstream
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+{{- end -}}
+
+{{/* image reference: "slotstream.image" (dict "root" $ "repository" "slotstream-ingest-service") */}}
+{{- define "slotstream.image" -}}
+{{- $tag := .root.Values.image.tag | default .root.Chart.AppVersion -}}
+{{- if eq $tag "latest" -}}{{- fail "image.tag must not be \"latest\": pin a version so every replica runs the same code" -}}{{- end -}}
+{{- if .root.Values.image.registry -}}
+{{- printf "%s/%s:%s" (.root.Values.image.registry | trimSuffix "/") .repository $tag -}}
+{{- else -}}
+{{- printf "localhost/%s:%s" .repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "slotstream.kafkaConfigName" -}}
+{{- printf "%s-kafka-client" (include "slotstream.fullname" .) -}}
+{{- end -}}
+
+{{- define "slotstream.required" -}}
+{{- $_ := required "kafka.bootstrapServers is required: the Kafka cluster's bootstrap address, e.g. my-cluster-kafka-bootstrap.kafka:9092" .Values.kafka.bootstrapServers -}}
+{{- $_ := required "registry.url is required: the Apicurio Registry v3 API base, e.g. http://apicurio-registry:8080/apis/registry/v3" .Values.registry.url -}}
+{{- if and (hasPrefix "SASL" .Values.kafka.securityProtocol) (not .Values.kafka.sasl.existingSecret) -}}
+{{- fail "kafka.sasl.existingSecret is required with a SASL security protocol" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Environment every Slotstream process gets: stack addresses, Kafka security, registry auth, JVM options. */}}
+{{- define "slotstream.commonEnv" -}}
+- name: SLOTSTREAM_KAFKA_BOOTSTRAP_SERVERS
+  value: {{ .Values.kafka.bootstrapServers | quote }}
+- name: SLOTSTREAM_KAFKA_CONFIG
+  value: /etc/slotstream/kafka/client.properties
+- name: SLOTSTREAM_REGISTRY_URL
+  value: {{ .Values.registry.url | quote }}
+{{- if .Values.kafka.sasl.existingSecret }}
+- name: KAFKA_SASL_USERNAME
+{{- if .Values.kafka.sasl.username }}
+  value: {{ .Values.kafka.sasl.username | quote }}
+{{- else }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.kafka.sasl.existingSecret }}
+      key: {{ .Values.kafka.sasl.usernameKey }}
+{{- end }}
+- name: KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.kafka.sasl.existingSecret }}
+      key: {{ .Values.kafka.sasl.passwordKey }}
+{{- end }}
+{{- if .Values.registry.existingSecret }}
+- name: SLOTSTREAM_REGISTRY_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.registry.existingSecret }}
+      key: {{ .Values.registry.usernameKey }}
+- name: SLOTSTREAM_REGISTRY_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.registry.existingSecret }}
+      key: {{ .Values.registry.passwordKey }}
+{{- end }}
+- name: JAVA_TOOL_OPTIONS
+  value: {{ printf "%s -Djava.io.tmpdir=/tmp" .Values.javaOptions | quote }}
+{{- end -}}
+
+{{/* Volumes every Slotstream pod mounts: writable /tmp (the root fs is read-only), Kafka client config, broker CA. */}}
+{{- define "slotstream.commonVolumes" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: 512Mi
+- name: kafka-client
+  configMap:
+    name: {{ include "slotstream.kafkaConfigName" . }}
+{{- if .Values.kafka.tls.caSecret }}
+- name: kafka-ca
+  secret:
+    secretName: {{ .Values.kafka.tls.caSecret }}
+    items:
+      - key: {{ .Values.kafka.tls.caKey }}
+        path: ca.crt
+{{- end }}
+{{- end -}}
+
+{{- define "slotstream.commonVolumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+- name: kafka-client
+  mountPath: /etc/slotstream/kafka
+  readOnly: true
+{{- if .Values.kafka.tls.caSecret }}
+- name: kafka-ca
+  mountPath: /etc/slotstream/kafka-ca
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* A Spring Boot service container's HTTP port and probes on the actuator health groups. */}}
+{{- define "slotstream.serviceContainerBasics" -}}
+ports:
+  - name: http
+    containerPort: 8080
+    protocol: TCP
+# Startup: Kafka Streams restores and the stack preflight may take minutes; liveness only starts afterwards.
+startupProbe:
+  httpGet: {path: /actuator/health/liveness, port: http}
+  periodSeconds: 5
+  failureThreshold: 120
+# Liveness is livenessState only: a restore or a rebalance never restarts the pod.
+livenessProbe:
+  httpGet: {path: /actuator/health/liveness, port: http}
+  periodSeconds: 10
+  timeoutSeconds: 3
+  failureThreshold: 6
+# Readiness includes the component's own group members (store restored, view running, first snapshot).
+readinessProbe:
+  httpGet: {path: /actuator/health/readiness, port: http}
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 3
+securityContext:
+  {{- toYaml .Values.containerSecurityContext | nindent 2 }}
+{{- end -}}
+
+{{/* "slotstream.podScheduling" (dict "root" $ "component" "x" "values" $.Values.x) */}}
+{{- define "slotstream.podScheduling" -}}
+{{- with .values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- if .root.Values.topologySpread.enabled }}
+topologySpreadConstraints:
+  - maxSkew: {{ .root.Values.topologySpread.maxSkew }}
+    topologyKey: kubernetes.io/hostname
+    whenUnsatisfiable: {{ .root.Values.topologySpread.whenUnsatisfiable }}
+    labelSelector:
+      matchLabels:
+        {{- include "slotstream.selectorLabels" . | nindent 8 }}
+  - maxSkew: {{ .root.Values.topologySpread.maxSkew }}
+    topologyKey: topology.kubernetes.io/zone
+    whenUnsatisfiable: ScheduleAnyway
+    labelSelector:
+      matchLabels:
+        {{- include "slotstream.selectorLabels" . | nindent 8 }}
+{{- end }}
+{{- end -}}
+
+{{- define "slotstream.podSpecCommon" -}}
+serviceAccountName: {{ ternary (include "slotstream.name" .) "default" .root.Values.serviceAccount.create }}
+automountServiceAccountToken: {{ .root.Values.serviceAccount.automountToken }}
+securityContext:
+  {{- toYaml .root.Values.podSecurityContext | nindent 2 }}
+{{- with .root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+terminationGracePeriodSeconds: 60
+{{- end -}}
