@@ -46,6 +46,9 @@ public abstract class IntakeTestSupport {
         registry.add("slotstream.ingest.store.state-dir",
                 () -> Path.of(System.getProperty("java.io.tmpdir"), "ingest-state-" + UUID.randomUUID()).toString());
         registry.add("slotstream.ingest.max-body-bytes", () -> "2MB");
+        // Feed tests poll publishers they run themselves: faster than sched-6's once a minute is fine there.
+        registry.add("slotstream.ingest.feed-polling.minimum-interval", () -> "1s");
+        registry.add("slotstream.ingest.feed-polling.retry-backoff", () -> "100ms");
     }
 
     @LocalServerPort

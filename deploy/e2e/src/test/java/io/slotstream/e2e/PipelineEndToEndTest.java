@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slotstream.deploy.local.LocalStack;
 import io.slotstream.deploy.local.MainJob;
+import io.slotstream.deploy.local.SampleFeedServer;
 import io.slotstream.deploy.local.SampleFeedLoader;
 import io.slotstream.deploy.local.ServiceSet;
 import io.slotstream.deploy.local.SharedStack;
@@ -44,6 +45,8 @@ class PipelineEndToEndTest {
     private static final Path PROJECT = Path.of("..", "..").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ServiceSet services;
+    private static SampleFeedServer feedServer;
+    private static MainJob mainJob;
     private static MainJob.Result job;
 
     @BeforeAll
@@ -52,14 +55,19 @@ class PipelineEndToEndTest {
         Path logDir = Path.of(System.getProperty("java.io.tmpdir"), "e2e-services-" + System.nanoTime());
         services = ServiceSet.launch(PROJECT, stack, logDir, ServiceSet.freePorts());
         services.awaitReady(System.out::println);
-        job = new MainJob(services.url("ingest-service"), services.url("publish-service"),
-                PROJECT.resolve("deploy/local/sample-feeds"), new PrintStream(System.out)).run();
+        feedServer = SampleFeedServer.start("127.0.0.1", 0);
+        mainJob = new MainJob(services.url("ingest-service"), services.url("publish-service"), feedServer,
+                PROJECT.resolve("deploy/local/sample-feeds"), new PrintStream(System.out));
+        job = mainJob.run();
     }
 
     @AfterAll
     static void stop() {
         if (services != null) {
             services.close();
+        }
+        if (feedServer != null) {
+            feedServer.close();
         }
     }
 
@@ -76,6 +84,19 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    @Order(1)
+    void bothSampleFeedsAreReadThroughSubscriptionsAndReportTheirStatus() {
+        assertThat(job.feeds()).containsOnlyKeys("smart-2021", "culby-2026");
+        assertThat(job.feeds().get("smart-2021").path("resources").path("Slot").asInt()).isEqualTo(300);
+        assertThat(job.feeds().get("culby-2026").path("resources").path("Slot").asInt()).isEqualTo(11_563);
+        assertThat(job.feeds().values()).allSatisfy(status -> {
+            assertThat(status.path("lastSuccess").isTextual()).as(status.toString()).isTrue();
+            assertThat(status.path("stale").asBoolean()).isFalse();
+            assertThat(status.path("rejects").path("lastPoll").asInt()).isZero();
+        });
+    }
+
+    @Test
     @Order(2)
     void thePublicationOfTheSampleFeedsIsConformantOnEveryLine() {
         ConformanceReport report = new PublicationConformance(FhirContext.forR4Cached())
@@ -87,7 +108,9 @@ class PipelineEndToEndTest {
     @Test
     @Order(3)
     void aSlotBookedAtItsSourceArrivesBusyInTheNextSincePoll() {
-        assertThat(job.bookedSlotId()).isEqualTo(CanonicalId.of("smart-2021", "20"));
+        assertThat(job.bookedSlotId()).startsWith("smart-2021.20-");
+        assertThat(MainJob.publishedSlotId(services.url("publish-service") + "/$bulk-publish", "smart-2021", "20"))
+                .isEqualTo(job.bookedSlotId());
         assertThat(job.liveChangeLatency()).isNotNull();
     }
 
@@ -151,10 +174,11 @@ class PipelineEndToEndTest {
                     java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(file.body());
 
             String since = manifest.path("transactionTime").asText();
-            String deleted = CanonicalId.of("smart-2021", "21");
-            HttpResponse<String> delete = http.send(HttpRequest.newBuilder(URI.create(services.url("ingest-service") + "/fhir/Slot/21"))
-                    .header("X-Slotstream-Source", "smart-2021").DELETE().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(delete.statusCode()).isEqualTo(200);
+            // The publisher stops listing slot 21: the next full snapshot of its feed removes it (a tombstone).
+            String deleted = MainJob.publishedSlotId(manifestUrl, "smart-2021", "21");
+            assertThat(deleted).isNotNull();
+            feedServer.remove("smart-2021", "21");
+            mainJob.pollNow("smart-2021", Duration.ofSeconds(60));
             String sinceUrl = manifestUrl + "?_since=" + java.net.URLEncoder.encode(since, java.nio.charset.StandardCharsets.UTF_8);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {

@@ -2,6 +2,7 @@ package io.slotstream.schemas.topic;
 
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.DeadLetter;
+import io.slotstream.avro.FeedSubscription;
 import io.slotstream.avro.FhirHealthcareService;
 import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.FhirPractitioner;
@@ -61,9 +62,16 @@ public final class Topics {
     public static final Topic<DeadLetter> DEAD_LETTER = new Topic<>("ingest.dead-letter.v1", DeadLetter.class,
             "source id (publisher/EHR id) the input came from", PARTITIONS, CleanupPolicy.DELETE,
             DEAD_LETTER_RETENTION_MS);
+    /**
+     * {@code ingest.feeds.v1}: the feed subscriptions of ingest-service's aggregator mode (spec §9), compacted, key
+     * source id, tombstone = unsubscribed; writer ingest-service. Its partitions also decide which replica polls
+     * which feed (the replicas' consumer group owns them).
+     */
+    public static final Topic<FeedSubscription> FEEDS = compacted("ingest.feeds.v1", FeedSubscription.class,
+            "source id the feed is ingested as");
 
     private static final List<Topic<?>> ALL = List.of(LOCATION, SCHEDULE, SLOT, PRACTITIONER_ROLE, PRACTITIONER,
-            HEALTHCARE_SERVICE, BOOKING_EVENTS, SLOT_AVAILABILITY, DEAD_LETTER);
+            HEALTHCARE_SERVICE, BOOKING_EVENTS, SLOT_AVAILABILITY, DEAD_LETTER, FEEDS);
 
     private Topics() {
     }

@@ -2,6 +2,7 @@ package io.slotstream.schemas.topic;
 
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.DeadLetter;
+import io.slotstream.avro.FeedSubscription;
 import io.slotstream.avro.FhirHealthcareService;
 import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.FhirPractitioner;
@@ -34,7 +35,8 @@ class TopicsTest {
                 tuple("fhir.healthcare-service.v1", FhirHealthcareService.class),
                 tuple("booking.events.v1", BookingEvent.class),
                 tuple("slot.availability.v1", SlotAvailability.class),
-                tuple("ingest.dead-letter.v1", DeadLetter.class));
+                tuple("ingest.dead-letter.v1", DeadLetter.class),
+                tuple("ingest.feeds.v1", FeedSubscription.class));
     }
 
     @Test

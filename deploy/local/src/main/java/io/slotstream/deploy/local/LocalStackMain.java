@@ -19,10 +19,14 @@ import java.util.stream.Stream;
  * <p>Options (all optional): {@code --project-dir}, {@code --data-dir} (wiped at start: the registry keeps schemas in
  * memory, so old topic data would carry unknown schema ids), {@code --kafka-port}, {@code --kafka-controller-port},
  * {@code --registry-port}, {@code --registry-management-port}, {@code --<module>-port}, {@code --no-services},
- * {@code --no-sample-data}, {@code --feed DIR} (also load that publication folder, as source {@code local-feed}).
+ * {@code --no-sample-data}, {@code --feed DIR} (also serve and subscribe that publication folder, as source
+ * {@code local-feed}), {@code --subscribe URL=SOURCE} (repeatable: also subscribe to another publisher's feed),
+ * {@code --feed-server-port} (the loopback publisher of the sample feeds, default 8085).
  * Exit status 1 with a one-line {@code slotstream: ...} message on any failure, 2 on a usage error.
  */
 public final class LocalStackMain {
+
+    static final int DEFAULT_FEED_SERVER_PORT = 8085;
 
     private LocalStackMain() {
     }
@@ -94,14 +98,39 @@ public final class LocalStackMain {
         System.out.printf("slotstream: up in %.1f s; everything listens on %s only.%n",
                 (System.nanoTime() - started) / 1e9, settings.host());
         if (services != null && !options.containsKey("no-sample-data")) {
-            MainJob job = new MainJob(services.url("ingest-service"), services.url("publish-service"),
+            SampleFeedServer feedServer = SampleFeedServer.start(settings.host(), intOption(options, "feed-server-port", DEFAULT_FEED_SERVER_PORT));
+            synchronized (running) {
+                running.add(0, feedServer);
+            }
+            MainJob job = new MainJob(services.url("ingest-service"), services.url("publish-service"), feedServer,
                     projectDir.resolve("deploy/local/sample-feeds"), System.out);
             if (options.containsKey("feed")) {
                 job.addFeed(Path.of(options.get("feed")), "local-feed");
             }
+            subscriptions(options).forEach(job::subscribe);
             job.run();
         }
         System.out.println("slotstream: serving; Ctrl-C stops everything.");
+    }
+
+    /** {@code --subscribe URL=SOURCE} values (the last {@code =} splits: URLs may contain {@code =}), URL to source. */
+    static Map<String, String> subscriptions(Map<String, String> options) {
+        Map<String, String> bySource = new LinkedHashMap<>();
+        String all = options.get("subscribe");
+        if (all == null) {
+            return bySource;
+        }
+        for (String value : all.split("\n")) {
+            int eq = value.lastIndexOf('=');
+            String url = eq < 0 ? "" : value.substring(0, eq);
+            String source = eq < 0 ? "" : value.substring(eq + 1);
+            if (!url.matches("(?i)https?://.+") || !source.matches("[A-Za-z0-9-]{1,32}")) {
+                throw new IllegalArgumentException("--subscribe needs URL=SOURCE (an http(s) $bulk-publish URL and a source id of "
+                        + "[A-Za-z0-9-]{1,32}), got '" + value + "'");
+            }
+            bySource.put(url, source);
+        }
+        return bySource;
     }
 
     private static void stopAll(List<AutoCloseable> running) {
@@ -176,15 +205,19 @@ public final class LocalStackMain {
                 options.put(name, "true");
                 continue;
             }
-            boolean known = name.equals("project-dir") || name.equals("data-dir") || name.equals("feed") || name.endsWith("-port");
+            boolean known = name.equals("project-dir") || name.equals("data-dir") || name.equals("feed")
+                    || name.equals("subscribe") || name.endsWith("-port");
             if (!known) {
                 throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("option '" + arg + "' needs a value");
             }
-            options.put(name, args[++i]);
+            String value = args[++i];
+            // --subscribe repeats: its values are kept one per line.
+            options.merge(name, value, (a, b) -> name.equals("subscribe") ? a + "\n" + b : b);
         }
+        subscriptions(options);
         return options;
     }
 }

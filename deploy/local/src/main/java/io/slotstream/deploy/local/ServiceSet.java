@@ -64,6 +64,11 @@ public final class ServiceSet implements AutoCloseable {
             return Map.of("SLOTSTREAM_PUBLISH_BASE_URL", "http://" + host + ":" + definition.port(),
                     "SLOTSTREAM_PUBLISH_SNAPSHOT_INTERVAL", "5s");
         }
+        if (definition.module().equals("ingest-service")) {
+            // The local stack's feeds come from the launcher's own loopback publisher: a poll every 5 s is fine there
+            // (the sample subscriptions still ask for 1 min; sched-6 protects other publishers).
+            return Map.of("SLOTSTREAM_INGEST_FEED_POLLING_MINIMUM_INTERVAL", "5s");
+        }
         return Map.of();
     }
 

@@ -22,4 +22,17 @@ class LocalStackMainTest {
         assertThatThrownBy(() -> LocalStackMain.parse(new String[]{"run"}))
                 .hasMessageContaining("unexpected argument 'run'");
     }
+
+    @Test
+    void subscribeRepeatsAndSplitsAtTheLastEquals() {
+        var options = LocalStackMain.parse(new String[]{"--subscribe", "https://a.example/$bulk-publish?k=v=SRC-a",
+                "--subscribe", "http://127.0.0.1:9/$bulk-publish=b"});
+        assertThat(LocalStackMain.subscriptions(options)).containsExactly(
+                org.assertj.core.api.Assertions.entry("https://a.example/$bulk-publish?k=v", "SRC-a"),
+                org.assertj.core.api.Assertions.entry("http://127.0.0.1:9/$bulk-publish", "b"));
+        assertThatThrownBy(() -> LocalStackMain.parse(new String[]{"--subscribe", "ftp://x=y"}))
+                .hasMessageContaining("--subscribe needs URL=SOURCE");
+        assertThatThrownBy(() -> LocalStackMain.parse(new String[]{"--subscribe", "https://x/$bulk-publish=bad.source"}))
+                .hasMessageContaining("--subscribe needs URL=SOURCE");
+    }
 }
