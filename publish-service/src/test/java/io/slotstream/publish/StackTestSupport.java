@@ -40,6 +40,7 @@ import java.util.function.Predicate;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "slotstream.publish.snapshot-interval=300ms",
+        "slotstream.publish.since-overlap=0s",
         "slotstream.publish.retain-previous=2m",
         "slotstream.publish.cache-max-age=120s"})
 public abstract class StackTestSupport {

@@ -8,6 +8,9 @@ import io.slotstream.publish.ndjson.ResourceRenderer;
 import io.slotstream.publish.snapshot.SnapshotMetrics;
 import io.slotstream.publish.snapshot.SnapshotPublisher;
 import io.slotstream.publish.snapshot.SnapshotScheduler;
+import io.slotstream.publish.storage.FileSystemStorage;
+import io.slotstream.publish.storage.PublicationStorage;
+import io.slotstream.publish.storage.S3Storage;
 import io.slotstream.publish.store.PublicationStore;
 import io.slotstream.publish.store.TopicMaterializer;
 import io.slotstream.schemas.topic.RegistrySettings;
@@ -15,11 +18,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.io.IOException;
 import java.time.Clock;
+import java.util.Locale;
 
 /**
- * Wires the publication: store (RocksDB under {@code <dir>/store}), materializer (topics to store), publisher
- * (snapshots under {@code <dir>/snapshots}) and the cadence. {@link PublicationLifecycle} starts and stops them.
+ * Wires the publication: store (RocksDB under {@code <dir>/store}), materializer (topics to store), storage (the
+ * files: {@code <dir>/files} or a bucket), publisher (cuts, via {@code <dir>/tmp}) and the cadence. The clock only
+ * times the cadence and grace periods; nothing published depends on it. {@link PublicationLifecycle} starts and stops them.
  */
 @Configuration(proxyBeanMethods = false)
 public class PublicationConfiguration {
@@ -36,8 +42,24 @@ public class PublicationConfiguration {
     }
 
     @Bean(destroyMethod = "")
-    PublicationStore publicationStore(PublishProperties properties, ResourceRenderer renderer, Clock clock) {
-        return PublicationStore.open(properties.resolvedDir().resolve("store"), renderer.fingerprint(), clock);
+    PublicationStore publicationStore(PublishProperties properties, ResourceRenderer renderer) {
+        // The layout version is part of the fingerprint: a store of an older layout is rebuilt from the topics.
+        return PublicationStore.open(properties.resolvedDir().resolve("store"), "groups-1|" + renderer.fingerprint());
+    }
+
+    @Bean(destroyMethod = "")
+    PublicationStorage publicationStorage(PublishProperties properties) throws IOException {
+        PublishProperties.Storage storage = properties.storage();
+        return switch (storage.type().trim().toLowerCase(Locale.ROOT)) {
+            case "filesystem" -> new FileSystemStorage(properties.resolvedDir().resolve("files"));
+            case "s3" -> {
+                PublishProperties.S3 s3 = storage.s3();
+                yield new S3Storage(new S3Storage.Settings(s3.bucket(), s3.prefix(), s3.endpoint(), s3.region(),
+                        s3.pathStyle(), s3.accessKeyId(), s3.secretAccessKey()), properties.fileMaxAge());
+            }
+            default -> throw new IllegalArgumentException("slotstream.publish.storage.type must be filesystem or s3, was '"
+                    + storage.type() + "'");
+        };
     }
 
     @Bean(destroyMethod = "")
@@ -48,17 +70,17 @@ public class PublicationConfiguration {
     }
 
     @Bean(destroyMethod = "")
-    SnapshotPublisher snapshotPublisher(PublishProperties properties, PublicationStore store, Clock clock,
-                                        MeterRegistry meters) {
-        return new SnapshotPublisher(store, properties.resolvedDir().resolve("snapshots"), properties.maxLinesPerFile(),
-                properties.retainPrevious(), clock, new SnapshotMetrics(meters));
+    SnapshotPublisher snapshotPublisher(PublishProperties properties, PublicationStore store,
+                                        PublicationStorage storage, Clock clock, MeterRegistry meters) {
+        return new SnapshotPublisher(store, storage, properties.resolvedDir().resolve("tmp"),
+                properties.maxFileBytes().toBytes(), properties.sinceRetention(), properties.retainPrevious(), clock,
+                new SnapshotMetrics(meters));
     }
 
     @Bean(destroyMethod = "")
     SnapshotScheduler snapshotScheduler(PublishProperties properties, SnapshotPublisher publisher,
-                                        PublicationStore store, TopicMaterializer materializer, Clock clock) {
-        return new SnapshotScheduler(publisher, store, materializer::caughtUp, properties.snapshotInterval(),
-                properties.sinceRetention(), clock);
+                                        TopicMaterializer materializer, Clock clock) {
+        return new SnapshotScheduler(publisher, materializer::caughtUp, properties.snapshotInterval(), clock);
     }
 
     @Bean

@@ -1,6 +1,6 @@
 package io.slotstream.publish.config;
 
-import io.slotstream.publish.snapshot.LiveSnapshot;
+import io.slotstream.publish.snapshot.Publication;
 import io.slotstream.publish.snapshot.SnapshotPublisher;
 import io.slotstream.publish.store.TopicMaterializer;
 import org.springframework.boot.health.contributor.Health;
@@ -27,10 +27,11 @@ class PublicationHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        Optional<LiveSnapshot> snapshot = publisher.current();
+        Optional<Publication> snapshot = publisher.current();
         Health.Builder health = materializer.caughtUp() && snapshot.isPresent() ? Health.up() : Health.outOfService();
         health.withDetail("caughtUp", materializer.caughtUp()).withDetail("skippedRecords", materializer.skipped());
-        snapshot.ifPresent(s -> health.withDetail("snapshot", s.id())
+        health.withDetail("storage", publisher.storage().describe());
+        snapshot.ifPresent(s -> health.withDetail("version", s.version()).withDetail("files", s.files().size())
                 .withDetail("transactionTime", Instant.ofEpochMilli(s.transactionTime()).toString()));
         return health.build();
     }

@@ -2,7 +2,8 @@ package io.slotstream.publish.http;
 
 import io.slotstream.publish.config.PublishProperties;
 import io.slotstream.publish.manifest.ManifestWriter;
-import io.slotstream.publish.snapshot.LiveSnapshot;
+import io.slotstream.publish.snapshot.Delta;
+import io.slotstream.publish.snapshot.Publication;
 import io.slotstream.publish.snapshot.SnapshotPublisher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.CacheControl;
@@ -20,12 +21,13 @@ import java.util.Optional;
  * <ul>
  * <li>Any {@code Accept} (none, {@code application/json}, ...) gets the same body as {@code application/json}
  * (sched-2).</li>
- * <li>{@code Cache-Control: public, max-age=<slotstream.publish.cache-max-age>} (sched-5); weak {@code ETag} per
- * snapshot, base URL and {@code _since}, {@code Last-Modified} = transactionTime; {@code 304} on a matching
- * {@code If-None-Match} or a not-older {@code If-Modified-Since} (sched-7, evaluated by Spring for GET and HEAD).</li>
- * <li>{@code _since=T} (sched-8): an incremental manifest of the changes in (T, transactionTime] with a
- * {@code deleted} output; T before the retained history gives the full manifest; a malformed T gives 400 with an
- * OperationOutcome.</li>
+ * <li>{@code Cache-Control: public, max-age=<slotstream.publish.cache-max-age>} (sched-5, short: the manifest
+ * moves); weak {@code ETag} per publication version, base URLs and {@code _since}, {@code Last-Modified} =
+ * transactionTime; {@code 304} on a matching {@code If-None-Match} or a not-older {@code If-Modified-Since}
+ * (sched-7, evaluated by Spring for GET and HEAD).</li>
+ * <li>{@code _since=T} (sched-8): an incremental manifest listing the current files of the groups changed after
+ * {@code T - since-overlap} and their deletion files ({@code deleted}); the full manifest when T is before the
+ * retained history or after this replica's transactionTime; a malformed T gives 400 with an OperationOutcome.</li>
  * <li>503 with an OperationOutcome and {@code Retry-After} until the first snapshot exists.</li>
  * </ul>
  */
@@ -36,6 +38,7 @@ class BulkPublishController {
     private final ManifestWriter manifests;
     private final BaseUrls baseUrls;
     private final CacheControl cacheControl;
+    private final long overlap;
 
     BulkPublishController(SnapshotPublisher publisher, ManifestWriter manifests, BaseUrls baseUrls,
                           PublishProperties properties) {
@@ -43,6 +46,7 @@ class BulkPublishController {
         this.manifests = manifests;
         this.baseUrls = baseUrls;
         this.cacheControl = CacheControl.maxAge(properties.cacheMaxAge()).cachePublic();
+        this.overlap = properties.sinceOverlap().toMillis();
     }
 
     @GetMapping("/$bulk-publish")
@@ -56,29 +60,30 @@ class BulkPublishController {
                 return OperationOutcomes.error(HttpStatus.BAD_REQUEST, "invalid", e.getMessage(), "_since");
             }
         }
-        Optional<LiveSnapshot> current = publisher.current();
+        Optional<Publication> current = publisher.current();
         if (current.isEmpty()) {
             ResponseEntity<byte[]> busy = OperationOutcomes.error(HttpStatus.SERVICE_UNAVAILABLE, "transient",
                     "the first snapshot of the publication is not cut yet", null);
             return ResponseEntity.status(busy.getStatusCode()).headers(busy.getHeaders()).header("Retry-After", "5")
                     .body(busy.getBody());
         }
-        LiveSnapshot snapshot = current.get();
+        Publication publication = current.get();
         String baseUrl = baseUrls.of(request);
-        String tag = "m-" + snapshot.id() + "-" + Integer.toHexString(baseUrl.hashCode());
+        String filesUrl = baseUrls.files(baseUrl);
+        String tag = "m-" + publication.version() + "-" + Integer.toHexString((baseUrl + " " + filesUrl).hashCode());
+        Optional<Delta> delta = sinceMillis == null ? Optional.empty() : publication.since(sinceMillis, overlap);
         byte[] body;
-        if (sinceMillis == null || sinceMillis < snapshot.horizon()) {
-            body = manifests.full(snapshot, baseUrl);
+        if (delta.isEmpty()) {
+            body = manifests.full(publication, baseUrl, filesUrl);
         } else {
-            var delta = snapshot.delta(sinceMillis);
-            tag += "-s" + delta.since();
-            body = manifests.incremental(snapshot, delta, baseUrl);
+            tag += "-s" + sinceMillis;
+            body = manifests.incremental(publication, delta.get(), baseUrl, filesUrl);
         }
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .cacheControl(cacheControl)
                 .eTag("W/\"" + tag + "\"")
-                .lastModified(snapshot.transactionTime())
+                .lastModified(publication.transactionTime())
                 .body(body);
     }
 }

@@ -1,9 +1,8 @@
 package io.slotstream.publish.http;
 
 import io.slotstream.publish.config.PublishProperties;
-import io.slotstream.publish.snapshot.LiveSnapshot;
 import io.slotstream.publish.snapshot.SnapshotPublisher;
-import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -12,58 +11,57 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET|HEAD /data/{snapshot}/{file}} and {@code /data/{snapshot}/since-{T}/{file}}: the NDJSON files of the
- * current snapshot and of snapshots still in their grace period. Files never change, so the weak {@code ETag} is
- * snapshot + path and {@code Last-Modified} the snapshot's transactionTime (sched-7). Same body for any
- * {@code Accept} (sched-3), {@code Content-Type: application/fhir+ndjson}, {@code Cache-Control} as the manifest
- * (sched-5). An unknown snapshot or file gives 404 with an OperationOutcome.
+ * {@code GET|HEAD /data/{file}}: an NDJSON file of the publication, from the configured storage (local directory or
+ * bucket), as long as it is stored: listed by the current manifest or within its grace period. A file name is its
+ * content's hash, so the bytes never change: {@code ETag} = the name (weak, so that Tomcat may gzip), {@code Cache-Control: public,
+ * max-age=<file-max-age>, immutable} (sched-5, sched-7). Same body for any {@code Accept} (sched-3),
+ * {@code Content-Type: application/fhir+ndjson}. An unknown file gives 404 with an OperationOutcome.
  */
 @RestController
 class PublicationFileController {
 
     static final MediaType NDJSON = MediaType.parseMediaType("application/fhir+ndjson");
-    private static final Pattern SNAPSHOT = Pattern.compile("\\d{1,19}");
-    private static final Pattern DIR = Pattern.compile("since-\\d{1,19}");
-    private static final Pattern FILE = Pattern.compile("[A-Za-z0-9-]{1,120}\\.ndjson");
+    private static final Pattern FILE = Pattern.compile("[A-Za-z0-9_-]{1,160}\\.ndjson");
 
     private final SnapshotPublisher publisher;
     private final CacheControl cacheControl;
 
     PublicationFileController(SnapshotPublisher publisher, PublishProperties properties) {
         this.publisher = publisher;
-        this.cacheControl = CacheControl.maxAge(properties.cacheMaxAge()).cachePublic();
+        this.cacheControl = CacheControl.maxAge(properties.fileMaxAge()).cachePublic().immutable();
     }
 
-    @GetMapping("/data/{snapshot}/{file}")
-    ResponseEntity<?> file(@PathVariable String snapshot, @PathVariable String file) {
-        return serve(snapshot, null, file);
-    }
-
-    @GetMapping("/data/{snapshot}/{dir}/{file}")
-    ResponseEntity<?> sinceFile(@PathVariable String snapshot, @PathVariable String dir, @PathVariable String file) {
-        return serve(snapshot, dir, file);
-    }
-
-    private ResponseEntity<?> serve(String snapshotId, String dir, String file) {
-        boolean wellFormed = SNAPSHOT.matcher(snapshotId).matches() && FILE.matcher(file).matches()
-                && (dir == null || DIR.matcher(dir).matches());
-        LiveSnapshot snapshot = wellFormed ? publisher.find(snapshotId) : null;
-        String relative = dir == null ? file : dir + "/" + file;
-        Path path = snapshot == null ? null : snapshot.resolve(relative);
-        if (path == null) {
-            return OperationOutcomes.error(HttpStatus.NOT_FOUND, "not-found",
-                    "no published file " + snapshotId + "/" + relative + " (snapshots are kept for a grace period "
-                            + "after the manifest moved on; fetch the manifest again)", null);
+    @GetMapping("/data/{file}")
+    ResponseEntity<?> file(@PathVariable String file, jakarta.servlet.http.HttpServletRequest request) throws IOException {
+        Optional<Resource> stored;
+        try {
+            stored = FILE.matcher(file).matches() ? publisher.storage().open(file) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return ResponseEntity.ok()
+        if (stored.isEmpty()) {
+            return OperationOutcomes.error(HttpStatus.NOT_FOUND, "not-found",
+                    "no published file " + file + " (files are kept for a grace period after the manifest stopped "
+                            + "listing them; fetch the manifest again)", null);
+        }
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
                 .contentType(NDJSON)
                 .cacheControl(cacheControl)
-                .eTag("W/\"f-" + snapshot.id() + "-" + relative.replace('/', '-') + "\"")
-                .lastModified(snapshot.transactionTime())
-                .body(new FileSystemResource(path));
+                .eTag("W/\"" + file.substring(0, file.length() - ".ndjson".length()) + "\"");
+        if ("HEAD".equals(request.getMethod())) {
+            // A bucket's object stream would otherwise stay open (and hold a pooled connection) without a body.
+            long length = stored.get().contentLength();
+            if (!stored.get().isFile()) {
+                stored.get().getInputStream().close();
+            }
+            return ok.contentLength(length).build();
+        }
+        return ok.body(stored.get());
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.slotstream.schemas.slot.FhirInstants;
 import io.slotstream.publish.snapshot.Delta;
-import io.slotstream.publish.snapshot.LiveSnapshot;
+import io.slotstream.publish.snapshot.Publication;
 import io.slotstream.publish.snapshot.PublishedFile;
 
 import java.io.ByteArrayOutputStream;
@@ -19,26 +19,33 @@ import java.util.List;
  * {"transactionTime":"2026-09-30T10:00:00.123Z",          instant with seconds and offset (sched-1)
  *  "request":"<base>/$bulk-publish",                        the manifest's full URL, never a query string
  *  "requiresAccessToken":false, "outputFormat":"application/fhir+ndjson",
- *  "output":[{"type":"Slot","url":"<base>/data/<id>/Slot-MA-2026-W40.ndjson","extension":{"state":["MA"]}}, ...],
+ *  "output":[{"type":"Slot","url":"<files>/Slot-MA-2026-W40-1f0c9a7e3b2d4c55.ndjson","extension":{"state":["MA"]}}, ...],
  *  "error":[]}
  * }</pre>
  * An incremental answer to {@code _since} (sched-8) has the same shape, its files hold only what changed, and it
  * adds {@code "deleted":[{"type":"Bundle","url":...}]} (Bulk Data style; present, possibly empty, only in
  * incremental answers: a manifest without {@code deleted} is a full publication that replaces the client's data).
- * {@code extension.state} is omitted on a file without states (virtual-only slots). Thread-safe.
+ * {@code extension.state} is omitted on a file without states (virtual-only slots). {@code <files>} is the files'
+ * base URL: publish-service's own {@code <base>/data}, or a public base URL (a CDN or the bucket). The bytes are a
+ * function of the publication and the two base URLs only, so replicas serving the same publication answer alike.
+ * Thread-safe.
  */
 public final class ManifestWriter {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** @return the manifest of the full publication */
-    public byte[] full(LiveSnapshot snapshot, String baseUrl) {
-        return write(snapshot, baseUrl, snapshot.files(), null);
+    /**
+     * @param baseUrl  the service's public base (the manifest's {@code request} is {@code <baseUrl>/$bulk-publish})
+     * @param filesUrl the base URL of the files, no trailing slash
+     * @return the manifest of the full publication
+     */
+    public byte[] full(Publication publication, String baseUrl, String filesUrl) {
+        return write(publication, baseUrl, filesUrl, publication.files(), null);
     }
 
     /** @return the manifest of an incremental answer */
-    public byte[] incremental(LiveSnapshot snapshot, Delta delta, String baseUrl) {
-        return write(snapshot, baseUrl, delta.output(), delta.deleted());
+    public byte[] incremental(Publication publication, Delta delta, String baseUrl, String filesUrl) {
+        return write(publication, baseUrl, filesUrl, delta.output(), delta.deleted());
     }
 
     /** @return the manifest URL for that base URL */
@@ -46,29 +53,25 @@ public final class ManifestWriter {
         return baseUrl + "/$bulk-publish";
     }
 
-    /** @return the absolute URL of a file of the snapshot */
-    public static String fileUrl(String baseUrl, LiveSnapshot snapshot, PublishedFile file) {
-        return baseUrl + "/data/" + snapshot.id() + "/" + file.path();
-    }
-
-    private byte[] write(LiveSnapshot snapshot, String baseUrl, List<PublishedFile> output, List<PublishedFile> deleted) {
+    private byte[] write(Publication publication, String baseUrl, String filesUrl, List<PublishedFile> output,
+                         List<PublishedFile> deleted) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + 200 * output.size());
         try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             json.useDefaultPrettyPrinter();
             json.writeStartObject();
-            json.writeStringField("transactionTime", FhirInstants.format(snapshot.transactionTime(), 0));
+            json.writeStringField("transactionTime", FhirInstants.format(publication.transactionTime(), 0));
             json.writeStringField("request", manifestUrl(baseUrl));
             json.writeBooleanField("requiresAccessToken", false);
             json.writeStringField("outputFormat", "application/fhir+ndjson");
             json.writeArrayFieldStart("output");
             for (PublishedFile file : output) {
-                entry(json, baseUrl, snapshot, file);
+                entry(json, filesUrl, file);
             }
             json.writeEndArray();
             if (deleted != null) {
                 json.writeArrayFieldStart("deleted");
                 for (PublishedFile file : deleted) {
-                    entry(json, baseUrl, snapshot, file);
+                    entry(json, filesUrl, file);
                 }
                 json.writeEndArray();
             }
@@ -81,10 +84,10 @@ public final class ManifestWriter {
         return out.toByteArray();
     }
 
-    private static void entry(JsonGenerator json, String baseUrl, LiveSnapshot snapshot, PublishedFile file) throws IOException {
+    private static void entry(JsonGenerator json, String filesUrl, PublishedFile file) throws IOException {
         json.writeStartObject();
         json.writeStringField("type", file.type());
-        json.writeStringField("url", fileUrl(baseUrl, snapshot, file));
+        json.writeStringField("url", filesUrl + "/" + file.path());
         if (!file.states().isEmpty()) {
             json.writeObjectFieldStart("extension");
             json.writeArrayFieldStart("state");

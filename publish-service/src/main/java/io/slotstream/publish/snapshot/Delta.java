@@ -3,11 +3,13 @@ package io.slotstream.publish.snapshot;
 import java.util.List;
 
 /**
- * The files of one incremental answer to {@code _since} (sched-8).
+ * The files of one incremental answer to {@code _since=T} (sched-8): all of them are files of the current publication.
  *
- * @param since   the exclusive lower bound T, UTC epoch ms (clamped to the snapshot's transaction time)
- * @param output  resources changed in (T, S], in manifest order; empty types have no file
- * @param deleted files of transaction Bundles with {@code DELETE} entries for resources deleted in (T, S]
+ * @param since   T, UTC epoch ms
+ * @param output  the current files of every group holding a resource changed at or after {@code T - overlap}, in manifest
+ *                order
+ * @param deleted the current deletion files of every group with a deletion at or after {@code T - overlap}: transaction
+ *                Bundles of {@code DELETE Type/id} entries
  */
 public record Delta(long since, List<PublishedFile> output, List<PublishedFile> deleted) {
 

@@ -1,54 +1,66 @@
 package io.slotstream.publish.snapshot;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.slotstream.publish.store.ResourceType;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Snapshot metrics: {@code slotstream.publish.snapshot.duration} (timer), {@code slotstream.publish.snapshot.bytes}
- * (summary, bytes of all files of a snapshot), {@code slotstream.publish.snapshot.resources} (gauge per
- * {@code type}: lines of the current snapshot) and {@code slotstream.publish.snapshot.transaction.time} (gauge,
- * epoch seconds of the current snapshot).
+ * Publication metrics: {@code slotstream.publish.snapshot.duration} (timer of a cut), {@code .bytes} (summary, bytes
+ * a cut stored: only rewritten files), {@code .groups} (summary, groups a cut rewrote),
+ * {@code slotstream.publish.snapshot.resources} (gauge per {@code type}: resources in the current publication),
+ * {@code .files} (gauge, files the manifest lists) and {@code .transaction.time} (gauge, epoch seconds of the
+ * current transactionTime).
  */
 public final class SnapshotMetrics {
 
-    private final MeterRegistry registry;
     private final Timer duration;
     private final DistributionSummary bytes;
-    private final Map<String, AtomicLong> resources = new ConcurrentHashMap<>();
+    private final DistributionSummary groups;
+    private final Map<ResourceType, AtomicLong> resources = new EnumMap<>(ResourceType.class);
+    private final AtomicLong files = new AtomicLong();
     private final AtomicLong transactionTime = new AtomicLong();
+    private final Counter cuts;
 
     public SnapshotMetrics(MeterRegistry registry) {
-        this.registry = registry;
-        this.duration = Timer.builder("slotstream.publish.snapshot.duration").description("Time to cut and write a snapshot")
+        this.duration = Timer.builder("slotstream.publish.snapshot.duration").description("Time to cut and publish")
                 .register(registry);
         this.bytes = DistributionSummary.builder("slotstream.publish.snapshot.bytes").baseUnit("bytes")
-                .description("Bytes of all NDJSON files of a snapshot").register(registry);
+                .description("Bytes a cut stored (rewritten files only)").register(registry);
+        this.groups = DistributionSummary.builder("slotstream.publish.snapshot.groups")
+                .description("Groups a cut rewrote").register(registry);
+        this.cuts = Counter.builder("slotstream.publish.snapshot.cuts").description("Cuts published").register(registry);
+        for (ResourceType type : ResourceType.values()) {
+            AtomicLong value = new AtomicLong();
+            resources.put(type, value);
+            Gauge.builder("slotstream.publish.snapshot.resources", value, AtomicLong::get).tag("type", type.fhirType())
+                    .description("Resources in the current publication").register(registry);
+        }
+        Gauge.builder("slotstream.publish.snapshot.files", files, AtomicLong::get)
+                .description("Files the full manifest lists").register(registry);
         Gauge.builder("slotstream.publish.snapshot.transaction.time", transactionTime, AtomicLong::get)
-                .baseUnit("seconds").description("transactionTime of the current snapshot").register(registry);
+                .baseUnit("seconds").description("transactionTime of the current publication").register(registry);
     }
 
-    void snapshotWritten(Duration took, long transactionTimeMillis, List<PublishedFile> files) {
+    void cut(Duration took, int groupsRewritten, long bytesStored) {
         duration.record(took);
-        bytes.record(files.stream().mapToLong(PublishedFile::bytes).sum());
-        Map<String, Long> perType = new java.util.HashMap<>();
-        for (String type : List.of("Location", "Schedule", "PractitionerRole", "Slot")) {
-            perType.put(type, 0L);
-        }
-        files.forEach(f -> perType.merge(f.type(), f.lines(), Long::sum));
-        perType.forEach((type, count) -> resources.computeIfAbsent(type, t -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder("slotstream.publish.snapshot.resources", value, AtomicLong::get).tag("type", t)
-                    .description("Resources in the current snapshot").register(registry);
-            return value;
-        }).set(count));
-        transactionTime.set(transactionTimeMillis / 1000);
+        bytes.record(bytesStored);
+        groups.record(groupsRewritten);
+        cuts.increment();
+    }
+
+    void published(Publication publication) {
+        Map<ResourceType, Long> perType = new EnumMap<>(ResourceType.class);
+        publication.groups().forEach(g -> perType.merge(g.type(), g.lines(), Long::sum));
+        resources.forEach((type, value) -> value.set(perType.getOrDefault(type, 0L)));
+        files.set(publication.files().size());
+        transactionTime.set(publication.transactionTime() / 1000);
     }
 }

@@ -1,170 +1,172 @@
 package io.slotstream.publish.snapshot;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slotstream.publish.storage.PublicationStorage;
+import io.slotstream.publish.store.GroupKey;
 import io.slotstream.publish.store.PublicationStore;
+import io.slotstream.publish.store.StoreCut;
 import io.slotstream.publish.store.StoreView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Iterator;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Cuts snapshots of the {@link PublicationStore} into {@code <root>/<id>/} and switches the publication atomically.
+ * Cuts the {@link PublicationStore} into the publication, incrementally: a cut rewrites only the groups changed
+ * since the previous cut (their files are content-named, so an unchanged part keeps its name and is not stored again),
+ * reuses every other group's files, records the new group table in the store, and only then switches the
+ * {@link Publication} the manifest is built from. Files the publication stops referencing are deleted after the grace
+ * period ({@link #deleteExpired()}).
  * <p>
- * A snapshot's files are written into {@code <root>/.tmp-<id>/}, fsynced, the directory is renamed to
- * {@code <root>/<id>/}, {@code <root>/CURRENT} is replaced (atomic move) and only then the in-memory pointer that
- * the manifest is built from switches. The superseded snapshot stays downloadable for {@code retainPrevious}, then
- * {@link #retireExpired()} deletes it. Snapshots do not survive a restart (their store views do not): the root is
- * emptied on start and a fresh snapshot is cut once the store caught up.
- * <p>
- * Thread-safety: cuts are serialized; {@link #current()} and {@link #find} are lock-free.
+ * A restart serves the same publication: the group table is in the store, the files are in the
+ * {@link PublicationStorage}. Thread-safety: cuts are serialized; {@link #current()} is lock-free.
  */
 public final class SnapshotPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PublicationStore store;
-    private final Path root;
-    private final Duration retainPrevious;
-    private final Clock clock;
+    private final PublicationStorage storage;
+    private final Path scratch;
+    private final Duration sinceRetention;
     private final SnapshotMetrics metrics;
-    private final SnapshotWriter writer;
-    private final DeltaWriter deltaWriter;
-    private final AtomicReference<LiveSnapshot> current = new AtomicReference<>();
-    private final ConcurrentLinkedDeque<Retired> retired = new ConcurrentLinkedDeque<>();
+    private final GroupWriter writer;
+    private final UnreferencedFiles unreferenced;
+    private final AtomicReference<Publication> current = new AtomicReference<>();
+    private final TreeMap<GroupKey, PublishedGroup> table = new TreeMap<>();
 
-    private record Retired(LiveSnapshot snapshot, long retiredAt) {
-    }
-
-    /** @throws UncheckedIOException when the root cannot be emptied or created */
-    public SnapshotPublisher(PublicationStore store, Path root, int maxLinesPerFile, Duration retainPrevious,
-                             Clock clock, SnapshotMetrics metrics) {
-        if (maxLinesPerFile < 1) {
-            throw new IllegalArgumentException("maxLinesPerFile must be >= 1, was " + maxLinesPerFile);
+    /**
+     * @param scratch        local directory for files being written (emptied now)
+     * @param maxFileBytes   byte cap of one file (a single bigger line still gets a file of its own)
+     * @param sinceRetention how long deletions are remembered before the newest change
+     * @param grace          how long an unreferenced file stays downloadable
+     * @param clock          wall clock of the grace period only (nothing published depends on it)
+     * @throws UncheckedIOException when the scratch directory or the storage cannot be read
+     */
+    public SnapshotPublisher(PublicationStore store, PublicationStorage storage, Path scratch, long maxFileBytes,
+                             Duration sinceRetention, Duration grace, Clock clock, SnapshotMetrics metrics) {
+        if (maxFileBytes < 1) {
+            throw new IllegalArgumentException("maxFileBytes must be >= 1, was " + maxFileBytes);
         }
         this.store = store;
-        this.root = root;
-        this.retainPrevious = retainPrevious;
-        this.clock = clock;
+        this.storage = storage;
+        this.scratch = scratch;
+        this.sinceRetention = sinceRetention;
         this.metrics = metrics;
-        this.writer = new SnapshotWriter(maxLinesPerFile);
-        this.deltaWriter = new DeltaWriter(maxLinesPerFile);
+        this.writer = new GroupWriter(storage, scratch, maxFileBytes);
+        this.unreferenced = new UnreferencedFiles(storage, grace, clock);
         try {
-            deleteTree(root);
-            Files.createDirectories(root);
+            deleteTree(scratch);
+            Files.createDirectories(scratch);
+            for (Map.Entry<GroupKey, byte[]> entry : store.publishedGroups().entrySet()) {
+                table.put(entry.getKey(), JSON.readValue(entry.getValue(), PublishedGroup.class));
+            }
+            long publishedTime = store.publishedTime();
+            if (publishedTime >= 0) {
+                Publication restored = new Publication(publishedTime, horizon(publishedTime), table.values());
+                current.set(restored);
+                metrics.published(restored);
+            }
+            unreferenced.adopt(current.get() == null ? Set.of() : current.get().fileNames());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the publication directory " + root, e);
+            throw new UncheckedIOException("cannot prepare the publication in " + scratch + " and " + storage.describe(), e);
         }
     }
 
-    /** @return the snapshot the manifest currently points at, empty before the first cut */
-    public Optional<LiveSnapshot> current() {
+    private long horizon(long transactionTime) {
+        return Math.max(0, transactionTime - Math.min(sinceRetention.toMillis(), transactionTime));
+    }
+
+    /** @return the publication the manifest currently shows, empty before the first cut */
+    public Optional<Publication> current() {
         return Optional.ofNullable(current.get());
     }
 
-    /** @return the current or a still-retained snapshot with that id, or null */
-    public LiveSnapshot find(String id) {
-        LiveSnapshot now = current.get();
-        if (now != null && now.id().equals(id)) {
-            return now;
-        }
-        for (Retired old : retired) {
-            if (old.snapshot().id().equals(id)) {
-                return old.snapshot();
-            }
-        }
-        return null;
+    /** @return where the files are */
+    public PublicationStorage storage() {
+        return storage;
     }
 
-    /** Cuts a snapshot when the store changed since the last one (or there is none yet); else returns empty. */
-    public synchronized Optional<LiveSnapshot> cutIfChanged() {
-        if (current.get() != null && !store.changedSinceLastCut()) {
+    /** Cuts when some group changed since the last cut (or nothing is published yet); else returns empty. */
+    public synchronized Optional<Publication> cutIfChanged() {
+        if (current.get() != null && !store.hasDirtyGroups()) {
             return Optional.empty();
         }
         return Optional.of(cut());
     }
 
-    /** Cuts, writes and publishes a snapshot now. */
-    public synchronized LiveSnapshot cut() {
+    /** Cuts now: rewrites the changed groups and publishes. On failure the publication stays as it was. */
+    public synchronized Publication cut() {
         long started = System.nanoTime();
-        StoreView view = store.cut();
-        LiveSnapshot previous = current.get();
-        if (previous != null && previous.transactionTime() == view.transactionTime()) {
-            view.close();
-            return previous;
-        }
-        String id = Long.toString(view.transactionTime());
-        Path tmp = root.resolve(".tmp-" + id);
-        Path dir = root.resolve(id);
-        try {
-            Files.createDirectories(tmp);
-            List<PublishedFile> files = writer.write(view, tmp);
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            writePointer(id);
-            LiveSnapshot snapshot = new LiveSnapshot(id, dir, files, view, deltaWriter);
-            current.set(snapshot);
-            if (previous != null) {
-                retired.add(new Retired(previous, clock.millis()));
+        StoreCut cut = store.cut(sinceRetention);
+        Publication previous = current.get();
+        Set<String> known = previous == null ? Set.of() : previous.fileNames();
+        try (StoreView view = cut.view()) {
+            Map<GroupKey, PublishedGroup> written = new HashMap<>();
+            Map<GroupKey, byte[]> entries = new HashMap<>();
+            for (GroupKey group : cut.groups()) {
+                PublishedGroup files = writer.write(view, group, known);
+                written.put(group, files);
+                entries.put(group, files == null ? null : JSON.writeValueAsBytes(files));
             }
-            metrics.snapshotWritten(Duration.ofNanos(System.nanoTime() - started), view.transactionTime(), files);
-            log.info("published snapshot {} with {} files", id, files.size());
-            return snapshot;
-        } catch (IOException | RuntimeException e) {
-            view.close();
-            store.markDirty();
-            try {
-                deleteTree(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e instanceof IOException io ? new UncheckedIOException("cannot write snapshot " + id, io) : (RuntimeException) e;
-        }
-    }
-
-    private void writePointer(String id) throws IOException {
-        Path tmp = root.resolve(".CURRENT.tmp");
-        Files.writeString(tmp, id + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, root.resolve("CURRENT"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Deletes superseded snapshots whose grace period ({@code retainPrevious}) is over. */
-    public void retireExpired() {
-        long now = clock.millis();
-        for (Iterator<Retired> it = retired.iterator(); it.hasNext(); ) {
-            Retired old = it.next();
-            if (old.retiredAt() + retainPrevious.toMillis() <= now) {
-                it.remove();
-                old.snapshot().close();
-                try {
-                    deleteTree(old.snapshot().dir());
-                } catch (IOException e) {
-                    log.warn("cannot delete retired snapshot {}", old.snapshot().dir(), e);
+            store.commit(cut, entries);
+            written.forEach((group, files) -> {
+                if (files == null) {
+                    table.remove(group);
+                } else {
+                    table.put(group, files);
                 }
+            });
+            Publication next = new Publication(cut.transactionTime(), cut.horizon(), table.values());
+            current.set(next);
+            unreferenced.switched(known, next.fileNames());
+            long bytes = writer.takeBytesStored();
+            metrics.cut(Duration.ofNanos(System.nanoTime() - started), cut.groups().size(), bytes);
+            metrics.published(next);
+            log.info("published transactionTime {} ({} groups rewritten, {} bytes stored)", cut.transactionTime(),
+                    cut.groups().size(), bytes);
+            return next;
+        } catch (IOException | RuntimeException e) {
+            writer.takeBytesStored();
+            store.abandon(cut);
+            RuntimeException failure = e instanceof IOException io
+                    ? new UncheckedIOException("cannot publish the cut at " + cut.transactionTime(), io) : (RuntimeException) e;
+            try {
+                deleteTree(scratch);
+                Files.createDirectories(scratch);
+            } catch (IOException suppressed) {
+                failure.addSuppressed(suppressed);
             }
+            throw failure;
         }
     }
 
-    /** Releases every snapshot's store view (the files stay until the next start). */
+    /**
+     * Deletes files unreferenced for longer than the grace period.
+     *
+     * @return how many were deleted
+     */
+    public int deleteExpired() {
+        return unreferenced.deleteExpired();
+    }
+
+    /** Closes the storage client (the files stay). */
     @Override
     public void close() {
-        LiveSnapshot now = current.getAndSet(null);
-        if (now != null) {
-            now.close();
-        }
-        retired.forEach(old -> old.snapshot().close());
-        retired.clear();
+        storage.close();
     }
 
     static void deleteTree(Path dir) throws IOException {

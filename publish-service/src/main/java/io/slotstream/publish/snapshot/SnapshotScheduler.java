@@ -1,6 +1,5 @@
 package io.slotstream.publish.snapshot;
 
-import io.slotstream.publish.store.PublicationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,37 +11,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The snapshot cadence: once the store caught up, the first snapshot is cut at once; after that one every
- * {@code interval}, and only when the store changed (issue 6 item 1). Each tick also deletes superseded snapshots
- * past their grace period and forgets deletions older than the {@code _since} retention. One thread; a failing tick
- * is logged and retried on the next.
+ * The cut cadence: once the store caught up, the first cut is made at once (unless a publication was restored);
+ * after that one every {@code interval}, and only when a group changed. Each tick also deletes files past their grace
+ * period. One thread; a failing tick is logged and retried on the next.
  */
 public final class SnapshotScheduler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotScheduler.class);
 
     private final SnapshotPublisher publisher;
-    private final PublicationStore store;
     private final BooleanSupplier caughtUp;
     private final Duration interval;
-    private final Duration sinceRetention;
     private final Clock clock;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("publish-snapshots").daemon().factory());
     private long lastCut = Long.MIN_VALUE;
 
-    public SnapshotScheduler(SnapshotPublisher publisher, PublicationStore store, BooleanSupplier caughtUp,
-                             Duration interval, Duration sinceRetention, Clock clock) {
+    public SnapshotScheduler(SnapshotPublisher publisher, BooleanSupplier caughtUp, Duration interval, Clock clock) {
         this.publisher = publisher;
-        this.store = store;
         this.caughtUp = caughtUp;
         this.interval = interval;
-        this.sinceRetention = sinceRetention;
         this.clock = clock;
     }
 
     public void start() {
-        long tick = Math.max(50, Math.min(1000, interval.toMillis()));
+        long tick = Math.max(50, Math.min(1000, interval.toMillis() / 5));
         executor.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
     }
 
@@ -56,10 +49,9 @@ public final class SnapshotScheduler implements AutoCloseable {
                 lastCut = now;
                 publisher.cutIfChanged();
             }
-            publisher.retireExpired();
-            store.pruneDeletions(sinceRetention);
+            publisher.deleteExpired();
         } catch (RuntimeException e) {
-            log.error("snapshot tick failed", e);
+            log.error("publication tick failed", e);
         }
     }
 

@@ -1,8 +1,11 @@
 package io.slotstream.publish.store;
 
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -15,30 +18,37 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The materialized view of the publication, on disk (RocksDB), so that 10M slots never sit in the heap.
+ * The materialized publication on disk (RocksDB), laid out by file group so that a cut rewrites only the groups that
+ * changed: one changed slot at 10M slots costs one group range scan, not a pass over the store.
  * <p>
- * Per resource it keeps the rendered NDJSON line, a grouping hint and the <b>change time</b>: the instant the
- * publisher's view changed it (transactionTime semantics, sched-8). Deletions are remembered with their time for
- * {@link #sinceRetention retention}; before that, {@link #horizon()} says how far back {@code _since} can be answered.
- * Column families: {@code current} (resource key -> time, group, line), {@code live_by_time} and
- * {@code deleted_by_time} (time key -> empty, one entry per resource at its last change), {@code deleted} (resource
- * key -> delete time), and the default family for metadata (consumed offsets, horizon, render fingerprint).
+ * Per resource it keeps the rendered NDJSON line and its <b>change time</b>: the input's time (the Kafka record
+ * timestamp), raised to the newest change time applied before it, so change times never decrease in apply order and a
+ * change applied after a cut at S has a time &gt;= S. The newest change time, the transaction time of a cut, is thus
+ * the newest record timestamp consumed: every replica fed the same records has the same one and the same content,
+ * whatever order it consumed the partitions in. Deletions are kept as tombstones in their group until {@code since-retention} before the
+ * newest change; that bound is the {@linkplain StoreCut#horizon() horizon} of {@code _since}.
  * <p>
- * <b>Clock.</b> Each {@link #apply} gets one change time, strictly greater than every earlier change time and every
- * earlier {@link #cut()} time; so a cut at S holds exactly the changes with time &lt;= S, and {@code _since=S} later
- * returns exactly the changes after it.
+ * Column families: {@code members} and {@code tombstones} (group prefix + id), {@code locator} (resource -> group,
+ * live or deleted), {@code tombstones_by_time} (for pruning), {@code dirty} (groups changed since the last published
+ * cut), {@code published} (the published group table, opaque to the store), and the default family for metadata
+ * (partition positions, newest change time, render fingerprint). Nothing of the data is in the heap except the set
+ * of dirty groups.
  * <p>
- * Thread-safety: apply, cut and prune serialize on one lock; {@link StoreView}s read concurrently.
+ * Thread-safety: apply, cut and commit serialize on one lock; {@link StoreView}s read concurrently.
  */
 public final class PublicationStore implements AutoCloseable {
 
@@ -47,61 +57,70 @@ public final class PublicationStore implements AutoCloseable {
     }
 
     private static final byte[] EMPTY = new byte[0];
-    private static final byte[] FINGERPRINT = "fingerprint".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] HORIZON = "horizon".getBytes(StandardCharsets.UTF_8);
-    private static final String OFFSET_PREFIX = "offset:";
+    private static final byte[] FINGERPRINT = bytes("fingerprint");
+    private static final byte[] MAX_CHANGE_TIME = bytes("max-change-time");
+    private static final byte[] PUBLISHED_TIME = bytes("published-time");
+    private static final String POSITION_PREFIX = "position:";
+    private static final List<String> FAMILIES = List.of("default", "members", "locator", "tombstones",
+            "tombstones_by_time", "dirty", "published");
 
-    private final Clock clock;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles;
     private final ColumnFamilyHandle meta;
-    final ColumnFamilyHandle current;
-    final ColumnFamilyHandle liveByTime;
-    final ColumnFamilyHandle deleted;
-    final ColumnFamilyHandle deletedByTime;
+    final ColumnFamilyHandle members;
+    private final ColumnFamilyHandle locator;
+    final ColumnFamilyHandle tombstones;
+    private final ColumnFamilyHandle tombstonesByTime;
+    private final ColumnFamilyHandle dirtyFamily;
+    private final ColumnFamilyHandle published;
     private final WriteOptions writeOptions = new WriteOptions();
     private final ReentrantLock lock = new ReentrantLock();
+    private final Set<GroupKey> dirty = new HashSet<>();
 
-    private long floor;
-    private long horizon;
-    private boolean dirty = true;
+    private long maxChangeTime;
 
-    private PublicationStore(Path dir, Clock clock) throws RocksDBException {
-        this.clock = clock;
-        this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-        this.cfOptions = new ColumnFamilyOptions();
+    private PublicationStore(Path dir) throws RocksDBException {
+        this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setMaxBackgroundJobs(2);
+        // Bloom filters: most upserts of a bulk load look up a locator that does not exist yet.
+        this.cfOptions = new ColumnFamilyOptions()
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setWriteBufferSize(64L * 1024 * 1024)
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)));
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-        for (String name : List.of("default", "current", "live_by_time", "deleted", "deleted_by_time")) {
-            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
+        for (String name : FAMILIES) {
+            descriptors.add(new ColumnFamilyDescriptor(bytes(name), cfOptions));
         }
         this.handles = new ArrayList<>();
         this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         this.meta = handles.get(0);
-        this.current = handles.get(1);
-        this.liveByTime = handles.get(2);
-        this.deleted = handles.get(3);
-        this.deletedByTime = handles.get(4);
+        this.members = handles.get(1);
+        this.locator = handles.get(2);
+        this.tombstones = handles.get(3);
+        this.tombstonesByTime = handles.get(4);
+        this.dirtyFamily = handles.get(5);
+        this.published = handles.get(6);
     }
 
     /**
-     * Opens (or creates) the store in {@code dir}. A store written with another render fingerprint (the published
-     * JSON would differ, e.g. a new default patient type) is wiped and rebuilt from the topics.
+     * Opens (or creates) the store in {@code dir}. A store written with another fingerprint (another store layout,
+     * or lines that would render differently, e.g. a new default patient type) is wiped and rebuilt from the topics.
      *
-     * @param fingerprint identifies how lines were rendered; any String
+     * @param fingerprint identifies the layout and how lines were rendered; any String
      * @throws UncheckedIOException when RocksDB cannot open the directory
      */
-    public static PublicationStore open(Path dir, String fingerprint, Clock clock) {
+    public static PublicationStore open(Path dir, String fingerprint) {
         try {
             Files.createDirectories(dir);
-            PublicationStore store = new PublicationStore(dir, clock);
+            PublicationStore store = new PublicationStore(dir);
             byte[] stored = store.db.get(store.meta, FINGERPRINT);
-            if (stored != null && !Arrays.equals(stored, fingerprint.getBytes(StandardCharsets.UTF_8))) {
+            if (stored != null && !Arrays.equals(stored, bytes(fingerprint))) {
                 store.close();
                 deleteTree(dir);
                 Files.createDirectories(dir);
-                store = new PublicationStore(dir, clock);
+                store = new PublicationStore(dir);
             }
             store.initialise(fingerprint);
             return store;
@@ -111,62 +130,56 @@ public final class PublicationStore implements AutoCloseable {
     }
 
     private void initialise(String fingerprint) throws RocksDBException {
-        db.put(meta, FINGERPRINT, fingerprint.getBytes(StandardCharsets.UTF_8));
-        byte[] storedHorizon = db.get(meta, HORIZON);
-        if (storedHorizon == null) {
-            // A new store knows no deletion from before it existed: older _since gets the full publication.
-            horizon = clock.millis();
-            db.put(meta, HORIZON, StoreKeys.longBytes(horizon));
-        } else {
-            horizon = StoreKeys.longValue(storedHorizon);
-        }
-        floor = Math.max(horizon, maxTime(liveByTime, deletedByTime));
-    }
-
-    private long maxTime(ColumnFamilyHandle... families) {
-        long max = 0;
-        for (ColumnFamilyHandle family : families) {
-            try (RocksIterator it = db.newIterator(family)) {
-                it.seekToLast();
-                if (it.isValid()) {
-                    max = Math.max(max, StoreKeys.timeOf(it.key()));
-                }
+        db.put(meta, FINGERPRINT, bytes(fingerprint));
+        byte[] max = db.get(meta, MAX_CHANGE_TIME);
+        maxChangeTime = max == null ? 0 : StoreKeys.timeOf(max);
+        try (RocksIterator it = db.newIterator(dirtyFamily)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                dirty.add(GroupKey.of(it.key()));
             }
         }
-        return max;
     }
 
     /**
-     * Applies the changes atomically, with the consumed offsets (so a restart resumes exactly after them). Within the
-     * list the last change of a key wins. An upsert identical to the stored line is no change (replays keep change
-     * times); a delete of an unknown resource is ignored.
+     * Applies the changes atomically, with the partition positions (so a restart resumes exactly after them). Within
+     * the list the last change of a resource wins. An upsert identical to the stored line in the same group is no
+     * change (replays keep change times); a delete of an unknown or deleted resource is ignored. Every group whose
+     * content changed becomes dirty.
      *
-     * @param offsets consumed position per {@code topic:partition}, stored with the batch; may be empty
-     * @return the change time given to the batch, or -1 when nothing changed
+     * @param changes   in consumption order; each time is raised to the newest change time before it
+     * @param positions consumed position per {@code topic:partition}, stored with the batch; may be empty
+     * @return whether anything changed
      */
-    public long apply(List<StoreChange> changes, Map<String, Long> offsets) {
+    public boolean apply(List<TimedChange> changes, Map<String, PartitionPosition> positions) {
         lock.lock();
         try (WriteBatch batch = new WriteBatch()) {
-            long time = Math.max(clock.millis(), floor + 1);
-            Map<String, StoreChange> lastPerKey = new LinkedHashMap<>();
-            for (StoreChange change : changes) {
-                lastPerKey.put(change.type().tag() + ":" + change.id(), change);
+            Map<String, TimedChange> lastPerKey = new LinkedHashMap<>();
+            for (TimedChange timed : changes) {
+                lastPerKey.put(timed.change().type().tag() + ":" + timed.change().id(), timed);
             }
-            boolean changed = false;
-            for (StoreChange change : lastPerKey.values()) {
-                changed |= change.isDelete() ? delete(batch, change, time) : upsert(batch, change, time);
+            Set<GroupKey> touched = new HashSet<>();
+            long newest = maxChangeTime;
+            for (TimedChange timed : lastPerKey.values()) {
+                // Never before an earlier change: a record arriving after a cut at S gets a time >= S.
+                TimedChange at = new TimedChange(timed.change(), Math.max(timed.time(), newest));
+                boolean changed = at.change().isDelete() ? delete(batch, at, touched) : upsert(batch, at, touched);
+                if (changed) {
+                    newest = at.time();
+                }
             }
-            for (Map.Entry<String, Long> offset : offsets.entrySet()) {
-                batch.put(meta, (OFFSET_PREFIX + offset.getKey()).getBytes(StandardCharsets.UTF_8),
-                        StoreKeys.longBytes(offset.getValue()));
+            for (Map.Entry<String, PartitionPosition> position : positions.entrySet()) {
+                batch.put(meta, bytes(POSITION_PREFIX + position.getKey()), StoreKeys.positionBytes(position.getValue()));
+            }
+            for (GroupKey group : touched) {
+                batch.put(dirtyFamily, group.bytes(), EMPTY);
+            }
+            if (newest != maxChangeTime) {
+                batch.put(meta, MAX_CHANGE_TIME, StoreKeys.longBytes(newest));
             }
             db.write(writeOptions, batch);
-            if (!changed) {
-                return -1;
-            }
-            floor = time;
-            dirty = true;
-            return time;
+            maxChangeTime = newest;
+            dirty.addAll(touched);
+            return !touched.isEmpty();
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot write the publication store", e);
         } finally {
@@ -174,127 +187,192 @@ public final class PublicationStore implements AutoCloseable {
         }
     }
 
-    private boolean upsert(WriteBatch batch, StoreChange change, long time) throws RocksDBException {
-        byte[] key = StoreKeys.resourceKey(change.type(), change.id());
-        byte[] old = db.get(current, key);
-        if (old != null) {
-            StoredResource previous = StoreKeys.decode(key, old);
-            if (previous.group().equals(change.group()) && Arrays.equals(previous.line(), change.line())) {
-                return false;
+    private boolean upsert(WriteBatch batch, TimedChange timed, Set<GroupKey> touched) throws RocksDBException {
+        StoreChange change = timed.change();
+        GroupKey group = new GroupKey(change.type(), change.group());
+        byte[] locatorKey = StoreKeys.locatorKey(change.type(), change.id());
+        byte[] located = db.get(locator, locatorKey);
+        if (located != null) {
+            GroupKey old = new GroupKey(change.type(), StoreKeys.groupOfLocator(located));
+            byte[] oldKey = StoreKeys.memberKey(old, change.id());
+            if (located[0] == StoreKeys.LIVE) {
+                if (old.equals(group)) {
+                    byte[] value = db.get(members, oldKey);
+                    if (value != null && StoreKeys.sameLine(value, change.line())) {
+                        return false;
+                    }
+                } else {
+                    batch.delete(members, oldKey);
+                    touched.add(old);
+                }
+            } else {
+                byte[] tombstone = db.get(tombstones, oldKey);
+                if (tombstone != null) {
+                    batch.delete(tombstones, oldKey);
+                    batch.delete(tombstonesByTime, StoreKeys.timeKey(StoreKeys.timeOf(tombstone), locatorKey));
+                }
+                touched.add(old);
             }
-            batch.delete(liveByTime, StoreKeys.timeKey(previous.changeTime(), key));
         }
-        byte[] tombstone = db.get(deleted, key);
-        if (tombstone != null) {
-            batch.delete(deletedByTime, StoreKeys.timeKey(StoreKeys.longValue(tombstone), key));
-            batch.delete(deleted, key);
-        }
-        batch.put(current, key, StoreKeys.currentValue(time, change.group(), change.line()));
-        batch.put(liveByTime, StoreKeys.timeKey(time, key), EMPTY);
+        batch.put(members, StoreKeys.memberKey(group, change.id()), StoreKeys.memberValue(timed.time(), change.line()));
+        batch.put(locator, locatorKey, StoreKeys.locatorValue(StoreKeys.LIVE, change.group()));
+        touched.add(group);
         return true;
     }
 
-    private boolean delete(WriteBatch batch, StoreChange change, long time) throws RocksDBException {
-        byte[] key = StoreKeys.resourceKey(change.type(), change.id());
-        byte[] old = db.get(current, key);
-        if (old == null) {
+    private boolean delete(WriteBatch batch, TimedChange timed, Set<GroupKey> touched) throws RocksDBException {
+        StoreChange change = timed.change();
+        byte[] locatorKey = StoreKeys.locatorKey(change.type(), change.id());
+        byte[] located = db.get(locator, locatorKey);
+        if (located == null || located[0] != StoreKeys.LIVE) {
             return false;
         }
-        batch.delete(current, key);
-        batch.delete(liveByTime, StoreKeys.timeKey(StoreKeys.longValue(old), key));
-        batch.put(deleted, key, StoreKeys.longBytes(time));
-        batch.put(deletedByTime, StoreKeys.timeKey(time, key), EMPTY);
+        GroupKey group = new GroupKey(change.type(), StoreKeys.groupOfLocator(located));
+        byte[] key = StoreKeys.memberKey(group, change.id());
+        batch.delete(members, key);
+        batch.put(tombstones, key, StoreKeys.longBytes(timed.time()));
+        batch.put(tombstonesByTime, StoreKeys.timeKey(timed.time(), locatorKey), group.bytes());
+        batch.put(locator, locatorKey, StoreKeys.locatorValue(StoreKeys.DELETED, group.group()));
+        touched.add(group);
         return true;
     }
 
-    /** @return the stored offsets per {@code topic:partition} */
-    public Map<String, Long> offsets() {
-        Map<String, Long> offsets = new HashMap<>();
-        byte[] prefix = OFFSET_PREFIX.getBytes(StandardCharsets.UTF_8);
+    /** @return the stored position per {@code topic:partition} */
+    public Map<String, PartitionPosition> positions() {
+        Map<String, PartitionPosition> positions = new HashMap<>();
+        byte[] prefix = bytes(POSITION_PREFIX);
         try (RocksIterator it = db.newIterator(meta)) {
             for (it.seek(prefix); it.isValid(); it.next()) {
                 String key = new String(it.key(), StandardCharsets.UTF_8);
-                if (!key.startsWith(OFFSET_PREFIX)) {
+                if (!key.startsWith(POSITION_PREFIX)) {
                     break;
                 }
-                offsets.put(key.substring(OFFSET_PREFIX.length()), StoreKeys.longValue(it.value()));
+                positions.put(key.substring(POSITION_PREFIX.length()), StoreKeys.position(it.value()));
             }
         }
-        return offsets;
+        return positions;
     }
 
-    /** @return whether anything changed since the last {@link #cut()} (true before the first cut) */
-    public boolean changedSinceLastCut() {
+    /** @return the newest change time in the store, UTC epoch ms; 0 for an empty store */
+    public long maxChangeTime() {
         lock.lock();
         try {
-            return dirty;
+            return maxChangeTime;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return whether some group changed since the last committed cut */
+    public boolean hasDirtyGroups() {
+        lock.lock();
+        try {
+            return !dirty.isEmpty();
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Cuts a consistent point-in-time view (a RocksDB snapshot). Its transaction time S is at least every change time
-     * in it, and every later change gets a time after S. The caller owns the view and must close it.
+     * Cuts a consistent point-in-time view (a RocksDB snapshot) with the groups to rewrite. First forgets the
+     * deletions at or before {@code transactionTime - sinceRetention} (their groups become dirty: their deletion files
+     * change), so a cut's content and horizon depend only on the input. The caller writes the groups and then calls
+     * {@link #commit} or {@link #abandon}, and closes the view.
      */
-    public StoreView cut() {
+    public StoreCut cut(Duration sinceRetention) {
         lock.lock();
         try {
-            long transactionTime = Math.max(clock.millis(), floor);
-            floor = transactionTime;
-            dirty = false;
-            return new StoreView(this, db, db.getSnapshot(), transactionTime, horizon);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Marks the store changed again: the view of the last {@link #cut()} could not be published. */
-    public void markDirty() {
-        lock.lock();
-        try {
-            dirty = true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** @return the earliest {@code _since} the store can answer incrementally, UTC epoch ms */
-    public long horizon() {
-        lock.lock();
-        try {
-            return horizon;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Forgets deletions older than {@code now - retention} and moves the horizon there.
-     *
-     * @return how many deletions were forgotten
-     */
-    public int pruneDeletions(java.time.Duration retention) {
-        lock.lock();
-        try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(deletedByTime)) {
-            long cutoff = clock.millis() - retention.toMillis();
-            if (cutoff <= horizon) {
-                return 0;
-            }
-            int pruned = 0;
-            for (it.seekToFirst(); it.isValid() && StoreKeys.timeOf(it.key()) < cutoff; it.next()) {
-                batch.delete(deletedByTime, it.key());
-                batch.delete(deleted, StoreKeys.resourceKeyOfTimeKey(it.key()));
-                pruned++;
-            }
-            batch.put(meta, HORIZON, StoreKeys.longBytes(cutoff));
-            db.write(writeOptions, batch);
-            horizon = cutoff;
-            return pruned;
+            long transactionTime = maxChangeTime;
+            long horizon = Math.max(0, transactionTime - Math.min(sinceRetention.toMillis(), transactionTime));
+            prune(horizon);
+            Set<GroupKey> groups = new TreeSet<>(dirty);
+            dirty.clear();
+            StoreView view = new StoreView(this, db, db.getSnapshot());
+            return new StoreCut(view, groups, transactionTime, horizon);
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot prune the publication store", e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void prune(long horizon) throws RocksDBException {
+        try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(tombstonesByTime)) {
+            Set<GroupKey> touched = new HashSet<>();
+            for (it.seekToFirst(); it.isValid() && StoreKeys.timeOf(it.key()) <= horizon; it.next()) {
+                byte[] locatorKey = StoreKeys.locatorKeyOfTimeKey(it.key());
+                GroupKey group = GroupKey.of(it.value());
+                String id = new String(locatorKey, 1, locatorKey.length - 1, StandardCharsets.UTF_8);
+                batch.delete(tombstonesByTime, it.key());
+                batch.delete(tombstones, StoreKeys.memberKey(group, id));
+                batch.delete(locator, locatorKey);
+                touched.add(group);
+            }
+            if (touched.isEmpty()) {
+                return;
+            }
+            touched.forEach(group -> put(batch, dirtyFamily, group.bytes(), EMPTY));
+            db.write(writeOptions, batch);
+            dirty.addAll(touched);
+        }
+    }
+
+    /**
+     * Records a published cut: its group table entries (null value = the group is gone) and, for each of its groups
+     * not changed again since, that it is clean. Atomic.
+     */
+    public void commit(StoreCut cut, Map<GroupKey, byte[]> entries) {
+        lock.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            for (GroupKey group : cut.groups()) {
+                if (!dirty.contains(group)) {
+                    batch.delete(dirtyFamily, group.bytes());
+                }
+            }
+            for (Map.Entry<GroupKey, byte[]> entry : entries.entrySet()) {
+                if (entry.getValue() == null) {
+                    batch.delete(published, entry.getKey().bytes());
+                } else {
+                    batch.put(published, entry.getKey().bytes(), entry.getValue());
+                }
+            }
+            batch.put(meta, PUBLISHED_TIME, StoreKeys.longBytes(cut.transactionTime()));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot record the published cut", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Marks the cut's groups dirty again: it could not be published. */
+    public void abandon(StoreCut cut) {
+        lock.lock();
+        try {
+            dirty.addAll(cut.groups());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the group table of the last committed cut, in group order; empty before the first */
+    public TreeMap<GroupKey, byte[]> publishedGroups() {
+        TreeMap<GroupKey, byte[]> groups = new TreeMap<>();
+        try (RocksIterator it = db.newIterator(published)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                groups.put(GroupKey.of(it.key()), it.value());
+            }
+        }
+        return groups;
+    }
+
+    /** @return the transaction time of the last committed cut, or -1 before the first */
+    public long publishedTime() {
+        try {
+            byte[] value = db.get(meta, PUBLISHED_TIME);
+            return value == null ? -1 : StoreKeys.timeOf(value);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the publication store", e);
         }
     }
 
@@ -310,6 +388,18 @@ public final class PublicationStore implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static void put(WriteBatch batch, ColumnFamilyHandle family, byte[] key, byte[] value) {
+        try {
+            batch.put(family, key, value);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -5,19 +5,44 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Byte layouts of the store. Big-endian times make RocksDB's byte order the time order (times are positive epoch ms).
+ * Byte layouts of the store. Keys of a group share the prefix {@code [tag][group utf8][0x00]} so one group's
+ * resources are one key-ordered range scan. Big-endian times make RocksDB's byte order the time order.
  * <ul>
- * <li>resource key: {@code [tag][id utf8]}</li>
- * <li>time key: {@code [time 8B][tag][id utf8]}</li>
- * <li>current value: {@code [time 8B][group length 2B][group utf8][line]}</li>
+ * <li>member key ({@code members}, {@code tombstones}): {@code [tag][group utf8][0x00][id utf8]}</li>
+ * <li>locator key: {@code [tag][id utf8]}, value {@code [L|D][group utf8]} (live or deleted, and where)</li>
+ * <li>member value: {@code [change time 8B][line]}; tombstone value: {@code [delete time 8B]}</li>
+ * <li>tombstone time key: {@code [time 8B][tag][id utf8]}, value {@code [group utf8]}</li>
  * </ul>
  */
 final class StoreKeys {
 
+    static final byte LIVE = 'L';
+    static final byte DELETED = 'D';
+
     private StoreKeys() {
     }
 
-    static byte[] resourceKey(ResourceType type, String id) {
+    static byte[] groupPrefix(GroupKey group) {
+        byte[] key = group.bytes();
+        byte[] prefix = Arrays.copyOf(key, key.length + 1);
+        prefix[key.length] = 0;
+        return prefix;
+    }
+
+    static byte[] memberKey(GroupKey group, String id) {
+        byte[] prefix = groupPrefix(group);
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        byte[] key = Arrays.copyOf(prefix, prefix.length + idBytes.length);
+        System.arraycopy(idBytes, 0, key, prefix.length, idBytes.length);
+        return key;
+    }
+
+    /** @return the id part of a member key with that prefix length */
+    static String idOfMember(byte[] memberKey, int prefixLength) {
+        return new String(memberKey, prefixLength, memberKey.length - prefixLength, StandardCharsets.UTF_8);
+    }
+
+    static byte[] locatorKey(ResourceType type, String id) {
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         byte[] key = new byte[1 + idBytes.length];
         key[0] = type.tag();
@@ -25,51 +50,53 @@ final class StoreKeys {
         return key;
     }
 
-    static byte[] timeKey(long time, byte[] resourceKey) {
-        return ByteBuffer.allocate(8 + resourceKey.length).putLong(time).put(resourceKey).array();
-    }
-
-    /** @return the smallest time key at or after that time */
-    static byte[] timeFloor(long time) {
-        return ByteBuffer.allocate(8).putLong(time).array();
-    }
-
-    static long timeOf(byte[] timeKey) {
-        return ByteBuffer.wrap(timeKey, 0, 8).getLong();
-    }
-
-    static byte[] resourceKeyOfTimeKey(byte[] timeKey) {
-        return Arrays.copyOfRange(timeKey, 8, timeKey.length);
-    }
-
-    static ResourceType typeOf(byte[] resourceKey) {
-        return ResourceType.ofTag(resourceKey[0]);
-    }
-
-    static String idOf(byte[] resourceKey) {
-        return new String(resourceKey, 1, resourceKey.length - 1, StandardCharsets.UTF_8);
-    }
-
-    static byte[] currentValue(long time, String group, byte[] line) {
+    static byte[] locatorValue(byte state, String group) {
         byte[] groupBytes = group.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + 2 + groupBytes.length + line.length)
-                .putLong(time).putShort((short) groupBytes.length).put(groupBytes).put(line).array();
+        byte[] value = new byte[1 + groupBytes.length];
+        value[0] = state;
+        System.arraycopy(groupBytes, 0, value, 1, groupBytes.length);
+        return value;
     }
 
-    static long longValue(byte[] value) {
-        return ByteBuffer.wrap(value, 0, 8).getLong();
+    static String groupOfLocator(byte[] value) {
+        return new String(value, 1, value.length - 1, StandardCharsets.UTF_8);
+    }
+
+    static byte[] memberValue(long time, byte[] line) {
+        return ByteBuffer.allocate(8 + line.length).putLong(time).put(line).array();
+    }
+
+    static byte[] lineOf(byte[] memberValue) {
+        return Arrays.copyOfRange(memberValue, 8, memberValue.length);
+    }
+
+    static boolean sameLine(byte[] memberValue, byte[] line) {
+        return memberValue.length == 8 + line.length
+                && Arrays.equals(memberValue, 8, memberValue.length, line, 0, line.length);
+    }
+
+    static byte[] timeKey(long time, byte[] locatorKey) {
+        return ByteBuffer.allocate(8 + locatorKey.length).putLong(time).put(locatorKey).array();
+    }
+
+    static long timeOf(byte[] timeKeyOrValue) {
+        return ByteBuffer.wrap(timeKeyOrValue, 0, 8).getLong();
+    }
+
+    static byte[] locatorKeyOfTimeKey(byte[] timeKey) {
+        return Arrays.copyOfRange(timeKey, 8, timeKey.length);
     }
 
     static byte[] longBytes(long value) {
         return ByteBuffer.allocate(8).putLong(value).array();
     }
 
-    static StoredResource decode(byte[] resourceKey, byte[] value) {
+    static byte[] positionBytes(PartitionPosition position) {
+        return ByteBuffer.allocate(16).putLong(position.nextOffset()).putLong(position.time()).array();
+    }
+
+    static PartitionPosition position(byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
-        long time = buffer.getLong();
-        int groupLength = Short.toUnsignedInt(buffer.getShort());
-        String group = new String(value, 10, groupLength, StandardCharsets.UTF_8);
-        byte[] line = Arrays.copyOfRange(value, 10 + groupLength, value.length);
-        return new StoredResource(typeOf(resourceKey), idOf(resourceKey), time, group, line);
+        return new PartitionPosition(buffer.getLong(), buffer.getLong());
     }
 }

@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * A plain consumer with manual assignment of every partition (no group: each instance publishes everything), reading
  * committed records only; each poll becomes one atomic store batch together with the next offsets, so a restart
- * resumes exactly where the store left off. {@link #caughtUp()} turns true once every partition reached the end
+ * resumes exactly where the store left off. A change's time is its record's timestamp, raised to the partition's
+ * highest timestamp so far (stored with the offset), so it is a function of the partition's records: every replica,
+ * and a restart, gives the same change the same time. {@link #caughtUp()} turns true once every partition reached the end
  * offset it had at start. A record that cannot be decoded or rendered is logged, counted in {@link #skipped()} and
  * skipped (design.md: bad async input never stops the stream).
  */
@@ -53,6 +55,7 @@ public final class TopicMaterializer implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private Map<TopicPartition, Long> catchUpTarget;
+    private final Map<String, PartitionPosition> positions = new HashMap<>();
 
     public TopicMaterializer(String bootstrapServers, RegistrySettings registry, PublicationStore store,
                              ResourceRenderer renderer) {
@@ -123,13 +126,13 @@ public final class TopicMaterializer implements AutoCloseable {
             }
         }
         consumer.assign(partitions);
-        Map<String, Long> stored = store.offsets();
+        positions.putAll(store.positions());
         for (TopicPartition partition : partitions) {
-            Long next = stored.get(partition.topic() + ":" + partition.partition());
+            PartitionPosition next = positions.get(partition.topic() + ":" + partition.partition());
             if (next == null) {
                 consumer.seekToBeginning(List.of(partition));
             } else {
-                consumer.seek(partition, next);
+                consumer.seek(partition, next.nextOffset());
             }
         }
         catchUpTarget = consumer.endOffsets(partitions, Duration.ofSeconds(30));
@@ -145,16 +148,21 @@ public final class TopicMaterializer implements AutoCloseable {
     }
 
     private void applyBatch(ConsumerRecords<String, byte[]> records) {
-        List<StoreChange> changes = new ArrayList<>(records.count());
-        Map<String, Long> offsets = new HashMap<>();
+        List<TimedChange> changes = new ArrayList<>(records.count());
+        Map<String, PartitionPosition> batchPositions = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            offsets.put(record.topic() + ":" + record.partition(), record.offset() + 1);
+            String partition = record.topic() + ":" + record.partition();
+            PartitionPosition before = positions.get(partition);
+            long time = Math.max(record.timestamp(), before == null ? 0 : before.time());
+            PartitionPosition after = new PartitionPosition(record.offset() + 1, time);
+            positions.put(partition, after);
+            batchPositions.put(partition, after);
             StoreChange change = render(record);
             if (change != null) {
-                changes.add(change);
+                changes.add(new TimedChange(change, time));
             }
         }
-        store.apply(changes, offsets);
+        store.apply(changes, batchPositions);
     }
 
     private StoreChange render(ConsumerRecord<String, byte[]> record) {

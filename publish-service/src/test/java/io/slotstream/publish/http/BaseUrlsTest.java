@@ -4,6 +4,8 @@ import io.slotstream.publish.config.PublishProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 
+import org.springframework.util.unit.DataSize;
+
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,8 +14,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BaseUrlsTest {
 
     private static PublishProperties properties(String baseUrl) {
-        return new PublishProperties(null, baseUrl, Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofHours(24),
-                100_000, Duration.ofSeconds(60), "newpt", null);
+        return properties(baseUrl, null);
+    }
+
+    private static PublishProperties properties(String baseUrl, String filesBaseUrl) {
+        return new PublishProperties(null, baseUrl, filesBaseUrl, Duration.ofSeconds(5), Duration.ofMinutes(5),
+                Duration.ofHours(24), Duration.ofSeconds(30), DataSize.ofMegabytes(16), Duration.ofSeconds(5),
+                Duration.ofDays(365), "newpt", null, new PublishProperties.Storage("filesystem", null));
+    }
+
+    @Test
+    void fileUrlsStartWithTheConfiguredFilesBaseUrlElseTheServicesDataPath() {
+        assertThat(new BaseUrls(properties(null, "https://cdn.example.org/slots/")).files("https://sched.example.org"))
+                .isEqualTo("https://cdn.example.org/slots");
+        assertThat(new BaseUrls(properties(null, "")).files("https://sched.example.org"))
+                .isEqualTo("https://sched.example.org/data");
     }
 
     @Test

@@ -87,9 +87,9 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
             assertThat(output.path("type").asText()).isIn("Location", "Schedule", "PractitionerRole", "Slot");
             assertThat(output.path("url").asText()).startsWith(base() + "/data/").endsWith(".ndjson");
         });
-        JsonNode riSlots = output(manifest, "Slot-RI-2026-W41.ndjson");
+        JsonNode riSlots = output(manifest, "Slot-RI-2026-W41");
         assertThat(riSlots.path("extension").path("state")).extracting(JsonNode::asText).containsExactly("RI");
-        assertThat(output(manifest, "Location.ndjson").path("extension").path("state")).extracting(JsonNode::asText).contains("RI");
+        assertThat(output(manifest, "Location-RI").path("extension").path("state")).extracting(JsonNode::asText).contains("RI");
 
         HttpResponse<String> file = get(riSlots.path("url").asText());
         assertThat(file.statusCode()).isEqualTo(200);
@@ -108,7 +108,7 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
             assertThat(response.statusCode()).as(accept).isEqualTo(200);
             assertThat(response.body()).as(accept).isEqualTo(manifest);
         }
-        String url = output(json(manifest), "Slot-RI-2026-W41.ndjson").path("url").asText();
+        String url = output(json(manifest), "Slot-RI-2026-W41").path("url").asText();
         String file = get(url).body();
         for (String accept : List.of("application/fhir+ndjson", "application/json", "*/*")) {
             HttpResponse<String> response = get(url, "Accept", accept);
@@ -120,16 +120,18 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
     @Test
     void cachingHeadersAndConditionalRequests() {
         HttpResponse<String> manifest = get("/$bulk-publish");
-        String url = output(json(manifest.body()), "Slot-RI-2026-W41.ndjson").path("url").asText();
+        String url = output(json(manifest.body()), "Slot-RI-2026-W41").path("url").asText();
+        assertThat(manifest.headers().firstValue("Cache-Control")).hasValue("max-age=120, public");
+        String lastModified = manifest.headers().firstValue("Last-Modified").orElseThrow();
+        assertThat(get("/$bulk-publish", "If-Modified-Since", lastModified).statusCode()).as("If-Modified-Since").isEqualTo(304);
+        // A file name is its content's hash: the bytes never change, caches may keep them.
+        assertThat(get(url).headers().firstValue("Cache-Control")).hasValue("max-age=31536000, public, immutable");
         for (HttpResponse<String> response : List.of(manifest, get(url))) {
             String target = response.uri().toString();
-            assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("max-age=120"));
             String etag = response.headers().firstValue("ETag").orElseThrow();
-            String lastModified = response.headers().firstValue("Last-Modified").orElseThrow();
             HttpResponse<String> byEtag = get(target, "If-None-Match", etag);
             assertThat(byEtag.statusCode()).as("If-None-Match %s", target).isEqualTo(304);
             assertThat(byEtag.body()).isEmpty();
-            assertThat(get(target, "If-Modified-Since", lastModified).statusCode()).as("If-Modified-Since").isEqualTo(304);
             assertThat(get(target, "If-None-Match", "W/\"something-else\"").statusCode()).isEqualTo(200);
         }
     }
@@ -143,7 +145,7 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
         assertThat(head.body()).isEmpty();
         assertThat(head.headers().firstValue("ETag")).isEqualTo(getResponse.headers().firstValue("ETag"));
         assertThat(head.headers().firstValue("Content-Type")).isEqualTo(getResponse.headers().firstValue("Content-Type"));
-        String url = output(json(getResponse.body()), "Slot-RI-2026-W41.ndjson").path("url").asText();
+        String url = output(json(getResponse.body()), "Slot-RI-2026-W41").path("url").asText();
         HttpResponse<String> headFile = send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertThat(headFile.statusCode()).isEqualTo(200);
         assertThat(headFile.headers().firstValue("Content-Length")).hasValue(
@@ -153,7 +155,7 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
     @Test
     void gzipWhenAskedFor() throws IOException {
         String plainManifest = get("/$bulk-publish").body();
-        String url = output(json(plainManifest), "Slot-RI-2026-W41.ndjson").path("url").asText();
+        String url = output(json(plainManifest), "Slot-RI-2026-W41").path("url").asText();
         for (String target : List.of(base() + "/$bulk-publish", url)) {
             HttpResponse<byte[]> zipped = sendBytes(target, "Accept-Encoding", "gzip");
             assertThat(zipped.statusCode()).isEqualTo(200);
@@ -171,7 +173,7 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
     void corsForBrowsersAndOpenAccess() {
         HttpResponse<String> manifest = get("/$bulk-publish");
         assertThat(manifest.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
-        String url = output(json(manifest.body()), "Location.ndjson").path("url").asText();
+        String url = output(json(manifest.body()), "Location-RI").path("url").asText();
         assertThat(get(url, "Origin", "https://client.example.org").headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
         HttpResponse<String> preflight = send(HttpRequest.newBuilder(URI.create(base() + "/$bulk-publish"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()), "Origin", "https://client.example.org",
@@ -183,10 +185,8 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
 
     @Test
     void unknownFilesAre404AndBadSinceIs400WithOperationOutcomes() {
-        String snapshot = output(json(get("/$bulk-publish").body()), "Location.ndjson").path("url").asText()
-                .replaceAll(".*/data/(\\d+)/.*", "$1");
-        for (String path : List.of("/data/" + snapshot + "/Nope.ndjson", "/data/1/Location.ndjson",
-                "/data/" + snapshot + "/since-1/Slot.ndjson", "/data/" + snapshot + "/CURRENT")) {
+        for (String path : List.of("/data/Nope.ndjson", "/data/Location-RI-0000000000000000.ndjson",
+                "/data/CURRENT", "/data/..")) {
             HttpResponse<String> response = get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(json(response.body()).path("resourceType").asText()).as(path).isEqualTo("OperationOutcome");
@@ -228,7 +228,10 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
                 changed.put(resource.path("resourceType").asText() + "/" + resource.path("id").asText(), line);
             }
         }
-        assertThat(changed.keySet()).containsExactlyInAnyOrder("Slot/it-slot-5", "Slot/it-new");
+        // The answer holds the changed group's files (here the RI Slots of week 41), none of the untouched groups.
+        assertThat(changed.keySet()).contains("Slot/it-slot-5", "Slot/it-new").doesNotContain("Slot/it-slot-6")
+                .allSatisfy(key -> assertThat(key).startsWith("Slot/"));
+        assertThat(delta.path("output")).allSatisfy(o -> assertThat(o.path("url").asText()).contains("/Slot-RI-2026-W41-"));
         assertThat(changed.get("Slot/it-slot-5")).contains("\"status\":\"busy\"");
         List<String> deleted = deletedReferences(delta);
         assertThat(deleted).containsExactly("Slot/it-slot-6");
@@ -238,10 +241,10 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
         deleted.forEach(client::remove);
         assertThat(client).isEqualTo(after.resources());
 
-        JsonNode nothingNew = json(get("/$bulk-publish?_since=" + after.transactionTime()).body());
-        assertThat(nothingNew.path("output")).isEmpty();
-        assertThat(nothingNew.path("deleted")).isEmpty();
-        assertThat(nothingNew.has("deleted")).isTrue();
+        // _since = S: only the groups changed at S itself (here the same group), nothing of the untouched groups.
+        JsonNode atS = json(get("/$bulk-publish?_since=" + after.transactionTime()).body());
+        assertThat(atS.has("deleted")).isTrue();
+        assertThat(atS.path("output")).allSatisfy(o -> assertThat(o.path("url").asText()).contains("/Slot-RI-2026-W41-"));
         // Before the retained history (the store is younger than 2001): the full publication.
         JsonNode old = json(get("/$bulk-publish?_since=2001-01-01T00:00:00%2B02:00").body());
         assertThat(old.has("deleted")).isFalse();
@@ -266,13 +269,14 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
         return references;
     }
 
-    private static JsonNode output(JsonNode manifest, String fileName) {
+    /** @return the (first) output of the group with that file name base, e.g. {@code Slot-RI-2026-W41} */
+    private static JsonNode output(JsonNode manifest, String base) {
         for (JsonNode output : manifest.path("output")) {
-            if (output.path("url").asText().endsWith("/" + fileName)) {
+            if (output.path("url").asText().matches(".*/" + base + "-[0-9a-f]{16}\\.ndjson")) {
                 return output;
             }
         }
-        throw new AssertionError("no output " + fileName + " in " + manifest);
+        throw new AssertionError("no output " + base + " in " + manifest);
     }
 
     private HttpResponse<byte[]> sendBytes(String url, String... headers) {

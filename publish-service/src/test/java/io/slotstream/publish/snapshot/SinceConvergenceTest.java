@@ -1,16 +1,20 @@
 package io.slotstream.publish.snapshot;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slotstream.publish.fixtures.MutableClock;
 import io.slotstream.publish.fixtures.PublicationReader;
-import io.slotstream.publish.store.PublicationStore;
+import io.slotstream.publish.fixtures.Replica;
+import io.slotstream.publish.manifest.ManifestWriter;
+import io.slotstream.publish.storage.FileSystemStorage;
+import io.slotstream.publish.storage.PublicationStorage;
 import io.slotstream.publish.store.ResourceType;
 import io.slotstream.publish.store.StoreChange;
+import io.slotstream.publish.store.TimedChange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,21 +22,25 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code _since} property (sched-8, issue 6 item 4): a client that starts from a full publication and then
- * polls with {@code _since} = its previous transactionTime always holds exactly the resources of the snapshot it
- * last read, never missing or resurrecting one; also when changes land in the same millisecond as a cut, when
- * deletions are forgotten (its T falls behind the horizon and it gets the full publication), and when a resource is
- * deleted and re-created between polls.
+ * The {@code _since} property (sched-8): a client that starts from a full publication and then polls with
+ * {@code _since} = its previous transactionTime always holds exactly the resources of the publication it last read,
+ * never missing or resurrecting one: with records arriving out of time order (within the overlap), deletions and
+ * re-creations, moves between groups, no-op re-sends, forgotten deletions (a lagging client gets the full
+ * publication), and with the client alternating between two replicas that consume the same records at their own
+ * pace and cut at their own moments.
  */
-class SinceConvergenceTest {
+public class SinceConvergenceTest {
 
-    private static final String[] GROUPS = {"MA|2026-W40", "MA|2026-W41", "CT,MA|2026-W40", "|2026-W40"};
+    static final String[] GROUPS = {"MA|2026-W40", "MA|2026-W41", "CT,MA|2026-W40", "|2026-W40"};
+    static final long OVERLAP = 5;
+    private static final long START = 1_800_000_000_000L;
 
     @TempDir
     Path dir;
@@ -47,103 +55,169 @@ class SinceConvergenceTest {
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
-    void clientsPollingWithSinceHoldExactlyTheCurrentPublication(long seed) {
+    void aClientOfOneReplicaHoldsExactlyThePublicationItRead(long seed) throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"))) {
+            converge(seed, dir, storage, 1, true, 0);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {4, 5, 6})
+    void aClientAlternatingBetweenTwoReplicasHoldsExactlyThePublicationItRead(long seed) throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"))) {
+            converge(seed, dir, storage, 2, false, OVERLAP);
+        }
+    }
+
+    /**
+     * Runs the property. Records reach every replica in the same order (one log); each replica consumes at its own
+     * pace and cuts at its own moments; clients poll a random replica.
+     *
+     * @param late    whether record times may run up to {@link #OVERLAP} - 1 ms behind newer records
+     * @param overlap the {@code _since} overlap, ms
+     */
+    public static void converge(long seed, Path dir, PublicationStorage storage, int replicaCount, boolean late,
+                                long overlap) {
         Random random = new Random(seed);
-        MutableClock clock = new MutableClock(1_800_000_000_000L);
-        try (PublicationStore store = PublicationStore.open(dir.resolve("store-" + seed), "fp", clock);
-             SnapshotPublisher publisher = new SnapshotPublisher(store, dir.resolve("snap-" + seed), 3,
-                     Duration.ofDays(1), clock, new SnapshotMetrics(new SimpleMeterRegistry()))) {
-            Map<String, String> truth = new TreeMap<>();
-            Map<String, Map<String, String>> truthAtSnapshot = new HashMap<>();
-            List<Client> clients = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                clients.add(new Client());
+        MutableClock clock = new MutableClock(START);
+        List<Replica> replicas = new ArrayList<>();
+        try {
+            for (int r = 0; r < replicaCount; r++) {
+                replicas.add(new Replica(dir.resolve("replica-" + seed + "-" + r), storage, 300, Duration.ofMillis(40),
+                        Duration.ofDays(1), clock));
             }
+            List<List<TimedChange>> log = new ArrayList<>();
+            Map<String, String> latest = new TreeMap<>();
+            int[] consumed = new int[replicaCount];
+            List<Map<String, String>> truth = new ArrayList<>();
+            for (int r = 0; r < replicaCount; r++) {
+                truth.add(new TreeMap<>());
+            }
+            Map<String, Map<String, String>> truthAtVersion = new HashMap<>();
+            List<Client> clients = List.of(new Client(), new Client(), new Client(), new Client());
+            long time = START;
             int version = 0;
-            for (int step = 0; step < 300; step++) {
-                clock.advance(random.nextInt(4)); // 0 = several batches and cuts in one millisecond
+            for (int step = 0; step < 400; step++) {
                 int action = random.nextInt(10);
-                if (action < 6) {
-                    List<StoreChange> batch = new ArrayList<>();
+                if (action < 4) {
+                    time += late ? random.nextInt(4) : 1 + random.nextInt(3);
+                    List<TimedChange> batch = new ArrayList<>();
                     for (int n = 1 + random.nextInt(4); n > 0; n--) {
-                        batch.add(randomChange(random, truth, ++version));
+                        long at = late ? time - random.nextInt((int) OVERLAP) : time;
+                        StoreChange change = randomChange(random, latest, ++version);
+                        batch.add(new TimedChange(change, at));
+                        applyTo(change, latest);
                     }
-                    store.apply(batch, Map.of());
-                    applyToTruth(batch, truth);
+                    log.add(batch);
+                } else if (action < 6) {
+                    int r = random.nextInt(replicaCount);
+                    for (int n = random.nextInt(3); n > 0 && consumed[r] < log.size(); n--) {
+                        List<TimedChange> batch = log.get(consumed[r]++);
+                        replicas.get(r).store.apply(batch, Map.of());
+                        batch.forEach(c -> applyTo(c.change(), truth.get(r)));
+                    }
                 } else if (action < 8) {
-                    publisher.cutIfChanged().ifPresent(s -> truthAtSnapshot.put(s.id(), new TreeMap<>(truth)));
-                } else if (action < 9) {
+                    int r = random.nextInt(replicaCount);
+                    replicas.get(r).publisher.cutIfChanged()
+                            .ifPresent(p -> truthAtVersion.put(p.version(), new TreeMap<>(truth.get(r))));
+                } else {
                     Client client = clients.get(random.nextInt(clients.size()));
-                    poll(publisher, client, truthAtSnapshot);
-                } else if (random.nextInt(5) == 0) {
-                    // Forget deletions older than a few ms: lagging clients must fall back to the full publication.
-                    store.pruneDeletions(Duration.ofMillis(random.nextInt(20)));
+                    poll(replicas.get(random.nextInt(replicaCount)), storage, client, truthAtVersion, overlap);
                 }
             }
-            LiveSnapshot last = publisher.cutIfChanged().orElseGet(() -> publisher.current().orElseThrow());
-            truthAtSnapshot.putIfAbsent(last.id(), new TreeMap<>(truth));
-            assertThat(truthAtSnapshot.get(last.id())).isEqualTo(truth);
-            assertThat(PublicationReader.full(last)).isEqualTo(truth);
+            for (int r = 0; r < replicaCount; r++) {
+                for (; consumed[r] < log.size(); consumed[r]++) {
+                    replicas.get(r).store.apply(log.get(consumed[r]), Map.of());
+                }
+                Publication last = replicas.get(r).publisher.cutIfChanged()
+                        .orElseGet(replicas.get(r).publisher.current()::orElseThrow);
+                truthAtVersion.putIfAbsent(last.version(), new TreeMap<>(latest));
+                assertThat(PublicationReader.full(last, storage)).isEqualTo(latest);
+            }
             for (Client client : clients) {
-                poll(publisher, client, truthAtSnapshot);
-                assertThat(client.state).isEqualTo(truth);
+                poll(replicas.get(random.nextInt(replicaCount)), storage, client, truthAtVersion, overlap);
+                assertThat(client.state).isEqualTo(latest);
             }
             assertThat(clients.stream().mapToInt(c -> c.deltas).sum()).as("incremental polls happened").isPositive();
+            // Replicas fed the same records serve the same manifest bytes.
+            ManifestWriter manifests = new ManifestWriter();
+            byte[] first = manifests.full(replicas.get(0).publisher.current().orElseThrow(), "https://p", "https://p/data");
+            for (Replica replica : replicas) {
+                assertThat(manifests.full(replica.publisher.current().orElseThrow(), "https://p", "https://p/data"))
+                        .isEqualTo(first);
+            }
+        } finally {
+            replicas.forEach(Replica::close);
         }
+    }
+
+    private static void poll(Replica replica, PublicationStorage storage, Client client,
+                             Map<String, Map<String, String>> truthAtVersion, long overlap) {
+        Publication publication = replica.publisher.current().orElse(null);
+        if (publication == null) {
+            return;
+        }
+        // The controller's rule: no _since, or an answer only the full publication gets right.
+        Optional<Delta> delta = client.lastTransactionTime == null ? Optional.empty()
+                : publication.since(client.lastTransactionTime, overlap);
+        if (delta.isEmpty()) {
+            client.state = PublicationReader.full(publication, storage);
+            client.fulls++;
+        } else {
+            PublicationReader.apply(delta.get(), storage, client.state);
+            client.deltas++;
+        }
+        client.lastTransactionTime = publication.transactionTime();
+        assertThat(client.state).as("client after polling publication %s", publication.version())
+                .isEqualTo(truthAtVersion.get(publication.version()));
     }
 
     @Test
-    void aDeletionIsPublishedAsATransactionBundleWithDelete() {
-        MutableClock clock = new MutableClock(1_800_000_000_000L);
-        try (PublicationStore store = PublicationStore.open(dir.resolve("store"), "fp", clock);
-             SnapshotPublisher publisher = new SnapshotPublisher(store, dir.resolve("snap"), 100, Duration.ofDays(1),
-                     clock, new SnapshotMetrics(new SimpleMeterRegistry()))) {
-            store.apply(List.of(change(ResourceType.SLOT, "a", 1), change(ResourceType.SLOT, "b", 1),
-                    change(ResourceType.LOCATION, "l", 1)), Map.of());
-            LiveSnapshot first = publisher.cut();
-            clock.advance(1000);
-            store.apply(List.of(StoreChange.delete(ResourceType.SLOT, "a"), change(ResourceType.SLOT, "b", 2)), Map.of());
-            LiveSnapshot second = publisher.cut();
+    void aDeletionIsPublishedAsATransactionBundleWithDelete() throws IOException {
+        MutableClock clock = new MutableClock(START);
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica replica = new Replica(dir.resolve("r"), storage, 1 << 20, Duration.ofDays(1), Duration.ofDays(1), clock)) {
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 1, "MA|2026-W40"), START),
+                    timed(change(ResourceType.SLOT, "b", 1, "MA|2026-W41"), START),
+                    timed(change(ResourceType.LOCATION, "l", 1), START)), Map.of());
+            Publication first = replica.publisher.cut();
+            replica.store.apply(List.of(timed(StoreChange.delete(ResourceType.SLOT, "a"), START + 1000),
+                    timed(change(ResourceType.SLOT, "c", 5, "MA|2026-W42"), START + 1000)), Map.of());
+            Publication second = replica.publisher.cut();
+            assertThat(second.transactionTime()).isEqualTo(START + 1000);
 
-            Delta delta = second.delta(first.transactionTime());
-            assertThat(delta.output()).extracting(PublishedFile::type).containsExactly("Slot");
-            assertThat(PublicationReader.lines(second, delta.output().get(0))).containsExactly(line(ResourceType.SLOT, "b", 2));
+            // Groups changed at T itself are sent again (the first cut's groups: harmless upserts), then W42.
+            Delta delta = second.since(first.transactionTime(), 0).orElseThrow();
+            assertThat(delta.output()).extracting(f -> f.path().replaceAll("-[0-9a-f]{16}\\.ndjson$", ""))
+                    .containsExactly("Location-nostate", "Slot-MA-2026-W41", "Slot-MA-2026-W42");
+            assertThat(PublicationReader.lines(storage, delta.output().get(2))).containsExactly(line(ResourceType.SLOT, "c", 5));
+            assertThat(second.since(first.transactionTime() + 1, 0).orElseThrow().output()).as("only W42 changed after T")
+                    .extracting(PublishedFile::path).singleElement().asString().startsWith("Slot-MA-2026-W42-");
             assertThat(delta.deleted()).extracting(PublishedFile::type).containsExactly("Bundle");
-            assertThat(PublicationReader.lines(second, delta.deleted().get(0))).containsExactly(
+            assertThat(PublicationReader.lines(storage, delta.deleted().get(0))).containsExactly(
                     "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"DELETE\",\"url\":\"Slot/a\"}}]}");
-            assertThat(second.delta(second.transactionTime()).output()).isEmpty();
-            assertThat(second.delta(second.transactionTime() + 60_000).deleted()).isEmpty();
+            assertThat(second.since(second.transactionTime(), 0).orElseThrow().output()).as("changed at S")
+                    .extracting(PublishedFile::path).singleElement().asString().startsWith("Slot-MA-2026-W42-");
+            assertThat(second.since(second.transactionTime() - 1, 1000).orElseThrow().output())
+                    .as("the overlap reaches back before T").hasSize(3);
+            assertThat(second.since(second.transactionTime() + 1, 0)).as("a _since after S: full").isEmpty();
         }
     }
 
-    private static void poll(SnapshotPublisher publisher, Client client, Map<String, Map<String, String>> truthAtSnapshot) {
-        LiveSnapshot snapshot = publisher.current().orElse(null);
-        if (snapshot == null) {
-            return;
-        }
-        // The controller's rule: no _since or _since before the retained history = full publication.
-        if (client.lastTransactionTime == null || client.lastTransactionTime < snapshot.horizon()) {
-            client.state = PublicationReader.full(snapshot);
-            client.fulls++;
-        } else {
-            PublicationReader.apply(snapshot, snapshot.delta(client.lastTransactionTime), client.state);
-            client.deltas++;
-        }
-        client.lastTransactionTime = snapshot.transactionTime();
-        assertThat(client.state).as("client after polling snapshot %s", snapshot.id())
-                .isEqualTo(truthAtSnapshot.get(snapshot.id()));
+    static TimedChange timed(StoreChange change, long time) {
+        return new TimedChange(change, time);
     }
 
-    private static StoreChange randomChange(Random random, Map<String, String> truth, int version) {
+    private static StoreChange randomChange(Random random, Map<String, String> latest, int version) {
         ResourceType type = ResourceType.values()[random.nextInt(ResourceType.values().length)];
         String id = type.name().toLowerCase().charAt(0) + "-" + random.nextInt(type == ResourceType.SLOT ? 30 : 4);
-        boolean exists = truth.containsKey(type.fhirType() + "/" + id);
+        boolean exists = latest.containsKey(type.fhirType() + "/" + id);
         if (exists && random.nextInt(3) == 0) {
             return StoreChange.delete(type, id);
         }
         if (exists && random.nextInt(4) == 0) {
             // Re-send the current line: no change, must not be republished as one.
-            String current = truth.get(type.fhirType() + "/" + id);
+            String current = latest.get(type.fhirType() + "/" + id);
             return new StoreChange(type, id, groupOf(type, current), current.getBytes(StandardCharsets.UTF_8));
         }
         return change(type, id, version, GROUPS[version % GROUPS.length]);
@@ -154,14 +228,12 @@ class SinceConvergenceTest {
         return type == ResourceType.SLOT ? GROUPS[v % GROUPS.length] : "";
     }
 
-    private static void applyToTruth(List<StoreChange> batch, Map<String, String> truth) {
-        for (StoreChange change : batch) {
-            String key = change.type().fhirType() + "/" + change.id();
-            if (change.isDelete()) {
-                truth.remove(key);
-            } else {
-                truth.put(key, new String(change.line(), StandardCharsets.UTF_8));
-            }
+    private static void applyTo(StoreChange change, Map<String, String> state) {
+        String key = change.type().fhirType() + "/" + change.id();
+        if (change.isDelete()) {
+            state.remove(key);
+        } else {
+            state.put(key, new String(change.line(), StandardCharsets.UTF_8));
         }
     }
 

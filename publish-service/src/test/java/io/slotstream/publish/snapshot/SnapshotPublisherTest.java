@@ -1,10 +1,13 @@
 package io.slotstream.publish.snapshot;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slotstream.publish.fixtures.MutableClock;
 import io.slotstream.publish.fixtures.PublicationReader;
-import io.slotstream.publish.store.PublicationStore;
+import io.slotstream.publish.fixtures.Replica;
+import io.slotstream.publish.manifest.ManifestWriter;
+import io.slotstream.publish.storage.FileSystemStorage;
+import io.slotstream.publish.storage.PublicationStorage;
 import io.slotstream.publish.store.ResourceType;
+import io.slotstream.publish.store.TimedChange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,96 +15,229 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.slotstream.publish.snapshot.SinceConvergenceTest.change;
+import static io.slotstream.publish.snapshot.SinceConvergenceTest.timed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Snapshot files, splitting, the atomic switch and the grace period (issue 6 item 1). */
+/** Group files, the byte cap, incremental cuts, the atomic switch, restarts and the grace period. */
 class SnapshotPublisherTest {
+
+    private static final long T0 = 1_800_000_000_000L;
 
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(1_800_000_000_000L);
+    private final MutableClock clock = new MutableClock(T0);
 
-    private SnapshotPublisher publisher(PublicationStore store, int maxLines) {
-        return new SnapshotPublisher(store, dir.resolve("snapshots"), maxLines, Duration.ofMinutes(5), clock,
-                new SnapshotMetrics(new SimpleMeterRegistry()));
+    private Replica replica(PublicationStorage storage, long maxFileBytes) {
+        return new Replica(dir.resolve("replica"), storage, maxFileBytes, Duration.ofDays(1), Duration.ofMinutes(5), clock);
     }
 
     @Test
-    void splitsSlotsByStateAndWeekAndRollsAtTheSizeCap() {
-        try (PublicationStore store = PublicationStore.open(dir.resolve("store"), "fp", clock);
-             SnapshotPublisher publisher = publisher(store, 3)) {
+    void groupsSlotsByStateAndWeekAndRollsAtTheByteCap() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica replica = replica(storage, 3 * 42)) {
+            List<TimedChange> batch = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
-                store.apply(List.of(change(ResourceType.SLOT, "ma" + i, 1, "MA|2026-W40")), Map.of());
+                batch.add(timed(change(ResourceType.SLOT, "ma" + i, 1, "MA|2026-W40"), T0));
             }
-            store.apply(List.of(change(ResourceType.SLOT, "ct", 1, "CT,RI|2026-W41"),
-                    change(ResourceType.SLOT, "virtual", 1, "|2026-W41"),
-                    change(ResourceType.LOCATION, "l1", 1, ""), change(ResourceType.SCHEDULE, "s1", 1, "")), Map.of());
-            LiveSnapshot snapshot = publisher.cut();
+            batch.add(timed(change(ResourceType.SLOT, "ct", 1, "CT,RI|2026-W41"), T0));
+            batch.add(timed(change(ResourceType.SLOT, "virtual", 1, "|2026-W41"), T0));
+            batch.add(timed(new io.slotstream.publish.store.StoreChange(ResourceType.LOCATION, "l1", "RI",
+                    SinceConvergenceTest.line(ResourceType.LOCATION, "l1", 1).getBytes()), T0));
+            batch.add(timed(change(ResourceType.SCHEDULE, "s1", 1, ""), T0));
+            replica.store.apply(batch, Map.of());
+            Publication publication = replica.publisher.cut();
 
-            assertThat(snapshot.files()).extracting(PublishedFile::type, PublishedFile::path, PublishedFile::lines)
-                    .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("Location", "Location.ndjson", 1L),
-                            org.assertj.core.groups.Tuple.tuple("Schedule", "Schedule.ndjson", 1L),
-                            org.assertj.core.groups.Tuple.tuple("Slot", "Slot-CT_RI-2026-W41.ndjson", 1L),
-                            org.assertj.core.groups.Tuple.tuple("Slot", "Slot-MA-2026-W40-2.ndjson", 3L),
-                            org.assertj.core.groups.Tuple.tuple("Slot", "Slot-MA-2026-W40-3.ndjson", 1L),
-                            org.assertj.core.groups.Tuple.tuple("Slot", "Slot-MA-2026-W40.ndjson", 3L),
-                            org.assertj.core.groups.Tuple.tuple("Slot", "Slot-nostate-2026-W41.ndjson", 1L));
-            assertThat(snapshot.files().get(2).states()).containsExactly("CT", "RI");
-            assertThat(snapshot.files().get(3).states()).containsExactly("MA");
-            assertThat(snapshot.files().get(6).states()).isEmpty();
-            assertThat(PublicationReader.full(snapshot)).hasSize(11);
-            assertThat(snapshot.files()).allSatisfy(f ->
-                    assertThat(Files.size(snapshot.resolve(f.path()))).isEqualTo(f.bytes()));
+            // Each Slot line is 42 bytes with its newline: three fit under the 126-byte cap.
+            assertThat(publication.files()).extracting(f -> f.path().replaceAll("-[0-9a-f]{16}\\.ndjson$", ""),
+                    PublishedFile::lines).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("Location-RI", 1L),
+                    org.assertj.core.groups.Tuple.tuple("Schedule", 1L),
+                    org.assertj.core.groups.Tuple.tuple("Slot-CT_RI-2026-W41", 1L),
+                    org.assertj.core.groups.Tuple.tuple("Slot-MA-2026-W40", 3L),
+                    org.assertj.core.groups.Tuple.tuple("Slot-MA-2026-W40", 3L),
+                    org.assertj.core.groups.Tuple.tuple("Slot-MA-2026-W40", 1L),
+                    org.assertj.core.groups.Tuple.tuple("Slot-nostate-2026-W41", 1L));
+            assertThat(publication.files()).extracting(PublishedFile::states).containsExactly(List.of("RI"),
+                    List.of("RI"), List.of("CT", "RI"), List.of("MA"), List.of("MA"), List.of("MA"), List.of());
+            assertThat(publication.transactionTime()).isEqualTo(T0);
+            assertThat(PublicationReader.full(publication, storage)).hasSize(11);
+            for (PublishedFile file : publication.files()) {
+                Path stored = dir.resolve("files").resolve(file.path());
+                assertThat(Files.size(stored)).isEqualTo(file.bytes());
+                assertThat(file.path()).as("named by content").contains(
+                        sha256Prefix(Files.readAllBytes(stored)));
+            }
         }
     }
 
     @Test
-    void cutsOnlyWhenChangedSwitchesAtomicallyAndKeepsThePreviousForTheGracePeriod() throws IOException {
-        try (PublicationStore store = PublicationStore.open(dir.resolve("store"), "fp", clock);
-             SnapshotPublisher publisher = publisher(store, 100)) {
-            store.apply(List.of(change(ResourceType.SLOT, "a", 1)), Map.of());
-            LiveSnapshot first = publisher.cutIfChanged().orElseThrow();
-            clock.advance(1000);
-            assertThat(publisher.cutIfChanged()).as("nothing changed").isEmpty();
-            // A replay of the same record is not a change either.
-            store.apply(List.of(change(ResourceType.SLOT, "a", 1)), Map.of());
-            assertThat(publisher.cutIfChanged()).isEmpty();
-
-            store.apply(List.of(change(ResourceType.SLOT, "a", 2)), Map.of());
-            clock.advance(1000);
-            // The next snapshot's directory cannot be created: the cut fails and the publication stays as it was.
-            Path blocker = dir.resolve("snapshots").resolve(".tmp-" + clock.millis());
-            Files.writeString(blocker, "in the way");
-            assertThatThrownBy(publisher::cutIfChanged).isInstanceOf(RuntimeException.class);
-            assertThat(publisher.current()).contains(first);
-            assertThat(Files.readString(dir.resolve("snapshots/CURRENT")).trim()).isEqualTo(first.id());
-            Files.deleteIfExists(blocker);
-
-            LiveSnapshot second = publisher.cutIfChanged().orElseThrow();
-            assertThat(publisher.current()).contains(second);
-            assertThat(Files.readString(dir.resolve("snapshots/CURRENT")).trim()).isEqualTo(second.id());
-            assertThat(PublicationReader.full(second)).containsValue(SinceConvergenceTest.line(ResourceType.SLOT, "a", 2));
-            try (var names = Files.list(dir.resolve("snapshots"))) {
-                assertThat(names.map(p -> p.getFileName().toString()))
-                        .containsExactlyInAnyOrder(first.id(), second.id(), "CURRENT");
+    void aCutRewritesOnlyTheChangedGroupAndKeepsEveryOtherFile() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica replica = replica(storage, 1 << 20)) {
+            List<TimedChange> batch = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                batch.add(timed(change(ResourceType.SLOT, "s" + i, 1, "MA|2026-W" + (40 + i % 8)), T0));
             }
-            // The previous snapshot's files stay downloadable for the grace period, then go.
-            assertThat(publisher.find(first.id())).isSameAs(first);
-            clock.advance(Duration.ofMinutes(5).toMillis() - 1);
-            publisher.retireExpired();
-            assertThat(publisher.find(first.id()).resolve("Slot-MA-2026-W41.ndjson")).isNotNull();
-            clock.advance(1);
-            publisher.retireExpired();
-            assertThat(publisher.find(first.id())).isNull();
-            assertThat(first.dir()).doesNotExist();
-            assertThat(publisher.find(second.id())).isSameAs(second);
+            replica.store.apply(batch, Map.of());
+            Publication first = replica.publisher.cut();
+            double bytesBefore = replica.bytesStored();
+            Map<String, Long> modified = modifiedTimes(storage, first);
+
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), T0 + 10)), Map.of());
+            Publication second = replica.publisher.cut();
+
+            Set<String> changed = second.fileNames().stream().filter(n -> !first.fileNames().contains(n)).collect(Collectors.toSet());
+            assertThat(changed).singleElement().asString().startsWith("Slot-MA-2026-W43-");
+            assertThat(first.fileNames().stream().filter(n -> !second.fileNames().contains(n)))
+                    .singleElement().asString().startsWith("Slot-MA-2026-W43-");
+            PublishedFile rewritten = second.files().stream().filter(f -> changed.contains(f.path())).findFirst().orElseThrow();
+            assertThat(replica.bytesStored() - bytesBefore).as("bytes stored by the cut").isEqualTo(rewritten.bytes());
+            modified.forEach((name, time) -> {
+                if (second.fileNames().contains(name)) {
+                    assertThat(modifiedTime(storage, name)).as("untouched file %s", name).isEqualTo(time);
+                }
+            });
+            assertThat(second.transactionTime()).isEqualTo(T0 + 10);
+            assertThat(replica.publisher.cutIfChanged()).as("nothing changed").isEmpty();
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), T0 + 20)), Map.of());
+            assertThat(replica.publisher.cutIfChanged()).as("a replayed record is no change").isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedCutLeavesThePublicationAsItWasAndIsRetried() throws IOException {
+        FailingStorage storage = new FailingStorage(new FileSystemStorage(dir.resolve("files")));
+        try (Replica replica = replica(storage, 1 << 20)) {
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 1), T0)), Map.of());
+            Publication first = replica.publisher.cutIfChanged().orElseThrow();
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 2), T0 + 1)), Map.of());
+            storage.failNext = true;
+            assertThatThrownBy(replica.publisher::cutIfChanged).isInstanceOf(RuntimeException.class);
+            assertThat(replica.publisher.current()).contains(first);
+            Publication second = replica.publisher.cutIfChanged().orElseThrow();
+            assertThat(PublicationReader.full(second, storage)).containsValue(SinceConvergenceTest.line(ResourceType.SLOT, "a", 2));
+        }
+    }
+
+    @Test
+    void aRestartServesTheSamePublicationAndFiles() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"))) {
+            byte[] manifest;
+            try (Replica replica = replica(storage, 1 << 20)) {
+                replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 1), T0),
+                        timed(change(ResourceType.LOCATION, "l", 1), T0)), Map.of());
+                manifest = new ManifestWriter().full(replica.publisher.cut(), "https://p", "https://p/data");
+            }
+            try (Replica restarted = replica(storage, 1 << 20)) {
+                Publication restored = restarted.publisher.current().orElseThrow();
+                assertThat(new ManifestWriter().full(restored, "https://p", "https://p/data")).isEqualTo(manifest);
+                assertThat(PublicationReader.full(restored, storage)).hasSize(2);
+                assertThat(restarted.publisher.cutIfChanged()).as("nothing to rewrite after a restart").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void filesTheManifestNoLongerListsAreDeletedAfterTheGracePeriod() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"))) {
+            Publication first;
+            try (Replica replica = replica(storage, 1 << 20)) {
+                replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 1, "MA|2026-W40"), T0),
+                        timed(change(ResourceType.SLOT, "b", 1, "MA|2026-W41"), T0)), Map.of());
+                first = replica.publisher.cut();
+                replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 2, "MA|2026-W40"), T0 + 1)), Map.of());
+                Publication second = replica.publisher.cut();
+                String old = first.fileNames().stream().filter(n -> !second.fileNames().contains(n)).findFirst().orElseThrow();
+
+                clock.advance(Duration.ofMinutes(5).toMillis() - 1);
+                assertThat(replica.publisher.deleteExpired()).isZero();
+                assertThat(storage.exists(old)).as("still downloadable in the grace period").isTrue();
+                clock.advance(1);
+                assertThat(replica.publisher.deleteExpired()).isEqualTo(1);
+                assertThat(storage.exists(old)).isFalse();
+                assertThat(storage.list()).containsExactlyInAnyOrderElementsOf(second.fileNames());
+            }
+            // A stray file (e.g. from a cut interrupted by a crash) found at start gets the same grace period.
+            Path stray = Files.writeString(dir.resolve("stray.ndjson"), "{}\n");
+            storage.put("Slot-MA-2026-W40-0000000000000000.ndjson", stray);
+            try (Replica restarted = replica(storage, 1 << 20)) {
+                clock.advance(Duration.ofMinutes(5).toMillis());
+                assertThat(restarted.publisher.deleteExpired()).isEqualTo(1);
+                assertThat(storage.list()).containsExactlyInAnyOrderElementsOf(restarted.publisher.current().orElseThrow().fileNames());
+            }
+        }
+    }
+
+    private static Map<String, Long> modifiedTimes(PublicationStorage storage, Publication publication) {
+        return publication.fileNames().stream().collect(Collectors.toMap(n -> n, n -> modifiedTime(storage, n)));
+    }
+
+    private static long modifiedTime(PublicationStorage storage, String name) {
+        try {
+            return storage.open(name).orElseThrow().lastModified();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256Prefix(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Real filesystem storage whose next upload fails, as a full disk or an unreachable bucket would. */
+    private static final class FailingStorage implements PublicationStorage {
+        private final PublicationStorage delegate;
+        boolean failNext;
+
+        FailingStorage(PublicationStorage delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void put(String name, Path file) throws IOException {
+            if (failNext) {
+                failNext = false;
+                throw new IOException("no space left on device");
+            }
+            delegate.put(name, file);
+        }
+
+        @Override
+        public boolean exists(String name) throws IOException {
+            return delegate.exists(name);
+        }
+
+        @Override
+        public java.util.Optional<org.springframework.core.io.Resource> open(String name) throws IOException {
+            return delegate.open(name);
+        }
+
+        @Override
+        public void delete(String name) throws IOException {
+            delegate.delete(name);
+        }
+
+        @Override
+        public List<String> list() throws IOException {
+            return delegate.list();
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
         }
     }
 }

@@ -1,0 +1,247 @@
+package io.slotstream.publish.snapshot;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.slotstream.publish.storage.PublicationStorage;
+import io.slotstream.publish.store.GroupKey;
+import io.slotstream.publish.store.ResourceType;
+import io.slotstream.publish.store.StoreView;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes one group's files from a {@link StoreView}: its resources in id order, rolled to a new file before a line
+ * would take the file past {@code maxFileBytes} (as HAPI's bulk export caps its files), and its remembered deletions
+ * as transaction Bundles of up to {@value #DELETES_PER_BUNDLE} {@code DELETE Type/id} entries (FHIR Bulk Data style).
+ * Each file is named by its content, {@code <base>-<first 16 hex of SHA-256>.ndjson}, so a URL always means the same
+ * bytes and an unchanged file keeps its name; a file the publication already references is not stored again. Not
+ * thread-safe.
+ */
+final class GroupWriter {
+
+    static final int DELETES_PER_BUNDLE = 1000;
+    private static final int BUFFER = 64 * 1024;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final PublicationStorage storage;
+    private final Path scratch;
+    private final long maxFileBytes;
+    private final AtomicLong bytesStored = new AtomicLong();
+
+    GroupWriter(PublicationStorage storage, Path scratch, long maxFileBytes) {
+        this.storage = storage;
+        this.scratch = scratch;
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    /** @return bytes stored since the last call (files already referenced are not counted: they were not written) */
+    long takeBytesStored() {
+        return bytesStored.getAndSet(0);
+    }
+
+    /**
+     * @param known names the publication references now: such files are stored already
+     * @return the group's files, or null when the group has neither resources nor remembered deletions
+     */
+    PublishedGroup write(StoreView view, GroupKey group, Set<String> known) {
+        String base = baseName(group);
+        List<String> states = states(group);
+        Part[] part = {null};
+        List<PublishedFile> files = new ArrayList<>();
+        long[] lastUpsert = {0};
+        try {
+            view.members(group, (time, value, offset) -> {
+                lastUpsert[0] = Math.max(lastUpsert[0], time);
+                int length = value.length - offset;
+                try {
+                    if (part[0] != null && part[0].bytes > 0 && part[0].bytes + length + 1 > maxFileBytes) {
+                        files.add(finish(part[0], base, group.type().fhirType(), states, known));
+                        part[0] = null;
+                    }
+                    if (part[0] == null) {
+                        part[0] = new Part(scratch);
+                    }
+                    part[0].write(value, offset, length);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            if (part[0] != null) {
+                files.add(finish(part[0], base, group.type().fhirType(), states, known));
+                part[0] = null;
+            }
+            long[] lastDelete = {0};
+            List<String> pending = new ArrayList<>();
+            Part[] deletions = {null};
+            view.tombstones(group, (id, time) -> {
+                lastDelete[0] = Math.max(lastDelete[0], time);
+                pending.add(group.type().fhirType() + "/" + id);
+                if (pending.size() == DELETES_PER_BUNDLE) {
+                    writeBundle(deletions, pending);
+                }
+            });
+            if (!pending.isEmpty()) {
+                writeBundle(deletions, pending);
+            }
+            List<PublishedFile> deleted = deletions[0] == null ? List.of()
+                    : List.of(finish(deletions[0], base + "-deleted", "Bundle", states, known));
+            if (files.isEmpty() && deleted.isEmpty()) {
+                return null;
+            }
+            return new PublishedGroup(group.type(), group.group(), files, deleted, lastUpsert[0], lastDelete[0]);
+        } catch (IOException | RuntimeException e) {
+            if (part[0] != null) {
+                part[0].discard();
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot write the files of group " + group, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private void writeBundle(Part[] deletions, List<String> references) {
+        try {
+            if (deletions[0] == null) {
+                deletions[0] = new Part(scratch);
+            }
+            byte[] line = deleteBundle(references);
+            deletions[0].write(line, 0, line.length);
+            references.clear();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private PublishedFile finish(Part part, String base, String type, List<String> states, Set<String> known)
+            throws IOException {
+        part.out.close();
+        String name = base + "-" + HexFormat.of().formatHex(part.digest.digest(), 0, 8) + ".ndjson";
+        if (known.contains(name)) {
+            Files.deleteIfExists(part.file);
+        } else {
+            storage.put(name, part.file);
+            bytesStored.addAndGet(part.bytes);
+        }
+        return new PublishedFile(type, name, states, part.lines, part.bytes);
+    }
+
+    /** @return one transaction Bundle deleting the references, e.g. {@code Slot/123} */
+    static byte[] deleteBundle(List<String> references) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + references.size() * 80);
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeStringField("resourceType", "Bundle");
+            json.writeStringField("type", "transaction");
+            json.writeArrayFieldStart("entry");
+            for (String reference : references) {
+                json.writeStartObject();
+                json.writeObjectFieldStart("request");
+                json.writeStringField("method", "DELETE");
+                json.writeStringField("url", reference);
+                json.writeEndObject();
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * @return the file name base of a group: {@code Slot-CT_MA-2026-W40} ({@code Slot-nostate-2026-W40} for slots
+     * without a state), {@code Location-MA} ({@code Location-nostate}), {@code Schedule}, {@code PractitionerRole}
+     */
+    static String baseName(GroupKey group) {
+        if (group.type() == ResourceType.SLOT) {
+            String states = statesOf(group.group());
+            int bar = group.group().lastIndexOf('|');
+            String week = bar < 0 ? group.group() : group.group().substring(bar + 1);
+            return "Slot-" + statePart(states) + "-" + week.replaceAll("[^A-Za-z0-9-]", "");
+        }
+        if (group.type() == ResourceType.LOCATION) {
+            return "Location-" + statePart(group.group());
+        }
+        String part = group.group().replaceAll("[^A-Za-z0-9_]", "");
+        return group.type().fhirType() + (part.isEmpty() ? "" : "-" + part);
+    }
+
+    private static String statePart(String states) {
+        String part = states.replace(',', '_').replaceAll("[^A-Za-z0-9_]", "");
+        return part.isEmpty() ? "nostate" : part;
+    }
+
+    /** @return the {@code extension.state} hint of a group's files (Schedule and PractitionerRole get theirs later) */
+    static List<String> states(GroupKey group) {
+        return switch (group.type()) {
+            case SLOT -> split(statesOf(group.group()));
+            case LOCATION -> split(group.group());
+            default -> List.of();
+        };
+    }
+
+    /** @return the states part of a Slot group ({@code "CT,MA|2026-W40"} gives {@code "CT,MA"}) */
+    static String statesOf(String group) {
+        int bar = group.lastIndexOf('|');
+        return bar < 0 ? "" : group.substring(0, bar);
+    }
+
+    private static List<String> split(String commaSeparated) {
+        return commaSeparated.isEmpty() ? List.of() : new ArrayList<>(new TreeSet<>(Arrays.asList(commaSeparated.split(","))));
+    }
+
+    /** One file being written: to a scratch file, hashed as it goes. */
+    private static final class Part {
+        final Path file;
+        final MessageDigest digest;
+        final OutputStream out;
+        long lines;
+        long bytes;
+
+        Part(Path scratch) throws IOException {
+            this.file = Files.createTempFile(scratch, "part-", ".ndjson");
+            try {
+                this.digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            this.out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER);
+        }
+
+        void write(byte[] buffer, int offset, int length) throws IOException {
+            out.write(buffer, offset, length);
+            out.write('\n');
+            digest.update(buffer, offset, length);
+            digest.update((byte) '\n');
+            lines++;
+            bytes += length + 1;
+        }
+
+        void discard() {
+            try {
+                out.close();
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // scratch files are also cleared on start
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.slotstream.publish.snapshot;
+
+import io.slotstream.publish.store.ResourceType;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One published state: the group files of a cut. Immutable; a function of the store's content only, so replicas fed
+ * the same records build equal publications (same files, same {@link #transactionTime()}, same {@link #version()}).
+ * <p>
+ * Manifest order: Location, Schedule, PractitionerRole, then Slot groups, each by file name base and part order.
+ * Schedule and PractitionerRole files carry the states of all published Locations as their state hint (a superset:
+ * sched-4), Location and Slot files their own states.
+ */
+public final class Publication {
+
+    private final long transactionTime;
+    private final long horizon;
+    private final List<PublishedGroup> groups;
+    private final List<PublishedFile> files;
+    private final String version;
+
+    /**
+     * @param transactionTime S, UTC epoch ms: the newest change time in it
+     * @param horizon         deletions at or before it are forgotten, UTC epoch ms
+     */
+    public Publication(long transactionTime, long horizon, Collection<PublishedGroup> groups) {
+        this.transactionTime = transactionTime;
+        this.horizon = horizon;
+        List<PublishedGroup> ordered = new ArrayList<>(groups);
+        ordered.sort(Comparator.comparing((PublishedGroup g) -> g.type().ordinal())
+                .thenComparing(g -> GroupWriter.baseName(g.key())).thenComparing(PublishedGroup::group));
+        TreeSet<String> locationStates = new TreeSet<>();
+        ordered.stream().filter(g -> g.type() == ResourceType.LOCATION).forEach(g -> g.files().forEach(f -> locationStates.addAll(f.states())));
+        List<PublishedGroup> hinted = new ArrayList<>();
+        for (PublishedGroup group : ordered) {
+            if (group.type() == ResourceType.SCHEDULE || group.type() == ResourceType.PRACTITIONER_ROLE) {
+                List<String> states = List.copyOf(locationStates);
+                group = new PublishedGroup(group.type(), group.group(),
+                        group.files().stream().map(f -> f.withStates(states)).toList(), group.deletions(),
+                        group.lastUpsert(), group.lastDelete());
+            }
+            hinted.add(group);
+        }
+        this.groups = List.copyOf(hinted);
+        this.files = this.groups.stream().flatMap(g -> g.files().stream()).toList();
+        this.version = digest(transactionTime, this.groups);
+    }
+
+    /** @return S, UTC epoch ms: every change with a time up to S that the publisher consumed is in it */
+    public long transactionTime() {
+        return transactionTime;
+    }
+
+    /** @return deletions at or before it are forgotten, UTC epoch ms */
+    public long horizon() {
+        return horizon;
+    }
+
+    /** @return the groups in manifest order */
+    public List<PublishedGroup> groups() {
+        return groups;
+    }
+
+    /** @return the full publication's files, in manifest order */
+    public List<PublishedFile> files() {
+        return files;
+    }
+
+    /** @return a short hash of S and every file name: equal for equal publications (the manifest's ETag) */
+    public String version() {
+        return version;
+    }
+
+    /** @return every file name the publication references (resources and deletions) */
+    public Set<String> fileNames() {
+        Set<String> names = new HashSet<>();
+        for (PublishedGroup group : groups) {
+            group.files().forEach(f -> names.add(f.path()));
+            group.deletions().forEach(f -> names.add(f.path()));
+        }
+        return names;
+    }
+
+    /**
+     * The incremental answer to {@code _since=T} (sched-8): the files of the groups that hold a resource changed at or
+     * after {@code T - overlap}, and the deletion files of the groups with a deletion at or after it. A change this
+     * replica applied after its cut at T has a time &gt;= T, so with no overlap one replica's answers are exact; the
+     * overlap covers a T read from another replica that consumed the partitions in another order (its change times
+     * differ by the partitions' skew). Files sent again are harmless upserts.
+     *
+     * @param since   T, UTC epoch ms
+     * @param overlap how far before T to look, ms, &gt;= 0
+     * @return empty when only the full publication is right: T is after S (this replica has not caught up with the
+     * one the client read last, so the client may hold resources this one does not) or {@code T - overlap} is not
+     * after the horizon (deletions forgotten)
+     */
+    public Optional<Delta> since(long since, long overlap) {
+        long from = since - overlap;
+        if (since > transactionTime || from <= horizon) {
+            return Optional.empty();
+        }
+        List<PublishedFile> output = new ArrayList<>();
+        List<PublishedFile> deleted = new ArrayList<>();
+        for (PublishedGroup group : groups) {
+            if (group.lastUpsert() >= from) {
+                output.addAll(group.files());
+            }
+            if (group.lastDelete() >= from) {
+                deleted.addAll(group.deletions());
+            }
+        }
+        return Optional.of(new Delta(since, output, deleted));
+    }
+
+    private static String digest(long transactionTime, List<PublishedGroup> groups) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(Long.toString(transactionTime).getBytes(StandardCharsets.UTF_8));
+            for (PublishedGroup group : groups) {
+                for (PublishedFile file : group.files()) {
+                    digest.update(file.path().getBytes(StandardCharsets.UTF_8));
+                }
+                for (PublishedFile file : group.deletions()) {
+                    digest.update(file.path().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
