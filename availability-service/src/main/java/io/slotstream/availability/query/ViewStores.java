@@ -26,16 +26,20 @@ public class ViewStores {
 
     private final KafkaStreamsRegistry registry;
     private final HostInfo self;
+    private final String applicationId;
 
     public ViewStores(KafkaStreamsRegistry registry,
-                      @Value("${slotstream.streams.application-server}") String applicationServer) {
+                      @Value("${slotstream.streams.application-server}") String applicationServer,
+                      @Value("${slotstream.streams.application-id}") String applicationId) {
         this.registry = registry;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
+        this.applicationId = applicationId;
     }
 
     /** @return the running Streams instance, or empty before the binder started it */
     public Optional<KafkaStreams> streams() {
-        return registry.streamsBuilderFactoryBeans().stream().findFirst().map(StreamsBuilderFactoryBean::getKafkaStreams);
+        // the view's application, not the booking decision point's (a second Streams application in this service)
+        return Optional.ofNullable(registry.streamsBuilderFactoryBean(applicationId)).map(StreamsBuilderFactoryBean::getKafkaStreams);
     }
 
     /** @return this instance's {@code application.server} */

@@ -2,10 +2,13 @@ package io.slotstream.availability.topology;
 
 import io.slotstream.availability.store.BookingState;
 import io.slotstream.avro.BookingEvent;
+import io.slotstream.avro.BookingEventType;
 
 /**
- * Applies a booking.events.v1 event to a slot's {@link BookingState}. Pure and idempotent:
+ * Applies a booking.events.v1 decision to a slot's {@link BookingState}: a pure fold, because the booking decision
+ * point ({@code io.slotstream.availability.booking}) has already decided; this never judges. Pure and idempotent:
  * <ul>
+ *   <li>REJECTED and CONFLICT do not change the slot; HOLD_EXPIRED ends the hold like HOLD_RELEASED;</li>
  *   <li>stale: an event older (eventTime) than the last applied one is dropped, so a late HOLD_PLACED cannot undo a
  *       newer release or booking; duplicate: a redelivered event (same eventId) is dropped;</li>
  *   <li>HOLD_PLACED sets the hold unless the slot is booked or the hold has already lapsed (expiry &le; now);</li>
@@ -29,7 +32,8 @@ public final class BookingTransitions {
      */
     public static BookingState apply(BookingState state, BookingEvent event, long nowMs) {
         long time = event.getEventTime().toEpochMilli();
-        if (time < state.lastEventTime() || event.getEventId().equals(state.lastEventId())) {
+        if (!changesSlot(event.getType()) || time < state.lastEventTime()
+                || event.getEventId().equals(state.lastEventId())) {
             return state;
         }
         String holdId = state.holdId();
@@ -44,7 +48,7 @@ public final class BookingTransitions {
                     holdExpiresAt = expires;
                 }
             }
-            case HOLD_RELEASED -> {
+            case HOLD_RELEASED, HOLD_EXPIRED -> {
                 if (holdId != null && (event.getHoldId() == null || event.getHoldId().equals(holdId))) {
                     holdId = null;
                     holdExpiresAt = null;
@@ -63,8 +67,16 @@ public final class BookingTransitions {
                     appointmentId = null;
                 }
             }
+            case REJECTED, CONFLICT -> {
+                // unreachable: filtered by changesSlot
+            }
         }
         return new BookingState(holdId, holdExpiresAt, booked, appointmentId, time, event.getEventId());
+    }
+
+    /** @return whether an event of this type changes the slot (REJECTED and CONFLICT leave it as it is) */
+    public static boolean changesSlot(BookingEventType type) {
+        return type != BookingEventType.REJECTED && type != BookingEventType.CONFLICT;
     }
 
     /** @return the state without its hold (the hold lapsed); bookkeeping unchanged */

@@ -1,6 +1,7 @@
 package io.slotstream.schemas.topic;
 
 import io.slotstream.avro.BookingEvent;
+import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.DeadLetter;
 import io.slotstream.avro.FeedSubscription;
 import io.slotstream.avro.FhirHealthcareService;
@@ -31,6 +32,7 @@ public final class Topics {
     public static final int PARTITIONS = 6;
 
     private static final long BOOKING_EVENTS_RETENTION_MS = Duration.ofDays(30).toMillis();
+    private static final long BOOKING_REQUESTS_RETENTION_MS = Duration.ofDays(7).toMillis();
     private static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(14).toMillis();
 
     /** {@code fhir.location.v1}: Locations, compacted; writer ingest-service. */
@@ -51,7 +53,18 @@ public final class Topics {
     /** {@code fhir.healthcare-service.v1}: HealthcareServices, compacted; writer ingest-service. */
     public static final Topic<FhirHealthcareService> HEALTHCARE_SERVICE = compacted("fhir.healthcare-service.v1",
             FhirHealthcareService.class, "canonical HealthcareService id (CanonicalId)");
-    /** {@code booking.events.v1}: holds and bookings, delete after 30 days; writer booking-bridge. Slot-keyed. */
+    /**
+     * {@code booking.requests.v1}: hold / release / book / cancel / reschedule commands, delete after 7 days; writer
+     * booking-bridge. Schedule-keyed (not slot-keyed): every slot of one Appointment belongs to one Schedule, so one
+     * owner (availability-service's booking decision point, partitioned by Schedule) decides the request as a whole.
+     */
+    public static final Topic<BookingRequest> BOOKING_REQUESTS = new Topic<>("booking.requests.v1",
+            BookingRequest.class, "canonical Schedule id (CanonicalId) of the request's slots", PARTITIONS,
+            CleanupPolicy.DELETE, BOOKING_REQUESTS_RETENTION_MS);
+    /**
+     * {@code booking.events.v1}: decisions on holds and bookings, delete after 30 days; writer availability-service
+     * (its booking decision point). Slot-keyed.
+     */
     public static final Topic<BookingEvent> BOOKING_EVENTS = new Topic<>("booking.events.v1", BookingEvent.class,
             "canonical Slot id (CanonicalId) the event is about", PARTITIONS, CleanupPolicy.DELETE,
             BOOKING_EVENTS_RETENTION_MS);
@@ -71,7 +84,7 @@ public final class Topics {
             "source id the feed is ingested as");
 
     private static final List<Topic<?>> ALL = List.of(LOCATION, SCHEDULE, SLOT, PRACTITIONER_ROLE, PRACTITIONER,
-            HEALTHCARE_SERVICE, BOOKING_EVENTS, SLOT_AVAILABILITY, DEAD_LETTER, FEEDS);
+            HEALTHCARE_SERVICE, BOOKING_REQUESTS, BOOKING_EVENTS, SLOT_AVAILABILITY, DEAD_LETTER, FEEDS);
 
     private Topics() {
     }

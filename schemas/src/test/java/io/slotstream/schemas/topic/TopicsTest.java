@@ -1,6 +1,7 @@
 package io.slotstream.schemas.topic;
 
 import io.slotstream.avro.BookingEvent;
+import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.DeadLetter;
 import io.slotstream.avro.FeedSubscription;
 import io.slotstream.avro.FhirHealthcareService;
@@ -33,6 +34,7 @@ class TopicsTest {
                 tuple("fhir.practitioner-role.v1", FhirPractitionerRole.class),
                 tuple("fhir.practitioner.v1", FhirPractitioner.class),
                 tuple("fhir.healthcare-service.v1", FhirHealthcareService.class),
+                tuple("booking.requests.v1", BookingRequest.class),
                 tuple("booking.events.v1", BookingEvent.class),
                 tuple("slot.availability.v1", SlotAvailability.class),
                 tuple("ingest.dead-letter.v1", DeadLetter.class),
@@ -54,6 +56,8 @@ class TopicsTest {
         }
         assertThat(Topics.BOOKING_EVENTS.cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE);
         assertThat(Topics.BOOKING_EVENTS.retentionMs()).isEqualTo(Duration.ofDays(30).toMillis());
+        assertThat(Topics.BOOKING_REQUESTS.cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE);
+        assertThat(Topics.BOOKING_REQUESTS.retentionMs()).isEqualTo(Duration.ofDays(7).toMillis());
         assertThat(Topics.DEAD_LETTER.cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE);
         assertThat(Topics.DEAD_LETTER.retentionMs()).isEqualTo(Duration.ofDays(14).toMillis());
     }
@@ -65,6 +69,9 @@ class TopicsTest {
         assertThat(Topics.PARTITIONS).isEqualTo(6);
         assertThat(Topics.DEAD_LETTER.keyDescription()).contains("source id");
         assertThat(Topics.BOOKING_EVENTS.keyDescription()).contains("Slot id");
+        // multi-slot appointments: requests are routed by Schedule so that one owner decides all their slots
+        assertThat(Topics.BOOKING_REQUESTS.keyDescription()).contains("Schedule id");
+        assertThat(Topics.BOOKING_REQUESTS.partitions()).isEqualTo(Topics.PARTITIONS);
     }
 
     @Test

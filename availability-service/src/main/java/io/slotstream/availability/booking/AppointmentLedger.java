@@ -1,0 +1,29 @@
+package io.slotstream.availability.booking;
+
+import java.util.List;
+
+/**
+ * The decision point's state of one appointment (store {@link BookingStores#APPOINTMENTS}): which slots it holds or
+ * booked, so that release, cancel and reschedule need only the appointment id.
+ *
+ * @param appointmentId   the Appointment id
+ * @param scheduleId      the Schedule of its slots
+ * @param status          where it stands
+ * @param slotIds         its slots, in request order
+ * @param patient         patient reference, or null
+ * @param holdExpiresAtMs hold expiry, UTC epoch ms (only meaningful while HELD)
+ */
+public record AppointmentLedger(String appointmentId, String scheduleId, Status status, List<String> slotIds,
+                                String patient, long holdExpiresAtMs) {
+
+    /** Life cycle as the decision point sees it. */
+    public enum Status { HELD, BOOKED, RELEASED, EXPIRED, CANCELLED }
+
+    public AppointmentLedger {
+        slotIds = List.copyOf(slotIds);
+    }
+
+    AppointmentLedger with(Status next) {
+        return new AppointmentLedger(appointmentId, scheduleId, next, slotIds, patient, holdExpiresAtMs);
+    }
+}

@@ -1,0 +1,467 @@
+package io.slotstream.availability.booking;
+
+import io.slotstream.availability.store.ExpiryIndex;
+import io.slotstream.avro.BookingEvent;
+import io.slotstream.avro.BookingEventType;
+import io.slotstream.avro.BookingRequest;
+import io.slotstream.avro.BookingRequestType;
+import io.slotstream.avro.SlotStatus;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * The booking decision point (design.md, "Booking: commands in, one owner decides, outcomes out"). Schedule-partitioned:
+ * it sees every booking.requests.v1 request and every source change (as {@link SlotFact}) of the slots of its
+ * Schedules, so it alone accepts or rejects each request against the slot's effective state: source status, active
+ * holds, bookings, and the {@link BookingRules} (minimum notice, horizon, one booking per patient per Schedule).
+ * Outcomes go to booking.events.v1, one event per slot, keyed by slot id.
+ * <ul>
+ *   <li>All or nothing: a request over several slots is accepted only if every slot is admissible.</li>
+ *   <li>Exclusive holds that expire: a hold blocks every other appointment until its expiry; a WALL_CLOCK_TIME
+ *       punctuation writes HOLD_EXPIRED for each lapsed hold (range scan of the expiry index, no full-store scans).</li>
+ *   <li>Idempotent: the events of each request id are kept ({@link BookingStores#OUTCOMES}); the same request id
+ *       again gets exactly those events again, never a second decision.</li>
+ *   <li>Reschedule: the replaced appointment is cancelled only if the new one is booked, in one decision.</li>
+ *   <li>A source change that makes a held slot not free ends the hold (HOLD_RELEASED, reason source-busy); a source
+ *       delete of a booked slot is flagged as CONFLICT.</li>
+ * </ul>
+ * REJECTED events of a request that names no slot (a cancel of an unknown appointment) are keyed by the appointment id.
+ */
+final class BookingDecisionProcessor implements Processor<String, BookingInput, String, BookingEvent> {
+
+    /** {@code source} of events the decision point causes itself (expiries, conflicts). */
+    static final String SELF = "availability-service";
+    static final int MAX_EXPIRIES_PER_RUN = 10_000;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final BookingRulebook rulebook;
+    private final Duration expiryInterval;
+    private ProcessorContext<String, BookingEvent> context;
+    private KeyValueStore<String, SlotLedger> slots;
+    private KeyValueStore<String, AppointmentLedger> appointments;
+    private KeyValueStore<String, String> patientBookings;
+    private KeyValueStore<Bytes, byte[]> expiries;
+    private KeyValueStore<String, List<BookingEvent>> outcomes;
+
+    BookingDecisionProcessor(BookingRulebook rulebook, Duration expiryInterval) {
+        this.rulebook = rulebook;
+        this.expiryInterval = expiryInterval;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, BookingEvent> context) {
+        this.context = context;
+        slots = context.getStateStore(BookingStores.SLOTS);
+        appointments = context.getStateStore(BookingStores.APPOINTMENTS);
+        patientBookings = context.getStateStore(BookingStores.PATIENT_BOOKINGS);
+        expiries = context.getStateStore(BookingStores.HOLD_EXPIRY);
+        outcomes = context.getStateStore(BookingStores.OUTCOMES);
+        context.schedule(expiryInterval, PunctuationType.WALL_CLOCK_TIME, this::expireHolds);
+    }
+
+    @Override
+    public void process(Record<String, BookingInput> record) {
+        if (record.value() == null) {
+            return;
+        }
+        switch (record.value()) {
+            case BookingInput.Fact(SlotFact fact) -> onFact(fact);
+            case BookingInput.Request(BookingRequest request) -> onRequest(request);
+        }
+    }
+
+    private void onRequest(BookingRequest request) {
+        if (request == null) {
+            return;
+        }
+        List<BookingEvent> earlier = outcomes.get(request.getRequestId());
+        if (earlier != null) {
+            earlier.forEach(this::emit); // a retry: the same outcome again
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        List<BookingEvent> events = switch (request.getType()) {
+            case HOLD -> hold(request, now);
+            case BOOK -> book(request, now);
+            case RELEASE -> release(request, now);
+            case CANCEL -> cancel(request, now);
+            case RESCHEDULE -> reschedule(request, now);
+        };
+        outcomes.put(request.getRequestId(), events);
+        events.forEach(this::emit);
+    }
+
+    private List<BookingEvent> hold(BookingRequest request, long now) {
+        String appointmentId = request.getAppointmentId();
+        List<String> slotIds = distinct(request.getSlotIds());
+        if (slotIds.isEmpty()) {
+            return reject(request, slotIds, BookingReason.NO_SLOTS, null, now);
+        }
+        Instant expiresAt = request.getHoldExpiresAt();
+        if (expiresAt == null || expiresAt.toEpochMilli() <= now) {
+            return reject(request, slotIds, BookingReason.HOLD_EXPIRY_INVALID, null, now);
+        }
+        AppointmentLedger existing = appointments.get(appointmentId);
+        if (existing != null && existing.status() == AppointmentLedger.Status.BOOKED) {
+            return reject(request, slotIds, BookingReason.APPOINTMENT_EXISTS, null, now);
+        }
+        List<BookingEvent> rejected = admitAll(request, slotIds, appointmentId, null, now);
+        if (rejected != null) {
+            return rejected;
+        }
+        if (existing != null && existing.status() == AppointmentLedger.Status.HELD) {
+            dropHold(existing); // re-hold of the same appointment: the new slot set and expiry replace the old
+        }
+        long expiry = expiresAt.toEpochMilli();
+        for (String slotId : slotIds) {
+            slots.put(slotId, ledger(slotId).withHold(appointmentId, expiry));
+        }
+        appointments.put(appointmentId, new AppointmentLedger(appointmentId, request.getScheduleId(),
+                AppointmentLedger.Status.HELD, slotIds, request.getPatientReference(), expiry));
+        expiries.put(ExpiryIndex.key(expiry, appointmentId), EMPTY);
+        return accept(request, slotIds, BookingEventType.HOLD_PLACED, appointmentId, expiresAt, now);
+    }
+
+    private List<BookingEvent> book(BookingRequest request, long now) {
+        String appointmentId = request.getAppointmentId();
+        AppointmentLedger existing = appointments.get(appointmentId);
+        List<String> slotIds = distinct(request.getSlotIds());
+        if (slotIds.isEmpty() && existing != null) {
+            slotIds = existing.slotIds(); // booking a held appointment by reference
+        }
+        if (slotIds.isEmpty()) {
+            return reject(request, slotIds, BookingReason.NO_SLOTS, null, now);
+        }
+        if (existing != null && existing.status() == AppointmentLedger.Status.BOOKED) {
+            return reject(request, slotIds, BookingReason.APPOINTMENT_EXISTS, null, now);
+        }
+        if (patientHasOtherBooking(request, appointmentId, null)) {
+            return reject(request, slotIds, BookingReason.PATIENT_HAS_BOOKING, null, now);
+        }
+        List<BookingEvent> rejected = admitAll(request, slotIds, appointmentId, null, now);
+        if (rejected != null) {
+            return rejected;
+        }
+        if (existing != null && existing.status() == AppointmentLedger.Status.HELD) {
+            dropHold(existing);
+        }
+        bookSlots(request, appointmentId, slotIds);
+        return accept(request, slotIds, BookingEventType.BOOKED, appointmentId, null, now);
+    }
+
+    private List<BookingEvent> release(BookingRequest request, long now) {
+        AppointmentLedger existing = appointments.get(request.getAppointmentId());
+        if (existing == null || existing.status() != AppointmentLedger.Status.HELD || existing.holdExpiresAtMs() <= now) {
+            return reject(request, existing == null ? request.getSlotIds() : existing.slotIds(), BookingReason.NOT_HELD,
+                    null, now);
+        }
+        dropHold(existing);
+        appointments.delete(existing.appointmentId());
+        return accept(request, existing.slotIds(), BookingEventType.HOLD_RELEASED, existing.appointmentId(), null, now);
+    }
+
+    private List<BookingEvent> cancel(BookingRequest request, long now) {
+        AppointmentLedger existing = appointments.get(request.getAppointmentId());
+        if (existing != null && existing.status() == AppointmentLedger.Status.HELD && existing.holdExpiresAtMs() > now) {
+            return release(request, now); // IHE: cancelling a held appointment releases the hold (ITI-117)
+        }
+        if (existing == null || existing.status() != AppointmentLedger.Status.BOOKED) {
+            return reject(request, existing == null ? request.getSlotIds() : existing.slotIds(), BookingReason.NOT_BOOKED,
+                    null, now);
+        }
+        unbook(existing);
+        return accept(request, existing.slotIds(), BookingEventType.CANCELLED, existing.appointmentId(), null, now);
+    }
+
+    private List<BookingEvent> reschedule(BookingRequest request, long now) {
+        String appointmentId = request.getAppointmentId();
+        String replacedId = request.getReplacesAppointmentId();
+        List<String> slotIds = distinct(request.getSlotIds());
+        AppointmentLedger replaced = replacedId == null ? null : appointments.get(replacedId);
+        if (replaced == null || replaced.status() != AppointmentLedger.Status.BOOKED) {
+            return reject(request, slotIds, BookingReason.NOT_BOOKED, null, now);
+        }
+        if (slotIds.isEmpty()) {
+            return reject(request, slotIds, BookingReason.NO_SLOTS, null, now);
+        }
+        AppointmentLedger existing = appointments.get(appointmentId);
+        if (!appointmentId.equals(replacedId) && existing != null && existing.status() == AppointmentLedger.Status.BOOKED) {
+            return reject(request, slotIds, BookingReason.APPOINTMENT_EXISTS, null, now);
+        }
+        if (patientHasOtherBooking(request, appointmentId, replacedId)) {
+            return reject(request, slotIds, BookingReason.PATIENT_HAS_BOOKING, null, now);
+        }
+        List<BookingEvent> rejected = admitAll(request, slotIds, appointmentId, replacedId, now);
+        if (rejected != null) {
+            return rejected; // the replaced appointment stays booked
+        }
+        List<BookingEvent> events = new ArrayList<>();
+        unbook(replaced);
+        for (String slotId : replaced.slotIds()) {
+            events.add(event(slotId, BookingEventType.CANCELLED, request, replacedId, replaced.slotIds(), null, null, now)
+                    .build());
+        }
+        if (existing != null && existing.status() == AppointmentLedger.Status.HELD) {
+            dropHold(existing);
+        }
+        bookSlots(request, appointmentId, slotIds);
+        events.addAll(accept(request, slotIds, BookingEventType.BOOKED, appointmentId, null, now));
+        return events;
+    }
+
+    /** @return the REJECTED events for the first inadmissible slot, or null when every slot is admissible */
+    private List<BookingEvent> admitAll(BookingRequest request, List<String> slotIds, String appointmentId,
+                                        String replacedId, long now) {
+        BookingRules rules = rulebook.rulesFor(request.getScheduleId());
+        for (String slotId : slotIds) {
+            BookingReason reason = admit(ledger(slotId), request.getScheduleId(), appointmentId, replacedId, rules, now);
+            if (reason != null) {
+                return reject(request, slotIds, reason, slotId, now);
+            }
+        }
+        return null;
+    }
+
+    /** @return why the slot cannot go to the appointment, or null when it can */
+    static BookingReason admit(SlotLedger ledger, String scheduleId, String appointmentId, String replacedId,
+                               BookingRules rules, long now) {
+        SlotFact fact = ledger.fact();
+        if (fact == null || fact.deleted()) {
+            return BookingReason.SLOT_UNKNOWN;
+        }
+        if (!fact.scheduleId().equals(scheduleId)) {
+            return BookingReason.SCHEDULE_MISMATCH;
+        }
+        String bookedBy = ledger.bookedAppointmentId();
+        if (bookedBy != null && !bookedBy.equals(replacedId)) {
+            return BookingReason.SLOT_BOOKED;
+        }
+        if (ledger.heldAt(now) && !ledger.holdAppointmentId().equals(appointmentId)) {
+            return BookingReason.SLOT_HELD;
+        }
+        if (fact.status() != SlotStatus.FREE) {
+            return BookingReason.SLOT_BUSY;
+        }
+        if (fact.startMs() < now + rules.minNotice().toMillis()) {
+            return BookingReason.MIN_NOTICE;
+        }
+        if (fact.startMs() > now + rules.horizon().toMillis()) {
+            return BookingReason.HORIZON;
+        }
+        return null;
+    }
+
+    private boolean patientHasOtherBooking(BookingRequest request, String appointmentId, String replacedId) {
+        String patient = request.getPatientReference();
+        if (patient == null || !rulebook.rulesFor(request.getScheduleId()).oneBookingPerPatientPerSchedule()) {
+            return false;
+        }
+        String other = patientBookings.get(patientKey(request.getScheduleId(), patient));
+        return other != null && !other.equals(appointmentId) && !other.equals(replacedId);
+    }
+
+    private void bookSlots(BookingRequest request, String appointmentId, List<String> slotIds) {
+        for (String slotId : slotIds) {
+            slots.put(slotId, ledger(slotId).booked(appointmentId));
+        }
+        appointments.put(appointmentId, new AppointmentLedger(appointmentId, request.getScheduleId(),
+                AppointmentLedger.Status.BOOKED, slotIds, request.getPatientReference(), 0));
+        if (request.getPatientReference() != null) {
+            patientBookings.put(patientKey(request.getScheduleId(), request.getPatientReference()), appointmentId);
+        }
+    }
+
+    /** Ends a booking: frees its slots, forgets the appointment and its patient-index entry. */
+    private void unbook(AppointmentLedger booked) {
+        for (String slotId : booked.slotIds()) {
+            SlotLedger ledger = ledger(slotId);
+            if (booked.appointmentId().equals(ledger.bookedAppointmentId())) {
+                slots.put(slotId, ledger.withoutBooking());
+            }
+        }
+        appointments.delete(booked.appointmentId());
+        if (booked.patient() != null) {
+            String key = patientKey(booked.scheduleId(), booked.patient());
+            if (booked.appointmentId().equals(patientBookings.get(key))) {
+                patientBookings.delete(key);
+            }
+        }
+    }
+
+    /** Removes a hold from its slots and the expiry index (the appointment ledger is the caller's business). */
+    private void dropHold(AppointmentLedger held) {
+        for (String slotId : held.slotIds()) {
+            SlotLedger ledger = ledger(slotId);
+            if (held.appointmentId().equals(ledger.holdAppointmentId())) {
+                slots.put(slotId, ledger.withoutHold());
+            }
+        }
+        expiries.delete(ExpiryIndex.key(held.holdExpiresAtMs(), held.appointmentId()));
+    }
+
+    private void onFact(SlotFact fact) {
+        long now = context.currentSystemTimeMs();
+        SlotLedger before = ledger(fact.slotId());
+        if (fact.deleted() && before.holdAppointmentId() == null && before.bookedAppointmentId() == null) {
+            slots.delete(fact.slotId());
+            return;
+        }
+        slots.put(fact.slotId(), before.withFact(fact.deleted() ? null : fact));
+        BookingReason reason = fact.deleted() ? BookingReason.SLOT_DELETED : BookingReason.SOURCE_BUSY;
+        if (fact.status() != SlotStatus.FREE && before.heldAt(now)) {
+            AppointmentLedger held = appointments.get(before.holdAppointmentId());
+            if (held != null && held.status() == AppointmentLedger.Status.HELD) {
+                dropHold(held);
+                appointments.delete(held.appointmentId());
+                for (String slotId : held.slotIds()) {
+                    emit(systemEvent(slotId, BookingEventType.HOLD_RELEASED, held, reason, now));
+                }
+            }
+        }
+        if (fact.deleted() && before.bookedAppointmentId() != null) {
+            AppointmentLedger booked = appointments.get(before.bookedAppointmentId());
+            if (booked != null) {
+                emit(systemEvent(fact.slotId(), BookingEventType.CONFLICT, booked, reason, now));
+            }
+        }
+    }
+
+    /** Punctuation: every hold whose expiry is &le; now ends with HOLD_EXPIRED on each of its slots. */
+    private void expireHolds(long nowMs) {
+        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = expiries.range(ExpiryIndex.lowest(), ExpiryIndex.upTo(nowMs))) {
+            while (it.hasNext() && due.size() < MAX_EXPIRIES_PER_RUN) {
+                due.add(it.next());
+            }
+        }
+        for (KeyValue<Bytes, byte[]> entry : due) {
+            expiries.delete(entry.key);
+            AppointmentLedger held = appointments.get(ExpiryIndex.slotIdOf(entry.key));
+            if (held == null || held.status() != AppointmentLedger.Status.HELD
+                    || held.holdExpiresAtMs() != ExpiryIndex.expiryOf(entry.key)) {
+                continue;
+            }
+            dropHold(held);
+            appointments.delete(held.appointmentId());
+            for (String slotId : held.slotIds()) {
+                emit(systemEvent(slotId, BookingEventType.HOLD_EXPIRED, held, null, nowMs));
+            }
+        }
+    }
+
+    private SlotLedger ledger(String slotId) {
+        SlotLedger ledger = slots.get(slotId);
+        return ledger == null ? SlotLedger.EMPTY : ledger;
+    }
+
+    private List<BookingEvent> accept(BookingRequest request, List<String> slotIds, BookingEventType type,
+                                      String appointmentId, Instant holdExpiresAt, long now) {
+        List<BookingEvent> events = new ArrayList<>(slotIds.size());
+        for (String slotId : slotIds) {
+            events.add(event(slotId, type, request, appointmentId, slotIds, null, null, now)
+                    .setHoldExpiresAt(holdExpiresAt).build());
+        }
+        return events;
+    }
+
+    private List<BookingEvent> reject(BookingRequest request, List<String> slotIds, BookingReason reason,
+                                      String slotId, long now) {
+        String text = slotId == null ? reason.text() : reason.text() + " (Slot/" + slotId + ")";
+        List<String> keys = slotIds.isEmpty() ? List.of(request.getAppointmentId()) : slotIds;
+        List<BookingEvent> events = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            events.add(event(key, BookingEventType.REJECTED, request, request.getAppointmentId(), slotIds, reason, text,
+                    now).build());
+        }
+        return events;
+    }
+
+    private BookingEvent.Builder event(String slotId, BookingEventType type, BookingRequest request,
+                                       String appointmentId, List<String> slotIds, BookingReason reason,
+                                       String reasonText, long now) {
+        boolean holdEvent = type == BookingEventType.HOLD_PLACED || type == BookingEventType.HOLD_RELEASED;
+        BookingEvent.Builder b = BookingEvent.newBuilder()
+                .setEventId(request.getRequestId() + ":" + type + ":" + appointmentId + ":" + slotId)
+                .setSlotId(slotId)
+                .setType(type)
+                .setHoldId(holdEvent ? appointmentId : null)
+                .setAppointmentId(appointmentId)
+                .setPatientReference(request.getPatientReference())
+                .setEventTime(Instant.ofEpochMilli(now))
+                .setSource(request.getRequester())
+                .setRequestId(request.getRequestId())
+                .setRequestType(request.getType())
+                .setScheduleId(request.getScheduleId())
+                .setSlotIds(slotIds)
+                .setParticipants(request.getParticipants())
+                .setReason(reason == null ? null : reason.code())
+                .setReasonText(reasonText)
+                .setComment(request.getComment())
+                .setBookingSource(request.getBookingSource())
+                .setBookingReferral(request.getBookingReferral());
+        if (request.getType() == BookingRequestType.RESCHEDULE && type == BookingEventType.BOOKED) {
+            b.setReplacedAppointmentId(request.getReplacesAppointmentId());
+        }
+        setPeriod(b, slotIds);
+        return b;
+    }
+
+    private BookingEvent systemEvent(String slotId, BookingEventType type, AppointmentLedger appointment,
+                                     BookingReason reason, long now) {
+        BookingEvent.Builder b = BookingEvent.newBuilder()
+                .setEventId(SELF + ":" + type + ":" + appointment.appointmentId() + ":" + slotId + ":" + now)
+                .setSlotId(slotId)
+                .setType(type)
+                .setHoldId(type == BookingEventType.CONFLICT ? null : appointment.appointmentId())
+                .setAppointmentId(appointment.appointmentId())
+                .setPatientReference(appointment.patient())
+                .setEventTime(Instant.ofEpochMilli(now))
+                .setSource(SELF)
+                .setScheduleId(appointment.scheduleId())
+                .setSlotIds(appointment.slotIds())
+                .setReason(reason == null ? null : reason.code())
+                .setReasonText(reason == null ? null : reason.text());
+        setPeriod(b, appointment.slotIds());
+        return b.build();
+    }
+
+    /** Appointment start/end = earliest start / latest end of the slots the decision point knows. */
+    private void setPeriod(BookingEvent.Builder b, List<String> slotIds) {
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        for (String slotId : slotIds) {
+            SlotLedger ledger = slots.get(slotId);
+            if (ledger != null && ledger.fact() != null) {
+                start = Math.min(start, ledger.fact().startMs());
+                end = Math.max(end, ledger.fact().endMs());
+            }
+        }
+        if (start != Long.MAX_VALUE) {
+            b.setAppointmentStart(Instant.ofEpochMilli(start)).setAppointmentEnd(Instant.ofEpochMilli(end));
+        }
+    }
+
+    private void emit(BookingEvent event) {
+        context.forward(new Record<>(event.getSlotId(), event, event.getEventTime().toEpochMilli()));
+    }
+
+    private static List<String> distinct(List<String> ids) {
+        return ids == null ? List.of() : List.copyOf(new LinkedHashSet<>(ids));
+    }
+
+    private static String patientKey(String scheduleId, String patient) {
+        return scheduleId + '\u0000' + patient;
+    }
+}
