@@ -10,10 +10,11 @@ import io.slotstream.ingest.identity.Reidentifier;
 import io.slotstream.ingest.intake.BundleProcessor;
 import io.slotstream.ingest.intake.IntakeService;
 import io.slotstream.ingest.intake.ResourcePreparer;
-import io.slotstream.ingest.kafka.TransactionalWriter;
+import io.slotstream.ingest.kafka.RecordSerializers;
+import io.slotstream.ingest.ordering.WriteSequencer;
 import io.slotstream.ingest.metrics.IntakeMetrics;
 import io.slotstream.ingest.normalization.LegacyNormalizer;
-import io.slotstream.ingest.store.GlobalTableStore;
+import io.slotstream.ingest.store.AcceptedLog;
 import io.slotstream.ingest.store.StoreLifecycle;
 import io.slotstream.ingest.validation.FhirJsonReader;
 import io.slotstream.ingest.validation.FullValidator;
@@ -59,22 +60,21 @@ public class IngestConfig {
     }
 
     @Bean
-    GlobalTableStore acceptedStore(@Value("${slotstream.kafka.bootstrap-servers}") String bootstrapServers,
-                                   RegistrySettings registry, IngestProperties p) {
-        return new GlobalTableStore(bootstrapServers, registry, p.store().applicationId(), p.store().stateDir(),
-                p.store().overlayTtl());
+    AcceptedLog acceptedLog(@Value("${slotstream.kafka.bootstrap-servers}") String bootstrapServers,
+                            RegistrySettings registry, IngestProperties p) {
+        return new AcceptedLog(bootstrapServers, registry, p.store().stateDir());
     }
 
     @Bean
-    StoreLifecycle acceptedStoreHealthIndicator(GlobalTableStore store,
+    StoreLifecycle acceptedStoreHealthIndicator(AcceptedLog store,
                                                 @Value("${slotstream.startup.stack-timeout:30s}") Duration wait) {
         return new StoreLifecycle(store, wait);
     }
 
     @Bean
-    IntakeService intakeService(GlobalTableStore store, TransactionalWriter writer, FhirAvroMapper mapper,
+    IntakeService intakeService(WriteSequencer sequencer, RecordSerializers serializers, FhirAvroMapper mapper,
                                 IntakeMetrics metrics) {
-        return new IntakeService(store, writer, mapper, metrics);
+        return new IntakeService(sequencer, serializers, mapper, metrics);
     }
 
     @Bean

@@ -44,28 +44,24 @@ public record IngestProperties(
     }
 
     /**
-     * @param transactionalIdPrefix prefix of the producers' {@code transactional.id}s; must differ between replicas
-     *                              (application.yml's default adds a random part, so it does)
-     * @param producer              extra Kafka producer properties, passed through verbatim
-     * @param maxConcurrentTransactions how many Kafka transactions run at once (one transactional producer each);
-     *                              requests queue for them and concurrent requests share one (group commit)
-     * @param maxRecordsPerTransaction  a shared transaction stops taking queued requests at this many records
+     * @param transactionalId          the writer lease: the producer {@code transactional.id}, the same on every replica
+     *                                 of one deployment (a replica that takes it fences the others; see
+     *                                 {@code ordering.WriteSequencer})
+     * @param producer                 extra Kafka producer properties, passed through verbatim
+     * @param maxRecordsPerTransaction group commit: a transaction stops taking queued requests at this many records
+     *                                 (a request's records are never split)
      */
-    public record Kafka(String transactionalIdPrefix,
+    public record Kafka(@DefaultValue("slotstream-ingest-writer") String transactionalId,
                         @DefaultValue Map<String, String> producer,
-                        @DefaultValue("2") int maxConcurrentTransactions,
                         @DefaultValue("5000") int maxRecordsPerTransaction) {
     }
 
     /**
-     * @param applicationId Kafka Streams application.id of the store (global tables only: no consumer group)
-     * @param stateDir      RocksDB directory (application.yml: a fresh one under java.io.tmpdir per start); point it at a
-     *                      persistent volume so a restart does not re-read the topics
-     * @param overlayTtl    how long this instance trusts its own recent writes over the (asynchronously updated)
-     *                      global tables
+     * @param stateDir       RocksDB directory of the accepted-resource store (application.yml: a fresh one under
+     *                       java.io.tmpdir per start); on a persistent volume a restart resumes from its checkpoint
+     * @param catchUpTimeout how long taking the writer lease may wait for the store to read the topics up to their
+     *                       end (then 503)
      */
-    public record Store(@DefaultValue("slotstream-ingest-store") String applicationId,
-                       String stateDir,
-                       @DefaultValue("60s") Duration overlayTtl) {
+    public record Store(String stateDir, @DefaultValue("30s") Duration catchUpTimeout) {
     }
 }

@@ -6,7 +6,7 @@ import io.slotstream.ingest.config.IngestProperties;
 import io.slotstream.ingest.intake.IntakeService;
 import io.slotstream.ingest.intake.ResourcePreparer;
 import io.slotstream.ingest.kafka.TransactionalWriter;
-import io.slotstream.ingest.store.GlobalTableStore;
+import io.slotstream.ingest.store.AcceptedLog;
 import io.slotstream.schemas.identity.CanonicalId;
 import io.slotstream.schemas.topic.RegistrySettings;
 import org.springframework.beans.factory.annotation.Value;
@@ -50,7 +50,7 @@ class FeedConfig {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     FeedScheduler feedScheduler(FeedSubscriptions subscriptions, FeedPoller poller, FeedMetrics metrics,
-                                FeedProperties properties, GlobalTableStore store) {
+                                FeedProperties properties, AcceptedLog store) {
         return new FeedScheduler(subscriptions, poller, metrics, properties.feedPolling(), CLOCK, store::isReady);
     }
 

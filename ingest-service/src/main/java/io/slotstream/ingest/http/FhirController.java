@@ -6,14 +6,16 @@ import io.slotstream.ingest.intake.IntakeService;
 import io.slotstream.ingest.intake.PreparedWrite;
 import io.slotstream.ingest.intake.ResourceKind;
 import io.slotstream.ingest.intake.ResourcePreparer;
+import io.slotstream.ingest.intake.WriteAnswers;
 import io.slotstream.ingest.intake.WriteResult;
+import io.slotstream.ingest.ordering.StoredState;
 import io.slotstream.ingest.metrics.IntakeMetrics;
 import io.slotstream.ingest.validation.FhirJsonReader;
 import io.slotstream.ingest.validation.IntakeException;
 import io.slotstream.ingest.validation.Issue;
-import io.slotstream.ingest.validation.OperationOutcomes;
 import jakarta.servlet.http.HttpServletRequest;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -72,50 +74,83 @@ public class FhirController {
         return responses.of(200, capabilities);
     }
 
-    /** {@code GET [base]/Type/id}: the resource as last accepted from the calling source; 404 when none. */
+    /** {@code GET [base]/Type/id}: the resource as last accepted from the calling source (ETag = its versionId); 404 when none. */
     @GetMapping("/{type}/{id}")
     public ResponseEntity<String> read(@PathVariable String type, @PathVariable String id, HttpServletRequest request) {
         ResourceKind kind = kind(type);
         String source = sources.resolve(request);
         requireId(kind, id);
+        StoredState current = intake.current(source, kind, id);
         return intake.read(source, kind, id)
-                .map(r -> responses.of(200, r))
+                .map(r -> responses.of(200, r, versionHeaders(current)))
                 .orElseThrow(() -> new IntakeException(404, Issue.structure("not-found", null, FHIR_REST,
                         kind.fhirType() + "/" + id + " of source " + source + " is not known (never accepted, or deleted)")));
     }
 
-    /** {@code PUT [base]/Type/id}: create or update; 201 when new, 200 when updated or unchanged (nothing written). */
+    /**
+     * {@code PUT [base]/Type/id}: create or update, ordered by {@code ordering.OrderingRule}: 201 when new, 200 when
+     * updated or unchanged (the resource), 200 with an informational OperationOutcome ("ignored, stale") when older
+     * than the stored version; {@code If-Match} that does not name the stored version: 412. ETag and Last-Modified
+     * show the stored version.
+     */
     @PutMapping("/{type}/{id}")
     public ResponseEntity<String> update(@PathVariable String type, @PathVariable String id, HttpServletRequest request) {
         long nanos = System.nanoTime();
         Instant receivedAt = Instant.now();
         ResourceKind kind = kind(type);
         String source = sources.resolve(request);
+        WriteResult result;
         try {
             requireId(kind, id);
             byte[] body = bodies.read(request);
             JsonNode node = reader.readTree(body);
             PreparedWrite write = preparer.upsert(source, node, new String(body, StandardCharsets.UTF_8), kind, id,
-                    Map.of(), receivedAt, false);
-            WriteResult result = intake.commit(source, List.of(write), List.of(), nanos).getFirst();
-            HttpHeaders headers = new HttpHeaders();
-            headers.set(HttpHeaders.LOCATION, request.getRequestURL().toString());
-            return responses.of(result.status().http(), result.stored(), headers);
+                    Map.of(), receivedAt, false).withIfMatch(request.getHeader(HttpHeaders.IF_MATCH));
+            result = intake.commit(source, List.of(write), List.of(), nanos).getFirst();
         } catch (IntakeException e) {
             metrics.rejected(kind.fhirType(), source, e.issues().isEmpty() ? "invalid" : e.issues().getFirst().code());
             throw e;
         }
+        return answer(result, request);
     }
 
-    /** {@code DELETE [base]/Type/id}: a tombstone on the type's topic; 200 with an informational OperationOutcome. */
+    /**
+     * {@code DELETE [base]/Type/id}: a tombstone on the type's topic (carrying the deleted version); 200 with an
+     * informational OperationOutcome, also when already deleted (nothing written); {@code If-Match} mismatch: 412.
+     */
     @DeleteMapping("/{type}/{id}")
     public ResponseEntity<String> delete(@PathVariable String type, @PathVariable String id, HttpServletRequest request) {
         long nanos = System.nanoTime();
         ResourceKind kind = kind(type);
         String source = sources.resolve(request);
-        PreparedWrite write = preparer.delete(source, kind, id);
-        intake.commit(source, List.of(write), List.of(), nanos);
-        return responses.of(200, OperationOutcomes.information("Deleted " + kind.fhirType() + "/" + id + " (key " + write.key() + ")"));
+        PreparedWrite write = preparer.delete(source, kind, id).withIfMatch(request.getHeader(HttpHeaders.IF_MATCH));
+        return answer(intake.commit(source, List.of(write), List.of(), nanos).getFirst(), request);
+    }
+
+    private ResponseEntity<String> answer(WriteResult result, HttpServletRequest request) {
+        if (result.status() == WriteResult.Status.PRECONDITION_FAILED) {
+            throw new IntakeException(412, WriteAnswers.preconditionFailed(result, null));
+        }
+        HttpHeaders headers = versionHeaders(result.current());
+        if (!result.write().isDelete()) {
+            headers.set(HttpHeaders.LOCATION, request.getRequestURL().toString());
+        }
+        OperationOutcome outcome = WriteAnswers.outcome(result);
+        return outcome != null ? responses.of(result.status().http(), outcome, headers)
+                : responses.of(result.status().http(), result.stored(), headers);
+    }
+
+    private static HttpHeaders versionHeaders(StoredState current) {
+        HttpHeaders headers = new HttpHeaders();
+        String etag = WriteAnswers.etag(current);
+        if (etag != null) {
+            headers.set(HttpHeaders.ETAG, etag);
+        }
+        String lastModified = WriteAnswers.lastModified(current);
+        if (lastModified != null) {
+            headers.set(HttpHeaders.LAST_MODIFIED, lastModified);
+        }
+        return headers;
     }
 
     /** {@code POST [base]} with a transaction or batch Bundle. */

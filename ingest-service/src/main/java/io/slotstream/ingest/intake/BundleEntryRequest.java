@@ -12,9 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param create   true for POST (the id is assigned by the server)
  * @param resource the entry's resource JSON; null for DELETE
  * @param raw      the resource (or, for DELETE, the whole entry) as compact JSON
+ * @param ifMatch  {@code request.ifMatch} (version-aware update or delete); null when absent
  */
 record BundleEntryRequest(int index, String method, ResourceKind kind, String id, boolean create, JsonNode resource,
-                          String raw) {
+                          String raw, String ifMatch) {
 
     /** FHIRPath of the entry's resource: issues about the resource are re-rooted here. */
     String resourcePath() {

@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Bundle;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +20,16 @@ import java.util.Map;
  * {@code POST [base]} with a Bundle (FHIR R4 http.html#transaction):
  * <ul>
  *   <li>{@code transaction}: every entry is prepared; if any fails, the answer is one OperationOutcome naming every
- *       failing element as {@code Bundle.entry[i].resource...} and nothing is written; otherwise all writes are one
- *       Kafka transaction and the answer a {@code transaction-response};</li>
+ *       failing element as {@code Bundle.entry[i].resource...} and nothing is written; if any entry's
+ *       {@code request.ifMatch} does not name the stored version, the answer is a 412 OperationOutcome naming
+ *       {@code Bundle.entry[i].request.ifMatch} and nothing is written; otherwise the written entries are one Kafka
+ *       transaction and the answer a {@code transaction-response}. An entry older than the stored version is not an
+ *       error: it is ignored (nothing written for it, "200 OK" with an "ignored, stale" outcome) and the rest is
+ *       committed, so re-sending an old Bundle never rolls anything back;</li>
  *   <li>{@code batch}: each entry on its own; failing entries get their status and OperationOutcome in the
- *       {@code batch-response} and a dead letter; the accepted writes and the dead letters are one Kafka transaction
- *       (one commit per request, for throughput).</li>
+ *       {@code batch-response} and a dead letter, stale entries their "ignored, stale" outcome, a failed
+ *       {@code ifMatch} "412 Precondition Failed"; the written entries and the dead letters are one Kafka
+ *       transaction (one commit per request, for throughput).</li>
  * </ul>
  * Response entries carry {@code response.location} as {@code Type/<source id>} (the URL the source reads it back
  * with) and, with {@code Prefer: return=representation}, the stored resource. Thread-safe.
@@ -62,10 +68,10 @@ public final class BundleProcessor {
         for (BundleEntryRequest entry : envelope.entries()) {
             byIndex.put(entry.index(), entry);
             try {
-                PreparedWrite write = "DELETE".equals(entry.method())
+                PreparedWrite write = ("DELETE".equals(entry.method())
                         ? preparer.delete(source, entry.kind(), entry.id())
                         : preparer.upsert(source, entry.resource(), entry.raw(), entry.kind(), entry.id(),
-                        envelope.fullUrls(), receivedAt, entry.create());
+                        envelope.fullUrls(), receivedAt, entry.create())).withIfMatch(entry.ifMatch());
                 prepared.put(entry.index(), new Prepared(entry, write));
             } catch (IntakeException e) {
                 String root = "DELETE".equals(entry.method()) ? "Bundle.entry[" + entry.index() + "].request.url" : entry.resourcePath();
@@ -92,7 +98,16 @@ public final class BundleProcessor {
         for (int i = 0; i < envelope.size(); i++) {
             writes.add(prepared.get(i).write());
         }
-        List<WriteResult> results = intake.commit(source, writes, List.of(), receivedNanos);
+        List<WriteResult> results = intake.commit(source, writes, List.of(), receivedNanos, true);
+        List<Issue> failed = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).status() == WriteResult.Status.PRECONDITION_FAILED) {
+                failed.add(WriteAnswers.preconditionFailed(results.get(i), "Bundle.entry[" + i + "].request.ifMatch"));
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IntakeException(412, failed);
+        }
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         results.forEach(r -> addResult(response, r, representation));
         return response;
@@ -114,7 +129,7 @@ public final class BundleProcessor {
                 deadLetters.add(deadLetter(source, entry, raw, issues, contentType, receivedAt));
             }
         }
-        List<WriteResult> results = intake.commit(source, writes, deadLetters, receivedNanos);
+        List<WriteResult> results = intake.commit(source, writes, deadLetters, receivedNanos, false);
         Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
         int next = 0;
         for (int i = 0; i < envelope.size(); i++) {
@@ -134,7 +149,17 @@ public final class BundleProcessor {
     private static void addResult(Bundle response, WriteResult result, boolean representation) {
         Bundle.BundleEntryComponent entry = response.addEntry();
         PreparedWrite w = result.write();
-        entry.getResponse().setStatus(result.status().line()).setLocation(w.kind().fhirType() + "/" + w.sourceId());
+        Bundle.BundleEntryResponseComponent answer = entry.getResponse().setStatus(result.status().line())
+                .setLocation(w.kind().fhirType() + "/" + w.sourceId());
+        answer.setEtag(WriteAnswers.etag(result.current()));
+        if (result.current().version().lastUpdated() != null) {
+            answer.setLastModified(Date.from(result.current().version().lastUpdated()));
+        }
+        if (result.status() == WriteResult.Status.PRECONDITION_FAILED) {
+            answer.setOutcome(OperationOutcomes.of(List.of(WriteAnswers.preconditionFailed(result, null))));
+        } else if (result.status() != WriteResult.Status.DELETED) {
+            answer.setOutcome(WriteAnswers.outcome(result));
+        }
         if (representation && result.stored() != null) {
             entry.setResource(result.stored());
         }

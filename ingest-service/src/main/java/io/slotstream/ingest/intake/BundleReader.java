@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
 /**
  * Reads a Bundle's envelope (type, entries, {@code request}, {@code fullUrl}) from JSON, per FHIR R4
  * http.html#transaction: PUT {@code Type/id}, DELETE {@code Type/id}, POST {@code Type} (the server assigns the id: the
- * uuid of a {@code urn:uuid:} fullUrl, so a re-sent Bundle gets the same ids, else a random UUID). Conditional
- * interactions ({@code Type?search}, {@code ifNoneExist}, {@code ifMatch}) and GET are not supported.
+ * uuid of a {@code urn:uuid:} fullUrl, so a re-sent Bundle gets the same ids, else a random UUID).
+ * {@code request.ifMatch} is supported on PUT and DELETE (version-aware, checked by the ordering rule); conditional
+ * interactions ({@code Type?search}, {@code ifNoneExist}, {@code ifNoneMatch}, {@code ifModifiedSince}) and GET are
+ * not.
  */
 final class BundleReader {
 
@@ -107,8 +109,14 @@ final class BundleReader {
             issues.add(Issue.structure("required", at + ".request", RULE, "Each entry needs request.method and request.url"));
             return null;
         }
-        if (url.contains("?") || request.has("ifNoneExist") || request.has("ifMatch") || request.has("ifNoneMatch")) {
+        if (url.contains("?") || request.has("ifNoneExist") || request.has("ifNoneMatch") || request.has("ifModifiedSince")) {
             issues.add(Issue.profile("not-supported", at + ".request", RULE, "Conditional interactions are not supported"));
+            return null;
+        }
+        String ifMatch = text(request, "ifMatch");
+        if (request.has("ifMatch") && (ifMatch == null || ifMatch.isBlank() || "POST".equals(method))) {
+            issues.add(Issue.profile("not-supported", at + ".request.ifMatch", RULE,
+                    "request.ifMatch must be a version (W/\"3\") on a PUT or DELETE entry"));
             return null;
         }
         JsonNode resource = entry.get("resource");
@@ -127,9 +135,9 @@ final class BundleReader {
                     return null;
                 }
                 if (method.equals("DELETE")) {
-                    return new BundleEntryRequest(i, method, kind, m.group(2), false, null, reader.write(entry));
+                    return new BundleEntryRequest(i, method, kind, m.group(2), false, null, reader.write(entry), ifMatch);
                 }
-                return withResource(i, method, kind, m.group(2), false, resource, at, issues);
+                return withResource(i, method, kind, m.group(2), false, resource, at, issues, ifMatch);
             }
             case "POST" -> {
                 Matcher m = TYPE.matcher(url);
@@ -143,7 +151,7 @@ final class BundleReader {
                 String fullUrl = text(entry, "fullUrl");
                 Matcher uuid = fullUrl == null ? null : URN_UUID.matcher(fullUrl);
                 String id = uuid != null && uuid.matches() ? uuid.group(1).toLowerCase() : UUID.randomUUID().toString();
-                return withResource(i, method, kind, id, true, resource, at, issues);
+                return withResource(i, method, kind, id, true, resource, at, issues, null);
             }
             default -> {
                 issues.add(Issue.profile("not-supported", at + ".request.method", RULE,
@@ -154,12 +162,12 @@ final class BundleReader {
     }
 
     private BundleEntryRequest withResource(int i, String method, ResourceKind kind, String id, boolean create,
-                                            JsonNode resource, String at, List<Issue> issues) {
+                                            JsonNode resource, String at, List<Issue> issues, String ifMatch) {
         if (resource == null || !resource.isObject()) {
             issues.add(Issue.structure("required", at + ".resource", RULE, method + " entries need a resource (an object)"));
             return null;
         }
-        return new BundleEntryRequest(i, method, kind, id, create, resource, reader.write(resource));
+        return new BundleEntryRequest(i, method, kind, id, create, resource, reader.write(resource), ifMatch);
     }
 
     private static ResourceKind kind(String type, String at, List<Issue> issues) {

@@ -1,16 +1,14 @@
 package io.slotstream.ingest.intake;
 
 import io.slotstream.avro.DeadLetter;
-import io.slotstream.avro.Provenance;
-import io.slotstream.ingest.kafka.KafkaWrite;
-import io.slotstream.ingest.kafka.TransactionalWriter;
+import io.slotstream.ingest.kafka.RecordSerializers;
 import io.slotstream.ingest.metrics.IntakeMetrics;
-import io.slotstream.ingest.store.AcceptedStore;
+import io.slotstream.ingest.ordering.StoredState;
+import io.slotstream.ingest.ordering.WriteSequencer;
 import io.slotstream.schemas.identity.CanonicalId;
 import io.slotstream.schemas.mapping.FhirAvroMapper;
 import io.slotstream.schemas.topic.Topics;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.time.Duration;
@@ -20,66 +18,78 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Commits prepared writes: drops re-sends equal to what is stored (no churn downstream), writes the rest plus any dead
- * letters as one Kafka transaction, then remembers them in the store. Reads what was last accepted. Thread-safe.
+ * Commits prepared writes through the {@link WriteSequencer}, the one place that orders writes to {@code fhir.*.v1}
+ * ({@code ordering.OrderingRule}): newer versions are written, re-sends equal to the stored version and versions
+ * older than it (or than a delete) write nothing and say so, {@code If-Match} is checked against the stored
+ * version. Dead letters go in the same Kafka transaction. Reads what is stored. Thread-safe.
  */
 public final class IntakeService {
 
-    private final AcceptedStore store;
-    private final TransactionalWriter writer;
+    private final WriteSequencer sequencer;
+    private final RecordSerializers serializers;
     private final FhirAvroMapper mapper;
     private final IntakeMetrics metrics;
 
-    public IntakeService(AcceptedStore store, TransactionalWriter writer, FhirAvroMapper mapper, IntakeMetrics metrics) {
-        this.store = store;
-        this.writer = writer;
+    public IntakeService(WriteSequencer sequencer, RecordSerializers serializers, FhirAvroMapper mapper,
+                         IntakeMetrics metrics) {
+        this.sequencer = sequencer;
+        this.serializers = serializers;
         this.mapper = mapper;
         this.metrics = metrics;
     }
 
     /**
-     * @param source        source id (metric tag)
-     * @param writes        validated writes; keys are distinct
-     * @param deadLetters   records for ingest.dead-letter.v1, written in the same transaction
-     * @param receivedNanos {@link System#nanoTime()} at request receipt (latency to durable write)
-     * @return one result per write, in order
-     * @throws io.slotstream.ingest.kafka.WriteFailedException when the transaction fails (nothing was written)
-     * @throws io.slotstream.ingest.store.StoreUnavailableException when the store cannot be read
+     * All or nothing: when any write fails its {@code If-Match}, none is written (see
+     * {@link #commit(String, List, List, long, boolean)}).
      */
     public List<WriteResult> commit(String source, List<PreparedWrite> writes, List<DeadLetter> deadLetters,
                                     long receivedNanos) {
-        List<WriteResult> results = new ArrayList<>(writes.size());
-        List<KafkaWrite> kafka = new ArrayList<>(writes.size() + deadLetters.size());
+        return commit(source, writes, deadLetters, receivedNanos, true);
+    }
+
+    /**
+     * @param source        source id (metric tag)
+     * @param writes        validated writes; keys are distinct when {@code atomic}
+     * @param deadLetters   records for ingest.dead-letter.v1, written in the same transaction
+     * @param receivedNanos {@link System#nanoTime()} at request receipt (latency to durable write; a delete's time)
+     * @param atomic        true: a failed {@code If-Match} on any write (status PRECONDITION_FAILED) means nothing of
+     *                      the request is written; false (batch): each write on its own
+     * @return one result per write, in order
+     * @throws io.slotstream.ingest.kafka.WriteFailedException when the transaction fails (nothing was written)
+     * @throws io.slotstream.ingest.store.StoreUnavailableException when the store cannot be read or caught up
+     */
+    public List<WriteResult> commit(String source, List<PreparedWrite> writes, List<DeadLetter> deadLetters,
+                                    long receivedNanos, boolean atomic) {
+        Instant receivedAt = Instant.now().minusNanos(System.nanoTime() - receivedNanos);
+        List<WriteSequencer.Candidate> candidates = new ArrayList<>(writes.size());
         for (PreparedWrite w : writes) {
-            if (w.isDelete()) {
-                // Always written: a tombstone is idempotent downstream, and the store might not know the key yet.
-                results.add(new WriteResult(w, WriteResult.Status.DELETED, null));
-                kafka.add(new KafkaWrite(w.kind().topic(), w.key(), null));
-                continue;
-            }
-            Optional<SpecificRecord> stored = store.get(w.kind(), w.key());
-            if (stored.isPresent() && sameContent(stored.get(), w.record())) {
-                results.add(new WriteResult(w, WriteResult.Status.UNCHANGED, mapper.toFhir(stored.get())));
-                continue;
-            }
-            results.add(new WriteResult(w, stored.isPresent() ? WriteResult.Status.UPDATED : WriteResult.Status.CREATED,
-                    w.resource()));
-            kafka.add(new KafkaWrite(w.kind().topic(), w.key(), w.record()));
+            candidates.add(w.isDelete()
+                    ? new WriteSequencer.Candidate(w.kind(), w.key(), null, null, w.ifMatch(), receivedAt)
+                    : new WriteSequencer.Candidate(w.kind(), w.key(), w.record(),
+                    serializers.serialize(w.kind().topic(), w.record()), w.ifMatch(), receivedAt));
         }
+        List<ProducerRecord<String, byte[]>> letters = new ArrayList<>(deadLetters.size());
         for (DeadLetter letter : deadLetters) {
-            kafka.add(new KafkaWrite(Topics.DEAD_LETTER, letter.getSource(), letter));
+            letters.add(new ProducerRecord<>(Topics.DEAD_LETTER.name(), letter.getSource(),
+                    serializers.serialize(Topics.DEAD_LETTER, letter)));
         }
-        writer.write(kafka);
+        List<WriteSequencer.Decision> decisions = sequencer.submit(candidates, letters, atomic);
         Duration latency = Duration.ofNanos(System.nanoTime() - receivedNanos);
-        for (WriteResult r : results) {
-            PreparedWrite w = r.write();
+        List<WriteResult> results = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            PreparedWrite w = writes.get(i);
+            WriteSequencer.Decision d = decisions.get(i);
+            WriteResult.Status status = WriteResult.Status.valueOf(d.outcome().name());
+            results.add(new WriteResult(w, status, resource(w, d.current()), d.current()));
             String type = w.kind().fhirType();
-            if (r.status() == WriteResult.Status.UNCHANGED) {
-                metrics.unchanged(type, source);
-            } else {
-                store.remember(w.kind(), w.key(), w.record());
-                metrics.accepted(type, source);
-                metrics.durableLatency(type, source, latency);
+            switch (status) {
+                case CREATED, UPDATED, DELETED -> {
+                    metrics.accepted(type, source);
+                    metrics.durableLatency(type, source, latency);
+                }
+                case UNCHANGED, ALREADY_DELETED -> metrics.unchanged(type, source);
+                case STALE -> metrics.stale(type, source);
+                case PRECONDITION_FAILED -> metrics.rejected(type, source, "precondition");
             }
             if (w.rawBytes() > 0) {
                 metrics.bytes(type, source, w.rawBytes());
@@ -91,37 +101,19 @@ public final class IntakeService {
 
     /** @return the resource source {@code source} last had accepted under its id {@code id}; empty when none */
     public Optional<Resource> read(String source, ResourceKind kind, String id) {
-        return store.get(kind, CanonicalId.of(source, id)).map(mapper::toFhir);
+        return sequencer.current(kind, CanonicalId.of(source, id)) instanceof StoredState.Live live
+                ? Optional.of(mapper.toFhir(live.record())) : Optional.empty();
     }
 
-    /**
-     * Equal content, ignoring when it was sent: provenance times and meta.lastUpdated. Compared as records (cheap);
-     * only when meta went to the residual (meta beyond versionId, lastUpdated and source) as FHIR.
-     */
-    private boolean sameContent(SpecificRecord stored, SpecificRecord incoming) {
-        if (withoutSendTimes(stored).equals(withoutSendTimes(incoming))) {
-            return true;
+    /** @return the key's stored state (version for {@code ETag}, tombstone); this replica's view */
+    public StoredState current(String source, ResourceKind kind, String id) {
+        return sequencer.current(kind, CanonicalId.of(source, id));
+    }
+
+    private Resource resource(PreparedWrite w, StoredState current) {
+        if (!(current instanceof StoredState.Live live)) {
+            return null;
         }
-        if (!metaInResidual(stored) || !metaInResidual(incoming)) {
-            return false;
-        }
-        Resource a = mapper.toFhir(stored);
-        Resource b = mapper.toFhir(incoming);
-        a.getMeta().setLastUpdated(null);
-        b.getMeta().setLastUpdated(null);
-        return a.equalsDeep(b);
-    }
-
-    private static SpecificRecord withoutSendTimes(SpecificRecord record) {
-        SpecificRecord copy = SpecificData.get().deepCopy(record.getSchema(), record);
-        int field = record.getSchema().getField("provenance").pos();
-        copy.put(field, Provenance.newBuilder((Provenance) copy.get(field))
-                .setEventTime(Instant.EPOCH).setIngestTime(Instant.EPOCH).setSourceLastUpdated(null).build());
-        return copy;
-    }
-
-    private static boolean metaInResidual(SpecificRecord record) {
-        Object residual = record.get(record.getSchema().getField("residualJson").pos());
-        return residual != null && residual.toString().contains("\"meta\"");
+        return live.record() == w.record() ? w.resource() : mapper.toFhir(live.record());
     }
 }

@@ -12,11 +12,24 @@ import org.hl7.fhir.r4.model.Resource;
  * @param resource the resource as it will be stored (canonical ids); null for a delete
  * @param record   its Avro record; null for a delete (tombstone)
  * @param rawBytes size of the resource JSON as received, in bytes (0 for a delete)
+ * @param ifMatch  the {@code If-Match} precondition (HTTP header or {@code Bundle.entry.request.ifMatch}, e.g.
+ *                 {@code W/"3"}); null when none
  */
 public record PreparedWrite(ResourceKind kind, String sourceId, String key, Resource resource, SpecificRecord record,
-                            int rawBytes) {
+                            int rawBytes, String ifMatch) {
+
+    public PreparedWrite(ResourceKind kind, String sourceId, String key, Resource resource, SpecificRecord record,
+                         int rawBytes) {
+        this(kind, sourceId, key, resource, record, rawBytes, null);
+    }
 
     public boolean isDelete() {
         return record == null;
+    }
+
+    /** @return this write with the {@code If-Match} precondition {@code ifMatch} (null or blank = none) */
+    public PreparedWrite withIfMatch(String ifMatch) {
+        return new PreparedWrite(kind, sourceId, key, resource, record, rawBytes,
+                ifMatch == null || ifMatch.isBlank() ? null : ifMatch);
     }
 }

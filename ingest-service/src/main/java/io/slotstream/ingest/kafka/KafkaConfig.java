@@ -2,19 +2,19 @@ package io.slotstream.ingest.kafka;
 
 import io.slotstream.ingest.config.IngestProperties;
 import io.slotstream.schemas.topic.RegistrySettings;
+import io.slotstream.ingest.ordering.ContentEquality;
+import io.slotstream.ingest.ordering.WriteSequencer;
+import io.slotstream.ingest.store.AcceptedLog;
+import io.slotstream.schemas.mapping.FhirAvroMapper;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** The transactional producer and the registry settings (producers never register schemas: the stack does). */
+/** The single writer (its transactional producer is the writer lease), the serializers and the registry settings (producers never register schemas: the stack does). */
 @Configuration(proxyBeanMethods = false)
 public class KafkaConfig {
 
@@ -24,8 +24,19 @@ public class KafkaConfig {
     }
 
     @Bean
-    DefaultKafkaProducerFactory<String, byte[]> ingestProducerFactory(
-            @Value("${slotstream.kafka.bootstrap-servers}") String bootstrapServers, IngestProperties properties) {
+    RecordSerializers recordSerializers(RegistrySettings registry) {
+        return new RecordSerializers(registry);
+    }
+
+    @Bean
+    TransactionalWriter transactionalWriter(WriteSequencer sequencer, RecordSerializers serializers) {
+        return new TransactionalWriter(sequencer, serializers);
+    }
+
+    /** acks=all and idempotence (transactions need both), lz4, a short linger so group commits fill batches. */
+    @Bean(destroyMethod = "close")
+    WriteSequencer writeSequencer(@Value("${slotstream.kafka.bootstrap-servers}") String bootstrapServers,
+                                  AcceptedLog store, FhirAvroMapper mapper, IngestProperties properties) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -34,16 +45,7 @@ public class KafkaConfig {
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-service");
         config.putAll(properties.kafka().producer());
-        DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(config,
-                new StringSerializer(), new ByteArraySerializer());
-        factory.setTransactionIdPrefix(properties.kafka().transactionalIdPrefix());
-        return factory;
-    }
-
-    @Bean
-    TransactionalWriter transactionalWriter(DefaultKafkaProducerFactory<String, byte[]> factory, RegistrySettings registry,
-                                            IngestProperties properties) {
-        return new TransactionalWriter(new KafkaTemplate<>(factory), registry, properties.kafka().maxConcurrentTransactions(),
-                properties.kafka().maxRecordsPerTransaction());
+        return new WriteSequencer(store, new ContentEquality(mapper), config, properties.kafka().transactionalId(),
+                properties.kafka().maxRecordsPerTransaction(), properties.store().catchUpTimeout());
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
  * <ul>
  *   <li>{@code slotstream.ingest.accepted} - resources written (upserts and deletes);</li>
  *   <li>{@code slotstream.ingest.unchanged} - re-sends equal to the stored resource, not written;</li>
+ *   <li>{@code slotstream.ingest.stale} - versions older than the stored one (or than a delete), ignored;</li>
  *   <li>{@code slotstream.ingest.rejected} - refused inputs, also tagged {@code reason} (the HTTP status class:
  *       {@code structure} 400, {@code profile} 422, {@code too-large} 413, {@code media-type} 415, ...);</li>
  *   <li>{@code slotstream.ingest.bytes} - raw JSON size of each accepted or refused resource, in bytes;</li>
@@ -34,6 +35,10 @@ public final class IntakeMetrics {
 
     public void unchanged(String type, String source) {
         Counter.builder("slotstream.ingest.unchanged").tags("type", type, "source", source).register(registry).increment();
+    }
+
+    public void stale(String type, String source) {
+        Counter.builder("slotstream.ingest.stale").tags("type", type, "source", source).register(registry).increment();
     }
 
     public void rejected(String type, String source, String reason) {

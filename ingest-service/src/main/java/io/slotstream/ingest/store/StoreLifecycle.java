@@ -7,17 +7,17 @@ import org.springframework.context.SmartLifecycle;
 import java.time.Duration;
 
 /**
- * Starts the {@link GlobalTableStore} with the application (waiting a bounded time for its restore) and reports it as
+ * Starts the {@link AcceptedLog} with the application (waiting a bounded time for it to read the topics) and reports it as
  * the {@code acceptedStore} health contributor, part of the readiness group: not ready while restoring, but liveness
  * is unaffected (design.md "Health").
  */
 public final class StoreLifecycle implements SmartLifecycle, HealthIndicator {
 
-    private final GlobalTableStore store;
+    private final AcceptedLog store;
     private final Duration startupWait;
     private volatile boolean running;
 
-    public StoreLifecycle(GlobalTableStore store, Duration startupWait) {
+    public StoreLifecycle(AcceptedLog store, Duration startupWait) {
         this.store = store;
         this.startupWait = startupWait;
     }
