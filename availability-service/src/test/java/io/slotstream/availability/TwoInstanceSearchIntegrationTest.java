@@ -85,6 +85,8 @@ class TwoInstanceSearchIntegrationTest {
                     "--slotstream.registry.url=" + stack.registryApiUrl(),
                     "--slotstream.streams.application-id=" + appId,
                     "--slotstream.streams.application-server=127.0.0.1:" + port,
+                    // the slots lie in March 2026 (fixed dates in the queries): keep them although they have ended
+                    "--slotstream.availability.slot-retention=3650d",
                     "--slotstream.streams.state-dir=" + System.getProperty("java.io.tmpdir") + "/" + appId + "-" + i));
         }
         // the Apicurio serializer resolves the schema by topic (TopicIdStrategy), so one instance serves every topic
@@ -235,6 +237,14 @@ class TwoInstanceSearchIntegrationTest {
                     () -> body(port, "/fhir/Slot?schedule=" + scheduleId + "&start=ge2026-03-30").contains(fresh),
                     "new slot searchable on " + port + " within 2 s of the write");
         }
+
+        // a change of only the Location reaches every slot of its Schedule on both instances (reference broadcast)
+        send(Topics.LOCATION, locationId, location(locationId, "Clinic " + run, "Madison", "WI", "53703", 43.07, -89.4));
+        producer.flush();
+        await(Duration.ofSeconds(30), () -> ports.stream().map(p -> localPart(p, scheduleId))
+                        .flatMap(p -> p.first().stream())
+                        .filter(a -> a.getStates().equals(List.of("WI"))).count() == SLOTS + 1,
+                "every slot of the schedule shows the Location's new state");
     }
 
     private String getUrl(String url) {

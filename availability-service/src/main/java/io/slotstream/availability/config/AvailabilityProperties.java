@@ -14,14 +14,23 @@ import java.time.Duration;
  * @param defaultCount       page size of searches without {@code _count}
  * @param maxCount           largest accepted {@code _count}; larger values are a 400
  * @param peerTimeout        timeout of one internal call to another instance during a fan-out or a routed read
+ * @param slotRetention      how long after its end a slot stays in the view and the publication (default 0: it
+ *                           leaves when it ends)
+ * @param retirementInterval how often the wall-clock punctuation retires ended slots (default 1 s)
  */
 @ConfigurationProperties("slotstream.availability")
-public record AvailabilityProperties(Duration holdExpiryInterval, int defaultCount, int maxCount, Duration peerTimeout) {
+public record AvailabilityProperties(Duration holdExpiryInterval, int defaultCount, int maxCount, Duration peerTimeout,
+                                     Duration slotRetention, Duration retirementInterval) {
 
     public AvailabilityProperties {
         holdExpiryInterval = holdExpiryInterval == null ? Duration.ofSeconds(1) : holdExpiryInterval;
         defaultCount = defaultCount <= 0 ? 50 : defaultCount;
         maxCount = maxCount <= 0 ? 1000 : maxCount;
         peerTimeout = peerTimeout == null ? Duration.ofSeconds(5) : peerTimeout;
+        slotRetention = slotRetention == null ? Duration.ZERO : slotRetention;
+        retirementInterval = retirementInterval == null ? Duration.ofSeconds(1) : retirementInterval;
+        if (slotRetention.isNegative()) {
+            throw new IllegalArgumentException("slotstream.availability.slot-retention must not be negative: " + slotRetention);
+        }
     }
 }

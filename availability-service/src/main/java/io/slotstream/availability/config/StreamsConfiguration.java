@@ -2,6 +2,7 @@ package io.slotstream.availability.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.slotstream.availability.health.MicrometerTopologyMetrics;
+import io.slotstream.availability.health.RestoreMetrics;
 import io.slotstream.availability.topology.AvailabilityTopology;
 import io.slotstream.availability.topology.TopologyInputs;
 import io.slotstream.availability.topology.TopologyMetrics;
@@ -19,12 +20,12 @@ import io.slotstream.schemas.topic.TopicSerdes;
 import io.slotstream.schemas.topic.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 
 import java.util.function.Function;
 
@@ -88,9 +89,16 @@ public class StreamsConfiguration {
         return new MicrometerTopologyMetrics(registry);
     }
 
+    /** Restore progress as metrics (view rebuild events/s, server side). */
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer restoreMetricsConfigurer(MeterRegistry registry) {
+        return factoryBean -> factoryBean.setStateRestoreListener(new RestoreMetrics(registry));
+    }
+
     @Bean
     AvailabilityTopology availabilityTopology(AvailabilityProperties properties, TopologyMetrics metrics) {
-        return new AvailabilityTopology(properties.holdExpiryInterval(), metrics);
+        return new AvailabilityTopology(properties.holdExpiryInterval(), properties.retirementInterval(),
+                properties.slotRetention(), metrics);
     }
 
     /** The binder's view of the topology: seven inputs (curried), one output. */
@@ -98,10 +106,10 @@ public class StreamsConfiguration {
     public Function<KStream<String, FhirSlot>,
             Function<KStream<String, BookingEvent>,
             Function<KTable<String, FhirSchedule>,
-            Function<GlobalKTable<String, FhirLocation>,
-            Function<GlobalKTable<String, FhirPractitionerRole>,
-            Function<GlobalKTable<String, FhirHealthcareService>,
-            Function<GlobalKTable<String, FhirPractitioner>,
+            Function<KTable<String, FhirLocation>,
+            Function<KTable<String, FhirPractitionerRole>,
+            Function<KTable<String, FhirHealthcareService>,
+            Function<KTable<String, FhirPractitioner>,
             KStream<String, SlotAvailability>>>>>>>> availability(AvailabilityTopology topology) {
         return slots -> bookings -> schedules -> locations -> roles -> services -> practitioners ->
                 topology.build(new TopologyInputs(slots, bookings, schedules, locations, roles, services, practitioners));

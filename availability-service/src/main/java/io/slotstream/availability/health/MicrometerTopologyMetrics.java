@@ -17,6 +17,7 @@ public final class MicrometerTopologyMetrics implements TopologyMetrics {
 
     private final MeterRegistry registry;
     private final Counter holdExpiries;
+    private final Counter retirements;
     private final Counter upserts;
     private final Counter tombstones;
     private final Timer lag;
@@ -25,6 +26,8 @@ public final class MicrometerTopologyMetrics implements TopologyMetrics {
         this.registry = registry;
         this.holdExpiries = Counter.builder("slotstream.availability.hold.expiries")
                 .description("Holds lapsed by wall-clock punctuation").register(registry);
+        this.retirements = Counter.builder("slotstream.availability.slot.retirements")
+                .description("Slots retired after their end by wall-clock punctuation").register(registry);
         this.upserts = Counter.builder("slotstream.availability.published").tag("kind", "upsert")
                 .description("Changes written to slot.availability.v1").register(registry);
         this.tombstones = Counter.builder("slotstream.availability.published").tag("kind", "tombstone")
@@ -47,6 +50,11 @@ public final class MicrometerTopologyMetrics implements TopologyMetrics {
     @Override
     public void holdExpired() {
         holdExpiries.increment();
+    }
+
+    @Override
+    public void slotRetired() {
+        retirements.increment();
     }
 
     @Override

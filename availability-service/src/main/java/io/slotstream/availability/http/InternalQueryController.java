@@ -8,6 +8,9 @@ import io.slotstream.availability.query.SearchService;
 import io.slotstream.availability.query.SlotPage;
 import io.slotstream.availability.query.SlotQuery;
 import io.slotstream.availability.store.AvroBinarySerde;
+import io.slotstream.avro.FhirHealthcareService;
+import io.slotstream.avro.FhirLocation;
+import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.SlotAvailability;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,6 +36,10 @@ class InternalQueryController {
     private static final MediaType PARTIAL = MediaType.parseMediaType(RecordListCodec.MEDIA_TYPE);
     private static final AvroBinarySerde<SlotAvailability> SLOTS = new AvroBinarySerde<>(SlotAvailability.class);
     private static final AvroBinarySerde<FhirSchedule> SCHEDULES = new AvroBinarySerde<>(FhirSchedule.class);
+    private static final AvroBinarySerde<FhirLocation> LOCATIONS = new AvroBinarySerde<>(FhirLocation.class);
+    private static final AvroBinarySerde<FhirPractitionerRole> ROLES = new AvroBinarySerde<>(FhirPractitionerRole.class);
+    private static final AvroBinarySerde<FhirHealthcareService> SERVICES =
+            new AvroBinarySerde<>(FhirHealthcareService.class);
 
     private final SearchService search;
 
@@ -59,6 +66,27 @@ class InternalQueryController {
         Map<String, String[]> params = request.getParameterMap();
         var filter = ReferenceQueries.schedule(SearchService.withoutControl(params));
         return ok(RecordListCodec.encode(search.localSchedules(filter, limit(params)), SCHEDULES));
+    }
+
+    @GetMapping("/Location")
+    ResponseEntity<byte[]> locations(HttpServletRequest request) {
+        Map<String, String[]> params = request.getParameterMap();
+        var filter = ReferenceQueries.location(SearchService.withoutControl(params));
+        return ok(RecordListCodec.encode(search.localLocations(filter, limit(params)), LOCATIONS));
+    }
+
+    @GetMapping("/PractitionerRole")
+    ResponseEntity<byte[]> practitionerRoles(HttpServletRequest request) {
+        Map<String, String[]> params = request.getParameterMap();
+        var filter = ReferenceQueries.practitionerRole(SearchService.withoutControl(params));
+        return ok(RecordListCodec.encode(search.localPractitionerRoles(filter, limit(params)), ROLES));
+    }
+
+    @GetMapping("/HealthcareService")
+    ResponseEntity<byte[]> healthcareServices(HttpServletRequest request) {
+        Map<String, String[]> params = request.getParameterMap();
+        var filter = ReferenceQueries.healthcareService(SearchService.withoutControl(params));
+        return ok(RecordListCodec.encode(search.localHealthcareServices(filter, limit(params)), SERVICES));
     }
 
     private static int limit(Map<String, String[]> params) {

@@ -2,6 +2,7 @@ package io.slotstream.availability.query;
 
 import io.slotstream.availability.index.IndexStores;
 import io.slotstream.availability.store.AvroBinarySerde;
+import io.slotstream.availability.store.ReferenceCopyLocations;
 import io.slotstream.availability.store.StoreNames;
 import io.slotstream.avro.FhirHealthcareService;
 import io.slotstream.avro.FhirLocation;
@@ -10,6 +11,7 @@ import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.SlotAvailability;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.stereotype.Service;
 
 import java.util.ArrayList;
@@ -29,9 +31,10 @@ import java.util.function.Supplier;
 /**
  * Answers searches over the view, complete across instances. Partitioned stores (slot-view, schedules) are fanned out:
  * every instance that owns partitions of the store (streams metadata) is asked for its first sorted matches (after
- * the cursor for Slot, {@code offset + count} for Schedule) and its match count when known, in parallel, itself locally and the others over {@code /internal/...}; the
- * answers are merged. A single slot is read from the instance owning its key. Global stores (Location,
- * PractitionerRole, HealthcareService) are complete on every instance and are read locally.
+ * the cursor for Slot, {@code offset + count} for Schedule) and its match count when known, in parallel, itself
+ * locally and the others over {@code /internal/...}; the answers are merged. The Location, PractitionerRole and
+ * HealthcareService tables are partitioned too (the stream threads consume those topics for the reference join) and
+ * fan out the same way. A single slot is read from the instance owning its key.
  */
 @Service
 public class SearchService {
@@ -41,6 +44,10 @@ public class SearchService {
 
     private static final AvroBinarySerde<SlotAvailability> SLOTS = new AvroBinarySerde<>(SlotAvailability.class);
     private static final AvroBinarySerde<FhirSchedule> SCHEDULES = new AvroBinarySerde<>(FhirSchedule.class);
+    private static final AvroBinarySerde<FhirLocation> LOCATIONS = new AvroBinarySerde<>(FhirLocation.class);
+    private static final AvroBinarySerde<FhirPractitionerRole> ROLES = new AvroBinarySerde<>(FhirPractitionerRole.class);
+    private static final AvroBinarySerde<FhirHealthcareService> SERVICES =
+            new AvroBinarySerde<>(FhirHealthcareService.class);
 
     private final ViewStores stores;
     private final PeerClient peers;
@@ -65,11 +72,27 @@ public class SearchService {
     /** Local part of a Slot search, for {@code /internal/Slot}: this instance's partitions, through the index. */
     public Partial<SlotAvailability> localSlots(SlotQuery query, Cursor cursor, boolean accurateTotal, int limit) {
         IndexedSlotSearch.Stores local = new IndexedSlotSearch.Stores(stores.localPartitions(StoreNames.SLOT_VIEW),
-                stores.localPartitions(IndexStores.POSTINGS), stores.local(StoreNames.LOCATIONS));
+                stores.localPartitions(IndexStores.POSTINGS), allLocations(query));
         if (local.views().size() != local.postings().size()) {
             throw new StoreUnavailableException("slot-view and the search index are not on the same partitions yet", null);
         }
         return IndexedSlotSearch.search(query, cursor, accurateTotal, local, limit);
+    }
+
+    /**
+     * @return every Location, for the query's Location conditions (null when it has none): the Location table is
+     * partitioned, but each partition of {@code reference-copy} holds all reference data (the reference broadcast)
+     * @throws StoreUnavailableException when this instance holds no partition of it (yet)
+     */
+    private ReadOnlyKeyValueStore<String, FhirLocation> allLocations(SlotQuery query) {
+        if (query.location() == null) {
+            return null;
+        }
+        List<ReadOnlyKeyValueStore<String, SpecificRecord>> copies = stores.localPartitions(StoreNames.REFERENCE_COPY);
+        if (copies.isEmpty()) {
+            throw new StoreUnavailableException("no local copy of the reference data on this instance yet", null);
+        }
+        return new ReferenceCopyLocations(copies.get(0));
     }
 
     /** @return the published slot, read on the instance that owns it; empty when there is none */
@@ -114,18 +137,43 @@ public class SearchService {
     }
 
     public Partial<FhirLocation> locations(Map<String, String[]> params, Paging paging) {
-        return ReferenceQueries.scan(stores.local(StoreNames.LOCATIONS),
-                ReferenceQueries.location(withoutControl(params)), FhirLocation::getId, paging.limit());
+        var filter = ReferenceQueries.location(withoutControl(params));
+        return fanOut(StoreNames.LOCATIONS, "/internal/Location", params, paging.limit(),
+                () -> localLocations(filter, paging.limit()), LOCATIONS, Comparator.comparing(FhirLocation::getId),
+                FhirLocation::getId);
+    }
+
+    /** Local part of a Location search, for {@code /internal/Location}. */
+    public Partial<FhirLocation> localLocations(java.util.function.Predicate<FhirLocation> filter, int limit) {
+        return ReferenceQueries.scan(stores.local(StoreNames.LOCATIONS), filter, FhirLocation::getId, limit);
     }
 
     public Partial<FhirPractitionerRole> practitionerRoles(Map<String, String[]> params, Paging paging) {
-        return ReferenceQueries.scan(stores.local(StoreNames.PRACTITIONER_ROLES),
-                ReferenceQueries.practitionerRole(withoutControl(params)), FhirPractitionerRole::getId, paging.limit());
+        var filter = ReferenceQueries.practitionerRole(withoutControl(params));
+        return fanOut(StoreNames.PRACTITIONER_ROLES, "/internal/PractitionerRole", params, paging.limit(),
+                () -> localPractitionerRoles(filter, paging.limit()), ROLES,
+                Comparator.comparing(FhirPractitionerRole::getId), FhirPractitionerRole::getId);
+    }
+
+    /** Local part of a PractitionerRole search, for {@code /internal/PractitionerRole}. */
+    public Partial<FhirPractitionerRole> localPractitionerRoles(java.util.function.Predicate<FhirPractitionerRole> filter,
+                                                                int limit) {
+        return ReferenceQueries.scan(stores.local(StoreNames.PRACTITIONER_ROLES), filter, FhirPractitionerRole::getId,
+                limit);
     }
 
     public Partial<FhirHealthcareService> healthcareServices(Map<String, String[]> params, Paging paging) {
-        return ReferenceQueries.scan(stores.local(StoreNames.HEALTHCARE_SERVICES),
-                ReferenceQueries.healthcareService(withoutControl(params)), FhirHealthcareService::getId, paging.limit());
+        var filter = ReferenceQueries.healthcareService(withoutControl(params));
+        return fanOut(StoreNames.HEALTHCARE_SERVICES, "/internal/HealthcareService", params, paging.limit(),
+                () -> localHealthcareServices(filter, paging.limit()), SERVICES,
+                Comparator.comparing(FhirHealthcareService::getId), FhirHealthcareService::getId);
+    }
+
+    /** Local part of a HealthcareService search, for {@code /internal/HealthcareService}. */
+    public Partial<FhirHealthcareService> localHealthcareServices(
+            java.util.function.Predicate<FhirHealthcareService> filter, int limit) {
+        return ReferenceQueries.scan(stores.local(StoreNames.HEALTHCARE_SERVICES), filter, FhirHealthcareService::getId,
+                limit);
     }
 
     private <T extends SpecificRecord> Partial<T> fanOut(String store, String path, Map<String, String[]> params,

@@ -1,13 +1,10 @@
 package io.slotstream.availability.store;
 
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -16,55 +13,75 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
 
 /**
- * Plain Avro binary (no registry, no header) for one generated class: the format of local state stores, their
- * changelogs, internal query responses and the TopologyTestDriver tests. The writer schema is always the class's own,
- * so bytes written by one build are only readable by a build with the same schema: after a schema change of a stored
- * type, reset the application (see README, "State format"). Deterministic, which the foreign-key join relies on (it
- * hashes the serialized left value). Thread-safe. A null value is a tombstone (null bytes).
+ * Avro single-object encoding (Avro specification, "Single-object encoding": marker {@code C3 01}, the writer
+ * schema's 8-byte CRC-64-AVRO fingerprint, little-endian, then Avro binary) for one generated class: the format of
+ * local state stores, their changelogs, internal topics and internal query responses. Every value names its writer
+ * schema, and the reader resolves it against the schemas it knows (the class's current schema and every released
+ * version, {@link KnownSchemas}), so
+ * state written by an older build stays readable after a BACKWARD-compatible change of the record: no application
+ * reset. Deterministic (the foreign-key join hashes the serialized left value). Thread-safe. Null is a tombstone.
  *
  * @param <T> the generated SpecificRecord class
  */
 public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
     private final Schema schema;
-    private final SpecificDatumWriter<T> writer;
-    private final SpecificDatumReader<T> reader;
+    private final BinaryMessageEncoder<T> encoder;
+    private final BinaryMessageDecoder<T> decoder;
 
-    /** @param type the generated class; its {@code SCHEMA$} is the reader and writer schema */
+    /** @param type the generated class; its {@code SCHEMA$} is the writer and reader schema */
     public AvroBinarySerde(Class<T> type) {
-        this.schema = SpecificData.get().getSchema(type);
-        this.writer = new SpecificDatumWriter<>(schema);
-        this.reader = new SpecificDatumReader<>(schema);
+        this(type, List.of());
     }
 
-    /** @return Avro binary of the record, or null for null */
+    /**
+     * @param type         the generated class
+     * @param olderWriters further writer schemas to accept besides the current and the released ones (tests, or a
+     *                     schema not released yet)
+     */
+    public AvroBinarySerde(Class<T> type, Collection<Schema> olderWriters) {
+        SpecificData model = SpecificData.getForClass(type);
+        this.schema = model.getSchema(type);
+        this.encoder = new BinaryMessageEncoder<>(model, schema);
+        this.decoder = new BinaryMessageDecoder<>(model, schema);
+        KnownSchemas.releasedWriters(schema).forEach(decoder::addSchema);
+        olderWriters.forEach(decoder::addSchema);
+    }
+
+    /** @return the single-object encoding of the record, or null for null */
     public byte[] toBytes(T value) {
         if (value == null) {
             return null;
         }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writer.write(value, encoder);
-            encoder.flush();
+            encoder.encode(value, out);
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot write " + schema.getFullName() + " as Avro binary", e);
+            throw new SerializationException("cannot write " + schema.getFullName() + " as Avro", e);
         }
     }
 
-    /** @return the record, or null for null bytes; @throws SerializationException when the bytes do not decode */
+    /**
+     * @return the record (resolved from its writer schema to the current one), or null for null bytes
+     * @throws SerializationException when the bytes are not single-object encoded, name a writer schema this build
+     *                                does not know, or do not decode
+     */
     public T fromBytes(byte[] bytes) {
         if (bytes == null) {
             return null;
         }
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
-            return reader.read(null, decoder);
+            return decoder.decode(bytes);
+        } catch (MissingSchemaException e) {
+            throw new SerializationException("cannot read " + schema.getFullName() + ": unknown writer schema ("
+                    + e.getMessage() + "); release it in schemas/src/main/released-schemas", e);
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot read " + schema.getFullName() + " from Avro binary", e);
+            throw new SerializationException("cannot read " + schema.getFullName() + " from Avro", e);
         }
     }
 
@@ -90,7 +107,7 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
 
     @Override
     public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-        // nothing to configure: the schema is the class's
+        // nothing to configure: the schemas are the class's and the released ones
     }
 
     @Override

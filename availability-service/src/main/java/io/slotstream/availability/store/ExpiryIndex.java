@@ -6,9 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Keys of the hold-expiry index (store {@link StoreNames#HOLD_EXPIRY}): 8-byte big-endian expiry (UTC epoch ms,
- * clamped to &ge; 0 so that byte order is time order) followed by the slot id in UTF-8. A range scan from
- * {@link #lowest()} to {@link #upTo(long)} yields exactly the holds that have lapsed by then, oldest first.
+ * Keys of the time indexes of slots: the hold-expiry index (store {@link StoreNames#HOLD_EXPIRY}, time = the hold's
+ * expiry) and the slot-end index (store {@link StoreNames#SLOT_END_INDEX}, time = Slot.end). 8-byte big-endian time
+ * (UTC epoch ms, clamped to &ge; 0 so that byte order is time order) followed by the slot id in UTF-8. A range scan
+ * from {@link #lowest()} to {@link #upTo(long)} yields exactly the entries due by then, oldest first.
  */
 public final class ExpiryIndex {
 

@@ -15,7 +15,20 @@ public final class StoreNames {
     public static final String SLOT_BY_SCHEDULE = "slot-by-schedule";
     /** scheduleId -> FhirSchedule (KTable over fhir.schedule.v1). Schedule partitions. */
     public static final String SCHEDULES = "schedules";
-    /** Global stores (every instance holds all of them). */
+    /** scheduleId -> {@link ScheduleContextState}: the schedule-context processor's own state. Schedule partitions. */
+    public static final String SCHEDULE_CONTEXT_STATE = "schedule-context-state";
+    /** {@link DependentsIndex} key -> empty: which schedules depend on a reference. Schedule partitions. */
+    public static final String SCHEDULE_DEPENDENTS = "schedule-dependents";
+    /**
+     * {@link ReferenceKey} -> reference record: every Location, PractitionerRole, HealthcareService and Practitioner,
+     * broadcast to each schedule partition (so a context resolves locally). Schedule partitions.
+     */
+    public static final String REFERENCE_COPY = "reference-copy";
+    /** scheduleId -> {@link ScheduleContext}: right table of the slot join. Schedule partitions. */
+    public static final String SCHEDULE_CONTEXTS = "schedule-contexts";
+    /** {@link ExpiryIndex} key (slot end, slot id) -> empty: known source slots by end time, for retirement. Slot partitions. */
+    public static final String SLOT_END_INDEX = "slot-end-index";
+    /** Reference tables (KTables over their topics), partitioned by resource id; searches fan out over them. */
     public static final String LOCATIONS = "locations";
     public static final String PRACTITIONER_ROLES = "practitioner-roles";
     public static final String HEALTHCARE_SERVICES = "healthcare-services";

@@ -3,6 +3,8 @@ package io.slotstream.availability.topology;
 import io.slotstream.availability.index.SearchIndexProcessor;
 import io.slotstream.availability.store.AvroBinarySerde;
 import io.slotstream.availability.store.EffectiveSlot;
+import io.slotstream.availability.store.ReferenceKey;
+import io.slotstream.availability.store.ScheduleContext;
 import io.slotstream.availability.store.StateCodec;
 import io.slotstream.availability.store.StoreNames;
 import io.slotstream.avro.BookingEvent;
@@ -19,12 +21,14 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TableJoined;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -36,48 +40,66 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The slot view topology (issue 5), built onto given sources so that the Spring Cloud Stream binder and
+ * The slot view topology (issue 5, issue 10), built onto given sources so that the Spring Cloud Stream binder and
  * TopologyTestDriver tests run exactly the same graph:
  * <pre>
- * fhir.slot.v1 ─┐ merge
- * booking.events.v1 ─┴─> EffectiveSlotProcessor [slot-state, hold-expiry-index; wall-clock punctuation]
- *    ─> toTable [effective-slots] ─FK join by Slot.schedule─> fhir.schedule.v1 table [schedules]
- *    ─> PublishProcessor [slot-view, slot-by-schedule; reads global locations/roles/services/practitioners]
- *    ─> slot.availability.v1 (returned stream; the caller writes it)
+ * fhir.slot.v1 ─> SlotRetirement [slot-end-index; wall-clock punctuation] ─┐ merge
+ * booking.events.v1 ──────────────────────────────────────────────────────┴─> EffectiveSlotProcessor
+ *    [slot-state, hold-expiry-index; wall-clock punctuation] ─> toTable [effective-slots] ──┐
+ * fhir.location/practitioner-role/healthcare-service/practitioner.v1 tables                 │ FK join on
+ *    ─> reference-broadcast (repartition to every partition) ─┐ merge                      │ Slot.schedule
+ * fhir.schedule.v1 table [schedules] ─────────────────────────┴─> ScheduleContextProcessor  │
+ *    [schedule-context-state, schedule-dependents, reference-copy] ─> toTable [schedule-contexts]
+ *    ─> PublishProcessor [slot-view, slot-by-schedule] ─> slot.availability.v1 (returned stream; the caller writes it)
  * </pre>
- * The foreign-key join is what guarantees that a slot is never published while its Schedule is unknown and that a
- * Schedule change or delete reaches every slot of it (inner join: no Schedule, no output; Schedule deleted, a null for
- * each of its slots, which PublishProcessor turns into tombstones of the published ones). Location, PractitionerRole,
- * HealthcareService and Practitioner are GlobalKTables read when a slot's value is built: a change of only those
- * does not re-emit slots (it shows with the slot's or Schedule's next change). All state is in RocksDB.
+ * The view is a pure fold of the topics: ingest-service alone decides which version of a resource is current, and
+ * every record is applied as it comes (rebuilding from the compacted topics gives the same view). Reference data is
+ * joined, not looked up: a Location, PractitionerRole, HealthcareService or Practitioner change re-resolves the
+ * contexts of the schedules that use it (reverse index), and a changed context reaches every slot of its Schedule
+ * through the foreign-key join (whose subscription store is the schedule -> slots index: a range scan, no slot list
+ * in memory); PublishProcessor writes only slots whose published value changed. The inner join means a slot is never
+ * published while its Schedule is unknown, and a Schedule delete tombstones its slots. All state is in RocksDB.
  */
 public final class AvailabilityTopology {
 
     private final Duration holdExpiryInterval;
+    private final Duration retirementInterval;
+    private final Duration slotRetention;
     private final TopologyMetrics metrics;
 
     /**
      * @param holdExpiryInterval how often the wall-clock punctuation lapses holds (e.g. 1 s); the delay between a hold's
      *                           expiry and its release is at most this
+     * @param retirementInterval how often the wall-clock punctuation retires ended slots
+     * @param slotRetention      how long after its end a slot stays in the view (zero: it leaves when it ends)
      * @param metrics            where to report; {@link TopologyMetrics#NONE} for none
      */
-    public AvailabilityTopology(Duration holdExpiryInterval, TopologyMetrics metrics) {
+    public AvailabilityTopology(Duration holdExpiryInterval, Duration retirementInterval, Duration slotRetention,
+                                TopologyMetrics metrics) {
         this.holdExpiryInterval = holdExpiryInterval;
+        this.retirementInterval = retirementInterval;
+        this.slotRetention = slotRetention;
         this.metrics = metrics;
+    }
+
+    /** Retirement every second, no retention after a slot's end. */
+    public AvailabilityTopology(Duration holdExpiryInterval, TopologyMetrics metrics) {
+        this(holdExpiryInterval, Duration.ofSeconds(1), Duration.ZERO, metrics);
     }
 
     /** @return the published slot stream (null values are tombstones), to be written to slot.availability.v1 */
     public KStream<String, SlotAvailability> build(TopologyInputs in) {
         Serde<String> keys = Serdes.String();
         KStream<String, SlotInput> merged = in.slots()
+                .process(retirement(), Named.as("slot-retirement"))
                 .mapValues(slot -> (SlotInput) new SlotInput.Source(slot), Named.as("slot-input"))
                 .merge(in.bookings().mapValues(event -> (SlotInput) new SlotInput.Booking(event),
                         Named.as("booking-input")), Named.as("slot-and-booking"));
         KTable<String, EffectiveSlot> effective = merged
-                .process(effectiveProcessor(), Named.as("effective-slot"))
+                .process(effectiveProcessor(), Named.as("effective-slot"), StoreNames.SLOT_STATE)
                 .toTable(Named.as("effective-slots-table"), Materialized.<String, EffectiveSlot, KeyValueStore<Bytes, byte[]>>as(
                         StoreNames.EFFECTIVE_SLOTS).withKeySerde(keys).withValueSerde(StateCodec.effectiveSlotSerde()));
-        KTable<String, ScheduledSlot> scheduled = effective.join(in.schedules(),
+        KTable<String, ScheduledSlot> scheduled = effective.join(scheduleContexts(in),
                 (Function<EffectiveSlot, String>) EffectiveSlot::scheduleId,
                 ScheduledSlot::new,
                 TableJoined.as("slot-schedule-join"));
@@ -86,6 +108,52 @@ public final class AvailabilityTopology {
         // the discovery search index follows what is published (index package)
         published.process(SearchIndexProcessor.supplier(), Named.as("search-index"));
         return published;
+    }
+
+    /** Schedule id -> {@link ScheduleContext}: each Schedule resolved against the reference data it uses. */
+    private KTable<String, ScheduleContext> scheduleContexts(TopologyInputs in) {
+        KStream<String, SpecificRecord> references = referenceChanges(in.locations(), ReferenceKey.LOCATION)
+                .merge(referenceChanges(in.roles(), ReferenceKey.PRACTITIONER_ROLE), Named.as("role-and-location"))
+                .merge(referenceChanges(in.services(), ReferenceKey.HEALTHCARE_SERVICE), Named.as("plus-service"))
+                .merge(referenceChanges(in.practitioners(), ReferenceKey.PRACTITIONER), Named.as("reference-changes"));
+        KStream<String, ContextInput> broadcast = references
+                .repartition(Repartitioned.<String, SpecificRecord>as("reference-broadcast")
+                        .withKeySerde(Serdes.String()).withValueSerde(StateCodec.referenceSerde())
+                        .withStreamPartitioner(new BroadcastPartitioner<>()))
+                .mapValues(r -> (ContextInput) new ContextInput.ReferenceChange(r), Named.as("reference-input"));
+        return in.schedules().toStream(Named.as("schedule-changes"))
+                .mapValues(s -> (ContextInput) new ContextInput.Schedule(s), Named.as("schedule-input"))
+                .merge(broadcast, Named.as("schedule-and-references"))
+                .process(contextProcessor(), Named.as("schedule-context"))
+                .toTable(Named.as("schedule-contexts-table"),
+                        Materialized.<String, ScheduleContext, KeyValueStore<Bytes, byte[]>>as(StoreNames.SCHEDULE_CONTEXTS)
+                                .withKeySerde(Serdes.String()).withValueSerde(StateCodec.scheduleContextSerde()));
+    }
+
+    private static <V extends SpecificRecord> KStream<String, SpecificRecord> referenceChanges(KTable<String, V> table,
+                                                                                               String type) {
+        return table.toStream(Named.as(type + "-changes"))
+                .map((id, value) -> KeyValue.pair(ReferenceKey.of(type, id), (SpecificRecord) value),
+                        Named.as(type + "-keys"));
+    }
+
+    private ProcessorSupplier<String, FhirSlot, String, FhirSlot> retirement() {
+        return new ProcessorSupplier<>() {
+            @Override
+            public SlotRetirement get() {
+                return new SlotRetirement(retirementInterval, slotRetention, metrics);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                // slot-state is EffectiveSlotProcessor's; it is added here because this processor comes first
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SLOT_STATE),
+                                Serdes.String(), StateCodec.slotStateSerde()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SLOT_END_INDEX),
+                                Serdes.Bytes(), Serdes.ByteArray()));
+            }
+        };
     }
 
     private ProcessorSupplier<String, SlotInput, String, EffectiveSlot> effectiveProcessor() {
@@ -98,10 +166,28 @@ public final class AvailabilityTopology {
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SLOT_STATE),
-                                Serdes.String(), StateCodec.slotStateSerde()),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HOLD_EXPIRY),
                                 Serdes.Bytes(), Serdes.ByteArray()));
+            }
+        };
+    }
+
+    private ProcessorSupplier<String, ContextInput, String, ScheduleContext> contextProcessor() {
+        return new ProcessorSupplier<>() {
+            @Override
+            public ScheduleContextProcessor get() {
+                return new ScheduleContextProcessor();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SCHEDULE_CONTEXT_STATE),
+                                Serdes.String(), StateCodec.scheduleContextStateSerde()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SCHEDULE_DEPENDENTS),
+                                Serdes.Bytes(), Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REFERENCE_COPY),
+                                Serdes.String(), StateCodec.referenceSerde()));
             }
         };
     }
@@ -141,16 +227,16 @@ public final class AvailabilityTopology {
                 builder.table(Topics.SCHEDULE.name(), Consumed.with(keys, serdes.value(Topics.SCHEDULE)),
                         Materialized.<String, FhirSchedule, KeyValueStore<Bytes, byte[]>>as(StoreNames.SCHEDULES)
                                 .withKeySerde(keys).withValueSerde(serdes.value(Topics.SCHEDULE))),
-                builder.globalTable(Topics.LOCATION.name(), Consumed.with(keys, serdes.value(Topics.LOCATION)),
+                builder.table(Topics.LOCATION.name(), Consumed.with(keys, serdes.value(Topics.LOCATION)),
                         Materialized.<String, FhirLocation, KeyValueStore<Bytes, byte[]>>as(StoreNames.LOCATIONS)
                                 .withKeySerde(keys).withValueSerde(serdes.value(Topics.LOCATION))),
-                builder.globalTable(Topics.PRACTITIONER_ROLE.name(), Consumed.with(keys, serdes.value(Topics.PRACTITIONER_ROLE)),
+                builder.table(Topics.PRACTITIONER_ROLE.name(), Consumed.with(keys, serdes.value(Topics.PRACTITIONER_ROLE)),
                         Materialized.<String, FhirPractitionerRole, KeyValueStore<Bytes, byte[]>>as(StoreNames.PRACTITIONER_ROLES)
                                 .withKeySerde(keys).withValueSerde(serdes.value(Topics.PRACTITIONER_ROLE))),
-                builder.globalTable(Topics.HEALTHCARE_SERVICE.name(), Consumed.with(keys, serdes.value(Topics.HEALTHCARE_SERVICE)),
+                builder.table(Topics.HEALTHCARE_SERVICE.name(), Consumed.with(keys, serdes.value(Topics.HEALTHCARE_SERVICE)),
                         Materialized.<String, FhirHealthcareService, KeyValueStore<Bytes, byte[]>>as(StoreNames.HEALTHCARE_SERVICES)
                                 .withKeySerde(keys).withValueSerde(serdes.value(Topics.HEALTHCARE_SERVICE))),
-                builder.globalTable(Topics.PRACTITIONER.name(), Consumed.with(keys, serdes.value(Topics.PRACTITIONER)),
+                builder.table(Topics.PRACTITIONER.name(), Consumed.with(keys, serdes.value(Topics.PRACTITIONER)),
                         Materialized.<String, FhirPractitioner, KeyValueStore<Bytes, byte[]>>as(StoreNames.PRACTITIONERS)
                                 .withKeySerde(keys).withValueSerde(serdes.value(Topics.PRACTITIONER))));
     }

@@ -28,9 +28,9 @@ import java.util.Objects;
  * ({@link StoreNames#HOLD_EXPIRY}) up to now, at most {@value #MAX_EXPIRIES_PER_RUN} per run: no full-store scans on
  * the stream thread.
  * <p>
- * Out of order: a source slot whose provenance.eventTime is older than the stored one is dropped (stale); booking
- * events per {@link BookingTransitions}. A booking event for a slot not seen yet is kept and applied once the slot
- * arrives. A source change during a hold keeps the hold. A deleted slot forgets its booking state.
+ * Source slots are applied in topic order, whatever their provenance.eventTime: ingest-service alone decides which
+ * version is current, so the view is a pure fold of fhir.slot.v1. Booking events per {@link BookingTransitions}. A
+ * booking event for a slot not seen yet is kept and applied once the slot arrives. A source change during a hold keeps the hold. A deleted slot forgets its booking state.
  */
 final class EffectiveSlotProcessor implements Processor<String, SlotInput, String, EffectiveSlot> {
 
@@ -83,10 +83,6 @@ final class EffectiveSlotProcessor implements Processor<String, SlotInput, Strin
             return;
         }
         FhirSlot previous = before == null ? null : before.source();
-        if (previous != null && slot.getProvenance().getEventTime().isBefore(previous.getProvenance().getEventTime())) {
-            metrics.recordDropped("slot", "stale");
-            return;
-        }
         if (slot.equals(previous)) {
             metrics.recordDropped("slot", "duplicate");
             return;

@@ -24,7 +24,6 @@ final class PublishProcessor implements Processor<String, ScheduledSlot, String,
     private ProcessorContext<String, SlotAvailability> context;
     private KeyValueStore<String, SlotAvailability> view;
     private KeyValueStore<Bytes, byte[]> bySchedule;
-    private ReferenceData refs;
 
     PublishProcessor(TopologyMetrics metrics) {
         this.metrics = metrics;
@@ -35,7 +34,6 @@ final class PublishProcessor implements Processor<String, ScheduledSlot, String,
         this.context = context;
         this.view = context.getStateStore(StoreNames.SLOT_VIEW);
         this.bySchedule = context.getStateStore(StoreNames.SLOT_BY_SCHEDULE);
-        this.refs = ReferenceData.fromGlobalStores(context);
     }
 
     @Override
@@ -56,7 +54,7 @@ final class PublishProcessor implements Processor<String, ScheduledSlot, String,
             return;
         }
         ScheduledSlot in = record.value();
-        SlotAvailability next = SlotAvailabilityBuilder.build(in.slot(), in.schedule(), refs, now);
+        SlotAvailability next = SlotAvailabilityBuilder.build(in.slot(), in.context(), now);
         if (old != null && SlotAvailabilityBuilder.sameContent(old, next)) {
             return;
         }
@@ -67,7 +65,8 @@ final class PublishProcessor implements Processor<String, ScheduledSlot, String,
         }
         bySchedule.put(nextIndex, EMPTY);
         context.forward(new Record<>(key, next, record.timestamp()));
-        long cause = Math.max(in.slot().causeTimeMs(), in.schedule().getProvenance().getEventTime().toEpochMilli());
+        // the slot's own change, or (record time) the Schedule/reference change that re-emitted it
+        long cause = Math.max(in.slot().causeTimeMs(), record.timestamp());
         metrics.published(false, Math.max(0, now - cause));
     }
 

@@ -1,20 +1,18 @@
 package io.slotstream.availability.topology;
 
+import io.slotstream.availability.store.ReferenceKey;
 import io.slotstream.availability.store.StoreNames;
 import io.slotstream.avro.FhirHealthcareService;
 import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.FhirPractitioner;
 import io.slotstream.avro.FhirPractitionerRole;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Lookups in the global stores (GlobalKTables over fhir.location.v1, fhir.practitioner-role.v1,
- * fhir.healthcare-service.v1, fhir.practitioner.v1) by canonical id; null when unknown. Global stores are read-only
- * from a stream processor and may hold {@link ValueAndTimestamp} wrappers, which are unwrapped here.
+ * Lookups of reference resources by canonical id; null when unknown (not received yet, or deleted).
  */
-public interface ReferenceData {
+interface ReferenceData {
 
     FhirLocation location(String id);
 
@@ -24,43 +22,36 @@ public interface ReferenceData {
 
     FhirPractitioner practitioner(String id);
 
-    /** @return lookups in the global stores named in {@link StoreNames}, as the processor context exposes them */
-    static ReferenceData fromGlobalStores(ProcessorContext<?, ?> context) {
-        ReadOnlyKeyValueStore<String, Object> locations = context.getStateStore(StoreNames.LOCATIONS);
-        ReadOnlyKeyValueStore<String, Object> roles = context.getStateStore(StoreNames.PRACTITIONER_ROLES);
-        ReadOnlyKeyValueStore<String, Object> services = context.getStateStore(StoreNames.HEALTHCARE_SERVICES);
-        ReadOnlyKeyValueStore<String, Object> practitioners = context.getStateStore(StoreNames.PRACTITIONERS);
+    /** @return lookups in the {@link StoreNames#REFERENCE_COPY} store (keys per {@link ReferenceKey}) */
+    static ReferenceData of(ReadOnlyKeyValueStore<String, SpecificRecord> copy) {
         return new ReferenceData() {
             @Override
             public FhirLocation location(String id) {
-                return get(locations, id, FhirLocation.class);
+                return get(ReferenceKey.LOCATION, id, FhirLocation.class);
             }
 
             @Override
             public FhirPractitionerRole practitionerRole(String id) {
-                return get(roles, id, FhirPractitionerRole.class);
+                return get(ReferenceKey.PRACTITIONER_ROLE, id, FhirPractitionerRole.class);
             }
 
             @Override
             public FhirHealthcareService healthcareService(String id) {
-                return get(services, id, FhirHealthcareService.class);
+                return get(ReferenceKey.HEALTHCARE_SERVICE, id, FhirHealthcareService.class);
             }
 
             @Override
             public FhirPractitioner practitioner(String id) {
-                return get(practitioners, id, FhirPractitioner.class);
+                return get(ReferenceKey.PRACTITIONER, id, FhirPractitioner.class);
+            }
+
+            private <T> T get(String type, String id, Class<T> cls) {
+                if (id == null) {
+                    return null;
+                }
+                SpecificRecord value = copy.get(ReferenceKey.of(type, id));
+                return cls.isInstance(value) ? cls.cast(value) : null;
             }
         };
-    }
-
-    private static <T> T get(ReadOnlyKeyValueStore<String, Object> store, String id, Class<T> type) {
-        if (id == null) {
-            return null;
-        }
-        Object value = store.get(id);
-        if (value instanceof ValueAndTimestamp<?> timestamped) {
-            value = timestamped.value();
-        }
-        return type.isInstance(value) ? type.cast(value) : null;
     }
 }

@@ -7,16 +7,14 @@ import io.slotstream.avro.FhirPractitioner;
 import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.FhirSlot;
-import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 
 /**
  * The sources of the topology, keyed by canonical id (String). Created either by the Spring Cloud Stream Kafka Streams
- * binder (the curried {@code availability} function) or by {@link AvailabilityTopology#sources} (tests). The schedule
- * table must be materialized as {@code schedules} and the global tables as {@code locations},
- * {@code practitioner-roles}, {@code healthcare-services}, {@code practitioners} (see StoreNames): the topology reads
- * them by name.
+ * binder (the curried {@code availability} function) or by {@link AvailabilityTopology#sources} (tests). The tables
+ * are materialized as {@code schedules}, {@code locations}, {@code practitioner-roles}, {@code healthcare-services},
+ * {@code practitioners} (see StoreNames), partitioned by resource id: the searches read them by name.
  *
  * @param slots          fhir.slot.v1 (null value = deleted)
  * @param bookings       booking.events.v1, keyed by slot id
@@ -29,8 +27,8 @@ import org.apache.kafka.streams.kstream.KTable;
 public record TopologyInputs(KStream<String, FhirSlot> slots,
                              KStream<String, BookingEvent> bookings,
                              KTable<String, FhirSchedule> schedules,
-                             GlobalKTable<String, FhirLocation> locations,
-                             GlobalKTable<String, FhirPractitionerRole> roles,
-                             GlobalKTable<String, FhirHealthcareService> services,
-                             GlobalKTable<String, FhirPractitioner> practitioners) {
+                             KTable<String, FhirLocation> locations,
+                             KTable<String, FhirPractitionerRole> roles,
+                             KTable<String, FhirHealthcareService> services,
+                             KTable<String, FhirPractitioner> practitioners) {
 }

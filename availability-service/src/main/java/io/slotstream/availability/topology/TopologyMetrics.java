@@ -15,6 +15,10 @@ public interface TopologyMetrics {
     /** A hold lapsed (wall-clock punctuation). */
     void holdExpired();
 
+    /** A slot left the view because it ended (wall-clock punctuation, {@link SlotRetirement}). */
+    default void slotRetired() {
+    }
+
     /**
      * The view changed and was written to slot.availability.v1.
      *

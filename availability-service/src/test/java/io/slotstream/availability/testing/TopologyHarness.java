@@ -3,12 +3,14 @@ package io.slotstream.availability.testing;
 import io.slotstream.availability.index.IndexStores;
 import io.slotstream.availability.query.IndexedSlotSearch;
 import io.slotstream.availability.store.AvroBinarySerde;
+import io.slotstream.availability.store.ReferenceCopyLocations;
 import io.slotstream.availability.store.StoreNames;
 import io.slotstream.availability.topology.AvailabilityTopology;
 import io.slotstream.availability.topology.TopologyMetrics;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.FhirHealthcareService;
 import io.slotstream.avro.FhirLocation;
+import io.slotstream.avro.FhirPractitioner;
 import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.FhirSlot;
@@ -51,26 +53,41 @@ public final class TopologyHarness implements AutoCloseable {
     public final TestInputTopic<String, FhirLocation> locations;
     public final TestInputTopic<String, FhirPractitionerRole> roles;
     public final TestInputTopic<String, FhirHealthcareService> services;
+    public final TestInputTopic<String, FhirPractitioner> practitioners;
     public final TestOutputTopic<String, SlotAvailability> published;
 
     public TopologyHarness(TopologyMetrics metrics) {
+        this(metrics, Duration.ZERO, T0);
+    }
+
+    /**
+     * @param slotRetention how long after its end a slot stays in the view
+     * @param wallClockMs   initial wall-clock time of the driver, UTC epoch ms
+     */
+    public TopologyHarness(TopologyMetrics metrics, Duration slotRetention, long wallClockMs) {
         StreamsBuilder builder = new StreamsBuilder();
         AvailabilityTopology.TopicSerdes serdes = TopologyHarness::serde;
-        AvailabilityTopology topology = new AvailabilityTopology(Duration.ofSeconds(1), metrics);
+        AvailabilityTopology topology = new AvailabilityTopology(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                slotRetention, metrics);
         topology.build(AvailabilityTopology.sources(builder, serdes))
                 .to(Topics.SLOT_AVAILABILITY.name(), Produced.with(Serdes.String(), serde(Topics.SLOT_AVAILABILITY)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "availability-ttd");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // DSL-built stores (tables, join stores) in memory: the driver commits after every record, and RocksDB flushes
+        // would make these tests slow; the processors' own stores stay persistent, as in the service
+        props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
+                org.apache.kafka.streams.state.BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
         props.put(StreamsConfig.STATE_DIR_CONFIG,
                 Path.of(System.getProperty("java.io.tmpdir"), "ttd-" + UUID.randomUUID()).toString());
-        driver = new TopologyTestDriver(builder.build(), props, Instant.ofEpochMilli(T0));
+        driver = new TopologyTestDriver(builder.build(), props, Instant.ofEpochMilli(wallClockMs));
         slots = input(Topics.SLOT);
         bookings = input(Topics.BOOKING_EVENTS);
         schedules = input(Topics.SCHEDULE);
         locations = input(Topics.LOCATION);
         roles = input(Topics.PRACTITIONER_ROLE);
         services = input(Topics.HEALTHCARE_SERVICE);
+        practitioners = input(Topics.PRACTITIONER);
         published = driver.createOutputTopic(Topics.SLOT_AVAILABILITY.name(), Serdes.String().deserializer(),
                 serde(Topics.SLOT_AVAILABILITY).deserializer());
     }
@@ -87,7 +104,7 @@ public final class TopologyHarness implements AutoCloseable {
     public IndexedSlotSearch.Stores stores() {
         return new IndexedSlotSearch.Stores(List.of(driver.<String, SlotAvailability>getKeyValueStore(StoreNames.SLOT_VIEW)),
                 List.of(driver.<Bytes, byte[]>getKeyValueStore(IndexStores.POSTINGS)),
-                driver.getKeyValueStore(StoreNames.LOCATIONS));
+                new ReferenceCopyLocations(driver.getKeyValueStore(StoreNames.REFERENCE_COPY)));
     }
 
     /** @return everything published since the last call, in order (null values are tombstones) */

@@ -1,0 +1,49 @@
+package io.slotstream.availability.store;
+
+import org.apache.kafka.common.utils.Bytes;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Keys of the reverse index reference -> schedules (store {@link StoreNames#SCHEDULE_DEPENDENTS}): the reference key
+ * ({@link ReferenceKey}, UTF-8), a 0x00 separator (keys never contain it), the Schedule id (UTF-8). A range scan over
+ * one reference yields the schedules whose context depends on it, without touching any other entry.
+ */
+public final class DependentsIndex {
+
+    private DependentsIndex() {
+    }
+
+    /** @return the entry saying that {@code scheduleId} depends on {@code referenceKey} */
+    public static Bytes key(String referenceKey, String scheduleId) {
+        byte[] ref = referenceKey.getBytes(StandardCharsets.UTF_8);
+        byte[] id = scheduleId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(ref.length + 1 + id.length).put(ref).put((byte) 0).put(id).array());
+    }
+
+    /** @return the smallest key of {@code referenceKey} */
+    public static Bytes from(String referenceKey) {
+        return bound(referenceKey, (byte) 0);
+    }
+
+    /** @return a bound above every key of {@code referenceKey} and below any other reference's keys */
+    public static Bytes to(String referenceKey) {
+        return bound(referenceKey, (byte) 1);
+    }
+
+    /** @return the Schedule id of an index key */
+    public static String scheduleIdOf(Bytes key) {
+        byte[] k = key.get();
+        int sep = 0;
+        while (k[sep] != 0) {
+            sep++;
+        }
+        return new String(k, sep + 1, k.length - sep - 1, StandardCharsets.UTF_8);
+    }
+
+    private static Bytes bound(String referenceKey, byte last) {
+        byte[] ref = referenceKey.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(ref.length + 1).put(ref).put(last).array());
+    }
+}

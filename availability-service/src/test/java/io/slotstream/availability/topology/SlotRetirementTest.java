@@ -1,0 +1,124 @@
+package io.slotstream.availability.topology;
+
+import io.slotstream.availability.store.StoreNames;
+import io.slotstream.availability.testing.TopologyHarness;
+import io.slotstream.avro.FhirSlot;
+import io.slotstream.avro.SlotAvailability;
+import io.slotstream.avro.SlotStatus;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.slotstream.availability.testing.Fixtures.hold;
+import static io.slotstream.availability.testing.Fixtures.location;
+import static io.slotstream.availability.testing.Fixtures.schedule;
+import static io.slotstream.availability.testing.Fixtures.slot;
+import static io.slotstream.availability.testing.TopologyHarness.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Past slots leave the view and slot.availability.v1 on wall-clock time (issue 10, deliverable 3). */
+class SlotRetirementTest {
+
+    private static final long HOUR = 3_600_000L;
+    private TopologyHarness t;
+
+    private void start(Duration retention) {
+        t = new TopologyHarness(TopologyMetrics.NONE, retention, T0);
+        t.locations.pipeInput("loc1", location("loc1", "Main St Clinic", "Boston", "MA", "02110", 42.35, -71.06));
+        t.schedules.pipeInput("sch1", schedule("sch1", List.of("Location/loc1"), "124", 1));
+    }
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    @Test
+    void slotIsTombstonedOnceItHasEndedAndLaterOnesStay() {
+        start(Duration.ZERO);
+        t.slots.pipeInput("soon", slot("soon", "sch1", SlotStatus.FREE, T0 + HOUR, 10)); // ends T0 + 1h15
+        t.slots.pipeInput("later", slot("later", "sch1", SlotStatus.FREE, T0 + 5 * HOUR, 10));
+        t.bookings.pipeInput("soon", hold("e1", "soon", "h1", T0 + 10 * HOUR, 11));
+        assertThat(t.drain()).hasSize(3);
+
+        t.driver.advanceWallClockTime(Duration.ofMinutes(74)); // T0 + 1h14: still running
+        assertThat(t.drain()).isEmpty();
+        t.driver.advanceWallClockTime(Duration.ofMinutes(2)); // T0 + 1h16: ended
+
+        assertThat(t.drain()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("soon");
+            assertThat(kv.value).isNull();
+        });
+        KeyValueStore<String, SlotAvailability> view = t.driver.getKeyValueStore(StoreNames.SLOT_VIEW);
+        assertThat(view.get("soon")).isNull();
+        assertThat(view.get("later")).isNotNull();
+        assertThat(t.driver.getKeyValueStore(StoreNames.SLOT_STATE).get("soon")).isNull();
+
+        // a re-send of the ended slot does not bring it back
+        t.slots.pipeInput("soon", slot("soon", "sch1", SlotStatus.FREE, T0 + HOUR, 12));
+        t.driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(t.drain()).isEmpty();
+    }
+
+    @Test
+    void slotArrivingAlreadyEndedIsNeverPublished() {
+        start(Duration.ZERO);
+        t.slots.pipeInput("past", slot("past", "sch1", SlotStatus.FREE, T0 - HOUR, 10));
+        t.driver.advanceWallClockTime(Duration.ofSeconds(5));
+
+        assertThat(t.drain()).isEmpty();
+        assertThat(t.driver.getKeyValueStore(StoreNames.SLOT_VIEW).get("past")).isNull();
+    }
+
+    @Test
+    void publishedSlotMovedIntoThePastIsTombstonedAtOnce() {
+        start(Duration.ZERO);
+        t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, T0 + HOUR, 10));
+        assertThat(t.drain()).hasSize(1);
+
+        t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, T0 - HOUR, 11));
+
+        assertThat(t.drain()).singleElement().satisfies(kv -> assertThat(kv.value).isNull());
+    }
+
+    @Test
+    void slotMovedLaterIsRetiredAtItsNewEndOnly() {
+        start(Duration.ZERO);
+        t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, T0 + HOUR, 10));
+        t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, T0 + 3 * HOUR, 11));
+        t.drain();
+
+        t.driver.advanceWallClockTime(Duration.ofHours(2));
+        assertThat(t.drain()).isEmpty();
+        t.driver.advanceWallClockTime(Duration.ofHours(2));
+        assertThat(t.drain()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("s1");
+            assertThat(kv.value).isNull();
+        });
+    }
+
+    @Test
+    void retentionKeepsEndedSlotsThatLongAndDeletedSlotsAreNotTombstonedTwice() {
+        start(Duration.ofDays(1));
+        t.slots.pipeInput("recent", slot("recent", "sch1", SlotStatus.FREE, T0 - HOUR, 10));
+        t.slots.pipeInput("old", slot("old", "sch1", SlotStatus.FREE, T0 - 2 * 24 * HOUR, 10));
+        t.slots.pipeInput("gone", slot("gone", "sch1", SlotStatus.FREE, T0 + HOUR, 10));
+        List<KeyValue<String, SlotAvailability>> out = t.drain();
+        assertThat(out).extracting(kv -> kv.key).containsExactlyInAnyOrder("recent", "gone");
+        t.slots.pipeInput("gone", (FhirSlot) null);
+        assertThat(t.drain()).singleElement().satisfies(kv -> assertThat(kv.value).isNull());
+
+        t.driver.advanceWallClockTime(Duration.ofHours(22));
+        assertThat(t.drain()).isEmpty();
+        t.driver.advanceWallClockTime(Duration.ofHours(2)); // recent ended T0 - 45 min; now T0 + 24h
+
+        assertThat(t.drain()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("recent");
+            assertThat(kv.value).isNull();
+        });
+    }
+}
