@@ -12,7 +12,7 @@ import io.slotstream.publish.fixtures.Replica;
 import io.slotstream.publish.fixtures.S3ProxyServer;
 import io.slotstream.publish.fixtures.Slots;
 import io.slotstream.publish.manifest.ManifestWriter;
-import io.slotstream.publish.ndjson.PatientTypeDefault;
+import io.slotstream.schemas.slot.PatientTypeDefault;
 import io.slotstream.publish.ndjson.ResourceRenderer;
 import io.slotstream.publish.snapshot.Publication;
 import io.slotstream.publish.storage.PublicationStorage;

@@ -12,7 +12,7 @@ import io.slotstream.bench.core.BenchOptions;
 import io.slotstream.bench.core.Benchmark;
 import io.slotstream.bench.core.Report;
 import io.slotstream.publish.manifest.ManifestWriter;
-import io.slotstream.publish.ndjson.PatientTypeDefault;
+import io.slotstream.schemas.slot.PatientTypeDefault;
 import io.slotstream.publish.ndjson.ResourceRenderer;
 import io.slotstream.publish.snapshot.Publication;
 import io.slotstream.publish.snapshot.SnapshotMetrics;
