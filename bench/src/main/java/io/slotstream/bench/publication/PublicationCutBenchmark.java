@@ -162,9 +162,12 @@ public final class PublicationCutBenchmark implements Benchmark {
                 report.addLatencies("one_slot_cut", cutMillis);
                 report.addRun("one_slot_cut_bytes_mean", "bytes", bytesPerCut / Math.max(1, changes));
                 report.addLatencies("since_answer", sinceMillis);
-                report.addRun("disk_store", "bytes", size(dir.resolve("store")));
-                report.addRun("disk_files", "bytes", size(dir.resolve("files")));
             }
+        }
+        // Measured once the store is closed: a running compaction deletes files under a directory walk.
+        if (report != null) {
+            report.addRun("disk_store", "bytes", size(dir.resolve("store")));
+            report.addRun("disk_files", "bytes", size(dir.resolve("files")));
         }
     }
 
