@@ -11,6 +11,7 @@ import io.slotstream.bench.ingest.IngestBenchmark;
 import io.slotstream.bench.kafka.KafkaProducerPerfBenchmark;
 import io.slotstream.bench.ndjson.NdjsonWriterBenchmark;
 import io.slotstream.bench.publication.PublicationBenchmark;
+import io.slotstream.bench.publication.PublicationCutBenchmark;
 import io.slotstream.bench.query.QueryBenchmark;
 import io.slotstream.bench.query.ViewBuildBenchmark;
 
@@ -34,7 +35,7 @@ public final class BenchMain {
     static {
         for (Benchmark b : List.of(new GeneratorBenchmark(), new NdjsonWriterBenchmark(), new KafkaProducerPerfBenchmark(),
                 new IngestBenchmark(), new FreshnessBenchmark(), new ViewBuildBenchmark(), new QueryBenchmark(),
-                new PublicationBenchmark())) {
+                new PublicationBenchmark(), new PublicationCutBenchmark())) {
             BENCHMARKS.put(b.name(), b);
         }
     }

@@ -34,6 +34,21 @@ class BenchSmokeTest {
     }
 
     @Test
+    void publicationCutPublishesAndRewritesOneGroupPerChangedSlot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        JsonNode result = run("publication-cut", "--smoke", "--slots", "2600", "--changes", "3", "--dd-mib", "8",
+                "--dir", dir.toString());
+        JsonNode metrics = result.path("metrics");
+        assertThat(metrics.path("full_publication_files").path("median").asDouble()).isEqualTo(260);
+        double full = metrics.path("full_publication_bytes").path("median").asDouble();
+        assertThat(full).isPositive();
+        // A changed slot stores at most its group's file: one of 260 groups of 10 slots each.
+        assertThat(metrics.path("one_slot_cut_bytes_mean").path("median").asDouble()).isLessThan(full / 100);
+        assertThat(metrics.path("one_slot_cut").path("samples").asInt()).isEqualTo(3);
+        assertThat(result.path("info").path("dd_write_mib_per_s").asDouble()).isPositive();
+    }
+
+    @Test
     void kafkaProducerPerfRunsAgainstARealBroker() throws Exception {
         String bootstrap = SharedStack.get().bootstrapServers();
         JsonNode result = run("kafka-producer-perf", "--smoke", "--bootstrap", bootstrap);

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public class SinceConvergenceTest {
 
     static final String[] GROUPS = {"MA|2026-W40", "MA|2026-W41", "CT,MA|2026-W40", "|2026-W40"};
-    static final long OVERLAP = 5;
+    public static final long OVERLAP = 5;
     private static final long START = 1_800_000_000_000L;
 
     @TempDir
