@@ -1,6 +1,8 @@
 package io.slotstream.booking;
 
+import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.StackPreflight;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -8,13 +10,21 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
-/** booking-bridge: deep links, holds and bookings (IHE ITI Scheduling), reconciled into booking.events.v1. */
+/**
+ * booking-bridge: IHE ITI Scheduling ($find, $hold, $book, Appointment search) at /fhir. Writes booking requests to
+ * booking.requests.v1 and answers from the decisions on booking.events.v1 (availability-service decides).
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class BookingBridgeApplication {
 
     public static void main(String[] args) {
         SpringApplication.run(BookingBridgeApplication.class, args);
+    }
+
+    @Bean
+    RegistrySettings registrySettings(@Value("${slotstream.registry.url}") String registryUrl) {
+        return new RegistrySettings(registryUrl, false);
     }
 
     /** Refuses to start without the broker, the catalogue topics and the registry: one line names what is missing. */

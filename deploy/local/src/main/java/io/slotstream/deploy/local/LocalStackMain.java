@@ -108,7 +108,9 @@ public final class LocalStackMain {
                 job.addFeed(Path.of(options.get("feed")), "local-feed");
             }
             subscriptions(options).forEach(job::subscribe);
-            job.run();
+            MainJob.Result result = job.run();
+            new BookingJob(services.url("booking-bridge"), services.url("publish-service"), System.out)
+                    .run(result.publication().transactionTime());
         }
         System.out.println("slotstream: serving; Ctrl-C stops everything.");
     }

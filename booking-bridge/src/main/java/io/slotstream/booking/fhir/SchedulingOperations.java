@@ -1,0 +1,400 @@
+package io.slotstream.booking.fhir;
+
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import io.slotstream.avro.BookingRequestType;
+import io.slotstream.booking.BookingBridgeProperties;
+import io.slotstream.booking.appointment.AppointmentView;
+import io.slotstream.booking.appointment.StoredAppointment;
+import io.slotstream.booking.command.BookingService;
+import io.slotstream.booking.command.Outcome;
+import io.slotstream.booking.command.Outcomes;
+import io.slotstream.booking.find.AvailabilityClient;
+import io.slotstream.booking.find.FindCriteria;
+import io.slotstream.booking.find.FindService;
+import io.slotstream.booking.find.Proposal;
+import io.slotstream.booking.find.ProposalCache;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Slot;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Timing;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * IHE ITI Scheduling operations on Appointment (type level, POST with Parameters): ITI-115 {@code $find}, ITI-116
+ * {@code $hold}, ITI-117 {@code $book} (book, modify = reschedule, cancel). Holds and bookings are requests to the
+ * decision point (booking.requests.v1); the call waits for the decision up to {@code slotstream.booking.outcome-timeout}
+ * and then answers 202 "outcome not yet known" with a status URL; {@code Prefer: respond-async} gets the 202 at once.
+ * {@code X-Request-Id} (optional) makes a call idempotent: the same id always gets the same outcome.
+ */
+@Component
+public class SchedulingOperations {
+
+    static final int DEFAULT_COUNT = 20;
+    static final int MAX_COUNT = 500;
+
+    private final FindService find;
+    private final ProposalCache proposals;
+    private final AvailabilityClient availability;
+    private final AppointmentView view;
+    private final BookingService bookings;
+    private final Outcomes outcomes;
+    private final OutcomeBundles bundles;
+    private final AppointmentRenderer renderer;
+    private final BookingBridgeProperties properties;
+
+    public SchedulingOperations(FindService find, ProposalCache proposals, AvailabilityClient availability,
+                                AppointmentView view, BookingService bookings, Outcomes outcomes,
+                                OutcomeBundles bundles, AppointmentRenderer renderer, BookingBridgeProperties properties) {
+        this.find = find;
+        this.proposals = proposals;
+        this.availability = availability;
+        this.view = view;
+        this.bookings = bookings;
+        this.outcomes = outcomes;
+        this.bundles = bundles;
+        this.renderer = renderer;
+        this.properties = properties;
+    }
+
+    /**
+     * ITI-115 Find Potential Appointments. {@code start}/{@code end} are required (the OperationDefinition's 1..1;
+     * team decision §7.1: strict 400). Honoured: specialty, visit-type, practitioner, location-reference,
+     * location-string, {@code _count}/{@code _offset}; the rest is reported in an informational OperationOutcome entry.
+     */
+    @Operation(name = "$find", type = Appointment.class, idempotent = false, canonicalUrl = SchedulingFhir.FIND)
+    public Bundle find(@OperationParam(name = "start", min = 1, max = 1) DateTimeType start,
+                       @OperationParam(name = "end", min = 1, max = 1) DateTimeType end,
+                       @OperationParam(name = "specialty") List<StringType> specialty,
+                       @OperationParam(name = "visit-type") List<StringType> visitType,
+                       @OperationParam(name = "practitioner") List<Reference> practitioner,
+                       @OperationParam(name = "organization") List<Reference> organization,
+                       @OperationParam(name = "location-string") List<StringType> locationString,
+                       @OperationParam(name = "location-reference") List<Reference> locationReference,
+                       @OperationParam(name = "patient-reference") List<Reference> patientReference,
+                       @OperationParam(name = "patient-resource") List<Patient> patientResource,
+                       @OperationParam(name = "reason") List<StringType> reason,
+                       @OperationParam(name = "referral-identifier", max = 1) Identifier referral,
+                       @OperationParam(name = "timing", max = 1) Timing timing,
+                       @OperationParam(name = "insurance-reference") List<Reference> insurance,
+                       @OperationParam(name = "_count", max = 1) IntegerType countParam,
+                       RequestDetails request) {
+        if (start == null || start.getValue() == null || end == null || end.getValue() == null) {
+            throw invalid("start and end are required (ITI-115, 1..1)", start == null ? "start" : "end");
+        }
+        if (!end.getValue().after(start.getValue())) {
+            throw invalid("end must be after start", "end");
+        }
+        int count = countParam != null ? countParam.getValue() : intParam(request, "_count", DEFAULT_COUNT);
+        if (count < 0 || count > MAX_COUNT) {
+            throw invalid("_count must be between 0 and " + MAX_COUNT, "_count");
+        }
+        int offset = intParam(request, "_offset", 0);
+        OperationOutcome notes = new OperationOutcome();
+        List<String> locations = null;
+        if (!empty(locationReference) || !empty(locationString)) {
+            Set<String> ids = new LinkedHashSet<>(literalIds(locationReference, "Location", "location-reference", notes));
+            for (StringType s : nullSafe(locationString)) {
+                ids.addAll(find.locationsMatching(s.getValue()));
+            }
+            locations = new ArrayList<>(ids);
+        }
+        List<String> practitioners = literalIds(practitioner, "Practitioner", "practitioner", notes);
+        if (!empty(practitioner) && practitioners.isEmpty()) {
+            return FindResults.empty(notes);
+        }
+        unsupported(organization, "organization", notes);
+        unsupported(insurance, "insurance-reference", notes);
+        unsupported(reason, "reason", notes);
+        unsupported(referral == null ? null : List.of(referral), "referral-identifier", notes);
+        unsupported(timing == null ? null : List.of(timing), "timing", notes);
+        if (!empty(patientReference) || !empty(patientResource)) {
+            OperationOutcomes.add(notes, OperationOutcome.IssueSeverity.INFORMATION, OperationOutcome.IssueType.INFORMATIONAL,
+                    "patient-reference / patient-resource do not narrow the search; give the patient to $book", "patient-reference");
+        }
+        FindCriteria criteria = new FindCriteria(start.getValue().toInstant(), end.getValue().toInstant(),
+                tokens(specialty, "specialty"), tokens(visitType, "visit-type"), practitioners, locations, count, offset);
+        FindService.Result result = find.find(criteria);
+        List<Appointment> appointments = result.proposals().stream().map(renderer::proposed).toList();
+        Bundle bundle = OutcomeBundles.searchset(appointments, notes.hasIssue() ? notes : null);
+        bundle.setTotal(result.total());
+        if (result.total() == 0 && !notes.hasIssue()) {
+            return FindResults.empty(notes);
+        }
+        return bundle;
+    }
+
+    /** ITI-116 Hold Appointment: holds the proposal's slots for {@code slotstream.booking.hold-duration}. */
+    @Operation(name = "$hold", type = Appointment.class, idempotent = false, canonicalUrl = SchedulingFhir.HOLD)
+    public Bundle hold(@OperationParam(name = "appointment-reference", min = 1, max = 1) Reference reference,
+                       RequestDetails request) {
+        String id = appointmentId(reference, "appointment-reference");
+        Proposal proposal = proposals.get(id).orElseThrow(() -> new ResourceNotFoundException(
+                "Appointment/" + id + " is not a current proposal of this server: run $find again (proposals live "
+                        + properties.proposalTtl() + ")"));
+        return decide(request, new BookingService.Command(BookingRequestType.HOLD, proposal.scheduleId(),
+                BookingService.newAppointmentId(), proposal.slotIds(), null, null, proposal.participants(), null,
+                null, null));
+    }
+
+    /**
+     * ITI-117 Book Appointment. {@code appointment-reference} to a proposal or a held (pending) Appointment books it;
+     * {@code appointment-resource} with status {@code pending} books its slots, {@code booked} modifies (reschedules:
+     * one decision, the old slots are kept if the new ones are lost), {@code cancelled} cancels or releases a hold.
+     */
+    @Operation(name = "$book", type = Appointment.class, idempotent = false, canonicalUrl = SchedulingFhir.BOOK)
+    public Bundle book(@OperationParam(name = "appointment-reference", max = 1) Reference reference,
+                       @OperationParam(name = "appointment-resource", max = 1) Appointment resource,
+                       @OperationParam(name = "patient-resource") List<Patient> patients,
+                       @OperationParam(name = "comment", max = 1) StringType comment,
+                       RequestDetails request) {
+        if ((reference == null) == (resource == null)) {
+            throw invalid("exactly one of appointment-reference and appointment-resource is required (ITI-117)",
+                    "appointment-reference");
+        }
+        String note = comment == null ? null : comment.getValue();
+        if (reference != null) {
+            String id = appointmentId(reference, "appointment-reference");
+            String patient = patient(patients, null);
+            Optional<StoredAppointment> held = view.get(id).filter(a -> "pending".equals(a.status()));
+            if (held.isPresent()) {
+                StoredAppointment a = held.get();
+                return decide(request, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(),
+                        null, patient, a.participants(), note, a.bookingSource(), a.bookingReferral()));
+            }
+            Proposal proposal = proposals.get(id).orElseThrow(() -> new ResourceNotFoundException(
+                    "Appointment/" + id + " is neither held nor a current proposal of this server"));
+            return decide(request, new BookingService.Command(BookingRequestType.BOOK, proposal.scheduleId(),
+                    BookingService.newAppointmentId(), proposal.slotIds(), null, patient, proposal.participants(), note,
+                    null, null));
+        }
+        Appointment.AppointmentStatus status = resource.getStatus();
+        if (status == null) {
+            throw invalid("appointment-resource.status is required: pending (book), booked (modify) or cancelled",
+                    "appointment-resource.status");
+        }
+        String id = resource.getIdElement().getIdPart();
+        return switch (status) {
+            case PENDING, PROPOSED -> bookResource(resource, id, patients, note, request);
+            case BOOKED -> modify(resource, id, patients, note, request);
+            case CANCELLED -> cancel(id, request);
+            default -> throw invalid("appointment-resource.status " + status.toCode()
+                    + " is not one of pending (book), booked (modify), cancelled (cancel)", "appointment-resource.status");
+        };
+    }
+
+    private Bundle bookResource(Appointment resource, String id, List<Patient> patients, String note, RequestDetails request) {
+        Optional<StoredAppointment> held = id == null ? Optional.empty() : view.get(id).filter(a -> "pending".equals(a.status()));
+        List<String> slotIds = slotIds(resource);
+        if (held.isPresent() && (slotIds.isEmpty() || slotIds.equals(held.get().slotIds()))) {
+            StoredAppointment a = held.get();
+            return decide(request, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(), null,
+                    patient(patients, resource), a.participants(), note, a.bookingSource(), a.bookingReferral()));
+        }
+        if (slotIds.isEmpty()) {
+            throw invalid("appointment-resource.slot must name the slots to book", "appointment-resource.slot");
+        }
+        String scheduleId = scheduleOf(slotIds);
+        return decide(request, new BookingService.Command(BookingRequestType.BOOK, scheduleId,
+                BookingService.newAppointmentId(), slotIds, null, patient(patients, resource), actors(resource), note,
+                null, null));
+    }
+
+    private Bundle modify(Appointment resource, String id, List<Patient> patients, String note, RequestDetails request) {
+        StoredAppointment current = booked(id);
+        List<String> slotIds = slotIds(resource);
+        if (slotIds.isEmpty() || slotIds.equals(current.slotIds())) {
+            return OutcomeBundles.searchset(List.of(renderer.stored(current)), OperationOutcomes.of(
+                    OperationOutcome.IssueSeverity.INFORMATION, OperationOutcome.IssueType.INFORMATIONAL,
+                    "no change of slots requested; the appointment is unchanged", "appointment-resource.slot"));
+        }
+        String scheduleId = scheduleOf(slotIds);
+        if (!scheduleId.equals(current.scheduleId())) {
+            throw new UnprocessableEntityException("a modify can move an appointment only within its Schedule ("
+                    + current.scheduleId() + "); cancel it and book the new slots instead");
+        }
+        String patient = patient(patients, resource);
+        return decide(request, new BookingService.Command(BookingRequestType.RESCHEDULE, scheduleId, id, slotIds, id,
+                patient == null ? current.patient() : patient,
+                actors(resource).isEmpty() ? current.participants() : actors(resource), note,
+                current.bookingSource(), current.bookingReferral()));
+    }
+
+    private Bundle cancel(String id, RequestDetails request) {
+        StoredAppointment current = view.get(id).filter(a -> !"cancelled".equals(a.status()))
+                .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked or held"));
+        return decide(request, new BookingService.Command(BookingRequestType.CANCEL, current.scheduleId(), id, List.of(),
+                null, current.patient(), current.participants(), null, null, null));
+    }
+
+    private StoredAppointment booked(String id) {
+        if (id == null) {
+            throw invalid("appointment-resource.id is required to modify or cancel", "appointment-resource.id");
+        }
+        return view.get(id).filter(a -> "booked".equals(a.status()))
+                .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked"));
+    }
+
+    /** Writes the request and waits for its decision (or answers 202). */
+    private Bundle decide(RequestDetails request, BookingService.Command command) {
+        String requestId = requestId(request);
+        BookingService.Submission submission = bookings.submit(requestId, command);
+        String statusUrl = request.getFhirServerBase().replaceFirst("/fhir/?$", "") + "/booking/requests/" + requestId;
+        boolean async = Optional.ofNullable(request.getHeader("Prefer")).map(p -> p.contains("respond-async")).orElse(false);
+        if (async && !submission.outcome().isDone()) {
+            throw new OutcomePendingException(requestId, statusUrl, true);
+        }
+        Outcome outcome = outcomes.await(submission.outcome(), properties.outcomeTimeout())
+                .orElseThrow(() -> new OutcomePendingException(requestId, statusUrl, false));
+        return bundles.render(outcome);
+    }
+
+    private String scheduleOf(List<String> slotIds) {
+        String schedule = null;
+        for (String slotId : slotIds) {
+            Slot slot = availability.slot(slotId).orElseThrow(() -> new ResourceNotFoundException("Slot/" + slotId + " is unknown"));
+            String s = new Reference(slot.getSchedule().getReference()).getReferenceElement().getIdPart();
+            if (schedule != null && !schedule.equals(s)) {
+                throw new UnprocessableEntityException("all slots of one appointment must belong to one Schedule (Slot/"
+                        + slotId + " is on Schedule/" + s + ", not Schedule/" + schedule + ")");
+            }
+            schedule = s;
+        }
+        return schedule;
+    }
+
+    private static List<String> slotIds(Appointment resource) {
+        return resource.getSlot().stream().map(r -> r.getReferenceElement().getIdPart()).filter(s -> s != null).toList();
+    }
+
+    private static List<String> actors(Appointment resource) {
+        return resource.getParticipant().stream().map(p -> p.getActor().getReference())
+                .filter(r -> r != null && !r.startsWith("Patient/")).toList();
+    }
+
+    /** @return the patient of a booking: patient-resource (id, else first identifier), else the Appointment's Patient participant */
+    static String patient(List<Patient> patients, Appointment resource) {
+        for (Patient p : nullSafe(patients)) {
+            if (p.getIdElement().getIdPart() != null) {
+                return "Patient/" + p.getIdElement().getIdPart();
+            }
+            for (Identifier i : p.getIdentifier()) {
+                if (i.hasSystem() && i.hasValue()) {
+                    return i.getSystem() + "|" + i.getValue();
+                }
+            }
+        }
+        if (resource != null) {
+            for (Appointment.AppointmentParticipantComponent participant : resource.getParticipant()) {
+                Reference actor = participant.getActor();
+                if (actor.getReference() != null && actor.getReference().startsWith("Patient/")) {
+                    return actor.getReference();
+                }
+                if ("Patient".equals(actor.getType()) && actor.hasIdentifier()) {
+                    return actor.getIdentifier().getSystem() + "|" + actor.getIdentifier().getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String requestId(RequestDetails request) {
+        String id = request.getHeader("X-Request-Id");
+        if (id == null || id.isBlank()) {
+            return BookingService.newRequestId();
+        }
+        if (!BookingService.REQUEST_ID.matcher(id).matches()) {
+            throw invalid("X-Request-Id must be 1-128 of letters, digits, '-', '.', '_', ':'", "X-Request-Id");
+        }
+        return id;
+    }
+
+    private static String appointmentId(Reference reference, String param) {
+        String id = reference == null ? null : reference.getReferenceElement().getIdPart();
+        if (id == null || (reference.getReferenceElement().hasResourceType()
+                && !"Appointment".equals(reference.getReferenceElement().getResourceType()))) {
+            throw invalid(param + " must be a literal reference Appointment/[id]", param);
+        }
+        return id;
+    }
+
+    private static List<String> literalIds(List<Reference> refs, String type, String param, OperationOutcome notes) {
+        List<String> ids = new ArrayList<>();
+        for (Reference r : nullSafe(refs)) {
+            if (r.getReferenceElement().getIdPart() != null
+                    && (!r.getReferenceElement().hasResourceType() || type.equals(r.getReferenceElement().getResourceType()))) {
+                ids.add(r.getReferenceElement().getIdPart());
+            } else {
+                OperationOutcomes.add(notes, OperationOutcome.IssueSeverity.WARNING, OperationOutcome.IssueType.NOTSUPPORTED,
+                        param + ": only literal references " + type + "/[id] are resolved; "
+                                + (r.hasIdentifier() ? "identifier references are" : "this reference is") + " ignored", param);
+            }
+        }
+        return ids;
+    }
+
+    private static List<String> tokens(List<StringType> values, String param) {
+        List<String> tokens = new ArrayList<>();
+        for (StringType v : nullSafe(values)) {
+            String s = v.getValue();
+            if (s == null || s.indexOf('|') <= 0 || s.endsWith("|")) {
+                throw invalid(param + " must be system|code (ITI-115), got '" + s + "'", param);
+            }
+            tokens.add(s);
+        }
+        return tokens;
+    }
+
+    private static void unsupported(List<?> values, String param, OperationOutcome notes) {
+        if (!empty(values)) {
+            OperationOutcomes.add(notes, OperationOutcome.IssueSeverity.INFORMATION, OperationOutcome.IssueType.NOTSUPPORTED,
+                    param + " is not honoured by this server: results are not filtered by it", param);
+        }
+    }
+
+    private static int intParam(RequestDetails request, String name, int fallback) {
+        Map<String, String[]> params = request.getParameters();
+        String[] values = params == null ? null : params.get(name);
+        if (values == null || values.length == 0) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(values[0]);
+        } catch (NumberFormatException e) {
+            throw invalid(name + " must be an integer, got '" + values[0] + "'", name);
+        }
+    }
+
+    private static InvalidRequestException invalid(String message, String param) {
+        InvalidRequestException e = new InvalidRequestException(message);
+        e.setOperationOutcome(OperationOutcomes.of(OperationOutcome.IssueSeverity.ERROR, OperationOutcome.IssueType.INVALID,
+                message, param));
+        return e;
+    }
+
+    private static boolean empty(List<?> values) {
+        return values == null || values.isEmpty();
+    }
+
+    private static <T> List<T> nullSafe(List<T> values) {
+        return values == null ? List.of() : values;
+    }
+}

@@ -1,0 +1,124 @@
+package io.slotstream.booking.find;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import io.slotstream.booking.BookingBridgeProperties;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Slot;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * availability-service's public FHIR API as booking-bridge uses it: Slot search (the data of {@code $find}), Slot read,
+ * and Schedule / PractitionerRole / HealthcareService / Location searches to turn participant parameters into
+ * Schedule ids. JSON over HTTP, parsed with HAPI.
+ */
+@Component
+public class AvailabilityClient {
+
+    /** Largest page availability-service serves. */
+    static final int MAX_PAGE = 1000;
+
+    private final URI base;
+    private final IParser parser;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public AvailabilityClient(BookingBridgeProperties properties, FhirContext fhir) {
+        String url = properties.availabilityUrl().toString();
+        this.base = URI.create(url.endsWith("/") ? url : url + "/");
+        this.parser = fhir.newJsonParser();
+    }
+
+    /**
+     * @param params search parameters (repeated keys: a list per key, each value used as given)
+     * @return the searchset Bundle
+     * @throws AvailabilityException when availability-service answers with an error or cannot be reached
+     */
+    public Bundle search(String type, Map<String, List<String>> params) {
+        String query = params.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(v -> enc(e.getKey()) + "=" + enc(v)))
+                .collect(Collectors.joining("&"));
+        return (Bundle) get("fhir/" + type + (query.isEmpty() ? "" : "?" + query)).orElseThrow(
+                () -> new AvailabilityException(404, "availability-service has no " + type + " search"));
+    }
+
+    /** @return the Slot with that canonical id (effective status), or empty when unknown */
+    public Optional<Slot> slot(String id) {
+        return get("fhir/Slot/" + enc(id)).map(Slot.class::cast);
+    }
+
+    /** @return the ids of all resources of a search, following pages (at most 10 pages of {@value #MAX_PAGE}) */
+    public List<String> ids(String type, Map<String, List<String>> params) {
+        List<String> ids = new ArrayList<>();
+        for (int page = 0; page < 10; page++) {
+            Map<String, List<String>> paged = new java.util.LinkedHashMap<>(params);
+            paged.put("_count", List.of(String.valueOf(MAX_PAGE)));
+            paged.put("_offset", List.of(String.valueOf(page * MAX_PAGE)));
+            Bundle bundle = search(type, paged);
+            bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                    .map(r -> r.getIdElement().getIdPart()).forEach(ids::add);
+            if (bundle.getEntry().size() < MAX_PAGE) {
+                break;
+            }
+        }
+        return ids;
+    }
+
+    private Optional<Resource> get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Accept", "application/fhir+json").GET().build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AvailabilityException(503, "availability-service unreachable at " + base + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AvailabilityException(503, "interrupted while calling availability-service");
+        }
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw new AvailabilityException(response.statusCode(), "availability-service answered "
+                    + response.statusCode() + " to GET /" + path + ": " + abbreviate(response.body()));
+        }
+        return Optional.of((Resource) parser.parseResource(response.body()));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
+    /** availability-service failed; {@code status} is its HTTP status (503 when unreachable). */
+    public static final class AvailabilityException extends RuntimeException {
+        private final int status;
+
+        public AvailabilityException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}
