@@ -40,8 +40,10 @@ class AvailabilityServiceApplicationIntegrationTest {
 
     @Test
     void reportsReadyLiveAndPrometheusMetrics() throws Exception {
-        // readiness waits for Kafka Streams RUNNING with queryable stores
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // readiness waits for Kafka Streams RUNNING with queryable stores; a first start creates the internal topics
+        // and initialises every stateful task (the view and the booking decision point), over a minute on a busy
+        // 2-core machine
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (get("/actuator/health/readiness").statusCode() != 200 && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }

@@ -5,6 +5,7 @@ import io.slotstream.bench.core.BenchOptions;
 import io.slotstream.bench.core.Benchmark;
 import io.slotstream.bench.core.Report;
 import io.slotstream.bench.freshness.FreshnessBenchmark;
+import io.slotstream.bench.freshness.LocationChangeBenchmark;
 import io.slotstream.bench.generator.GenerateCommand;
 import io.slotstream.bench.generator.GeneratorBenchmark;
 import io.slotstream.bench.ingest.IngestBenchmark;
@@ -34,8 +35,8 @@ public final class BenchMain {
 
     static {
         for (Benchmark b : List.of(new GeneratorBenchmark(), new NdjsonWriterBenchmark(), new KafkaProducerPerfBenchmark(),
-                new IngestBenchmark(), new FreshnessBenchmark(), new ViewBuildBenchmark(), new QueryBenchmark(),
-                new PublicationBenchmark(), new PublicationCutBenchmark())) {
+                new IngestBenchmark(), new FreshnessBenchmark(), new LocationChangeBenchmark(), new ViewBuildBenchmark(),
+                new QueryBenchmark(), new PublicationBenchmark(), new PublicationCutBenchmark())) {
             BENCHMARKS.put(b.name(), b);
         }
     }
