@@ -55,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * within 2 s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(240)
+@Timeout(420)
 class TwoInstanceSearchIntegrationTest {
 
     private static final int SLOTS = 24;
@@ -94,8 +94,7 @@ class TwoInstanceSearchIntegrationTest {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), values);
         for (int port : ports) {
-            await(Duration.ofSeconds(90), () -> get(port, "/actuator/health/readiness").statusCode() == 200,
-                    "instance on " + port + " ready");
+            await(Duration.ofSeconds(180), () -> ready(port), "instance on " + port + " ready");
         }
     }
 
@@ -234,6 +233,14 @@ class TwoInstanceSearchIntegrationTest {
             await(Duration.ofSeconds(2).minusNanos(System.nanoTime() - written),
                     () -> body(port, "/fhir/Slot?schedule=" + scheduleId + "&start=ge2026-03-30").contains(fresh),
                     "new slot searchable on " + port + " within 2 s of the write");
+        }
+    }
+
+    private boolean ready(int port) {
+        try {
+            return get(port, "/actuator/health/readiness").statusCode() == 200;
+        } catch (AssertionError slowOrRefused) { // a busy machine: ask again
+            return false;
         }
     }
 
