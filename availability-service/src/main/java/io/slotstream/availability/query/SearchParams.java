@@ -91,10 +91,6 @@ public final class SearchParams {
         List<Spec> specs = BY_RESOURCE.get(resourceType);
         for (Map.Entry<String, String[]> p : params.entrySet()) {
             String name = p.getKey();
-            if (resourceType.equals("Slot") && name.equals("_offset")) {
-                throw new SearchException("Slot search pages with a cursor: follow the Bundle's next link (_cursor), "
-                        + "_offset is not supported", "Slot?_offset");
-            }
             boolean known = CONTROL.contains(name) || specs.stream().anyMatch(s -> s.name().equals(name));
             if (!known) {
                 throw new SearchException("Unknown search parameter '" + name + "' for " + resourceType

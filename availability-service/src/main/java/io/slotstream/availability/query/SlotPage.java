@@ -16,8 +16,10 @@ public record SlotPage(int count, Cursor cursor, boolean accurateTotal, boolean 
 
     /** @throws SearchException when a control is malformed */
     public static SlotPage parse(Map<String, String[]> params, int defaultCount, int maxCount) {
-        // checked here: the parameter validation sees the search parameters only, without the result controls
-        SearchParams.validate("Slot", params.containsKey("_offset") ? Map.of("_offset", params.get("_offset")) : Map.of());
+        if (params.containsKey("_offset")) {
+            throw new SearchException("Slot search pages with a cursor: follow the Bundle's next link (_cursor); "
+                    + "_offset is not supported (it skips or repeats slots while the view changes)", "Slot?_offset");
+        }
         int count = Paging.parse("Slot", params, defaultCount, maxCount).count();
         Cursor cursor = params.containsKey("_cursor") ? Cursor.decode(single(params, "_cursor")) : null;
         boolean accurate = false;
