@@ -31,6 +31,8 @@ import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Timing;
 import org.springframework.stereotype.Component;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,7 +80,8 @@ public class SchedulingOperations {
     /**
      * ITI-115 Find Potential Appointments. {@code start}/{@code end} are required (the OperationDefinition's 1..1;
      * team decision §7.1: strict 400). Honoured: specialty, visit-type, practitioner, location-reference,
-     * location-string, {@code _count}/{@code _offset}; the rest is reported in an informational OperationOutcome entry.
+     * location-string, {@code _count} and paging ({@code _cursor} from the {@code next} link: POST the same
+     * Parameters to it); the rest is reported in an informational OperationOutcome entry.
      */
     @Operation(name = "$find", type = Appointment.class, idempotent = false, canonicalUrl = SchedulingFhir.FIND)
     public Bundle find(@OperationParam(name = "start", min = 1, max = 1) DateTimeType start,
@@ -107,7 +110,7 @@ public class SchedulingOperations {
         if (count < 0 || count > MAX_COUNT) {
             throw invalid("_count must be between 0 and " + MAX_COUNT, "_count");
         }
-        int offset = intParam(request, "_offset", 0);
+        String cursor = stringParam(request, "_cursor");
         OperationOutcome notes = new OperationOutcome();
         List<String> locations = null;
         if (!empty(locationReference) || !empty(locationString)) {
@@ -131,11 +134,15 @@ public class SchedulingOperations {
                     "patient-reference / patient-resource do not narrow the search; give the patient to $book", "patient-reference");
         }
         FindCriteria criteria = new FindCriteria(start.getValue().toInstant(), end.getValue().toInstant(),
-                tokens(specialty, "specialty"), tokens(visitType, "visit-type"), practitioners, locations, count, offset);
+                tokens(specialty, "specialty"), tokens(visitType, "visit-type"), practitioners, locations, count, cursor);
         FindService.Result result = find.find(criteria);
         List<Appointment> appointments = result.proposals().stream().map(renderer::proposed).toList();
         Bundle bundle = OutcomeBundles.searchset(appointments, notes.hasIssue() ? notes : null);
         bundle.setTotal(result.total());
+        if (result.nextCursor() != null) {
+            bundle.addLink().setRelation(Bundle.LINK_NEXT).setUrl(request.getFhirServerBase() + "/Appointment/$find?_count="
+                    + count + "&_cursor=" + URLEncoder.encode(result.nextCursor(), StandardCharsets.UTF_8));
+        }
         if (result.total() == 0 && !notes.hasIssue()) {
             return FindResults.empty(notes);
         }
@@ -381,6 +388,11 @@ public class SchedulingOperations {
         } catch (NumberFormatException e) {
             throw invalid(name + " must be an integer, got '" + values[0] + "'", name);
         }
+    }
+
+    private static String stringParam(RequestDetails request, String name) {
+        String[] values = request.getParameters() == null ? null : request.getParameters().get(name);
+        return values == null || values.length == 0 || values[0].isBlank() ? null : values[0];
     }
 
     private static InvalidRequestException invalid(String message, String param) {

@@ -2,9 +2,12 @@ package io.slotstream.booking.find;
 
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
 import org.springframework.stereotype.Service;
 
+import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,19 +18,27 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * ITI-115 {@code $find} over availability-service: participant parameters become Schedule ids (Schedule?actor=, via
- * PractitionerRole and HealthcareService for practitioners and locations), then one Slot search
- * ({@code status=free&start=ge..&start=lt..&schedule=..&specialty=..&service-type=..&_count=..&_offset=..}) gives the
- * page. {@code status=free} is the effective status, so held (busy-tentative) and booked slots never appear
- * (ITI-115: "SHALL NOT include any held appointments"). Each free slot is one proposal.
+ * ITI-115 {@code $find} over availability-service's Slot search (its discovery indexes):
+ * {@code status=free&start=ge..&start=lt..&schedule.actor=..&specialty=..&service-type=..&_count=..&_total=accurate
+ * &_include=Slot:schedule[&_cursor=..]}. Participant parameters become Schedule actors: a Practitioner and its
+ * PractitionerRoles; a Location and the PractitionerRoles and HealthcareServices at it. {@code status=free} is the
+ * effective status, so held (busy-tentative) and booked slots never appear (ITI-115: "SHALL NOT include any held
+ * appointments"). Each free slot is one proposal; the included Schedules' actors are its participants.
  */
 @Service
 public class FindService {
 
-    /** A page of proposals and the total number of matches. */
-    public record Result(int total, List<Proposal> proposals) {
+    /**
+     * A page of proposals.
+     *
+     * @param total      number of matches
+     * @param proposals  this page
+     * @param nextCursor the {@code _cursor} of the next page, or null on the last page
+     */
+    public record Result(int total, List<Proposal> proposals, String nextCursor) {
     }
 
     private final AvailabilityClient availability;
@@ -40,22 +51,21 @@ public class FindService {
 
     /** @throws AvailabilityClient.AvailabilityException when availability-service fails */
     public Result find(FindCriteria criteria) {
-        Set<String> schedules = null; // null: no participant filter
-        Map<String, Set<String>> actorsBySchedule = new LinkedHashMap<>();
-        if (!criteria.practitioners().isEmpty()) {
-            schedules = intersect(schedules, schedulesOfPractitioners(criteria.practitioners(), actorsBySchedule));
-        }
-        if (criteria.locations() != null) {
-            schedules = intersect(schedules, schedulesOfLocations(criteria.locations(), actorsBySchedule));
-        }
-        if (schedules != null && schedules.isEmpty()) {
-            return new Result(0, List.of());
-        }
         Map<String, List<String>> params = new LinkedHashMap<>();
         params.put("status", List.of("free"));
         params.put("start", List.of("ge" + criteria.start(), "lt" + criteria.end()));
-        if (schedules != null) {
-            params.put("schedule", List.of(String.join(",", schedules)));
+        List<String> actorGroups = new ArrayList<>();
+        if (!criteria.practitioners().isEmpty()) {
+            actorGroups.add(String.join(",", actorsOfPractitioners(criteria.practitioners())));
+        }
+        if (criteria.locations() != null) {
+            if (criteria.locations().isEmpty()) {
+                return new Result(0, List.of(), null);
+            }
+            actorGroups.add(String.join(",", actorsOfLocations(criteria.locations())));
+        }
+        if (!actorGroups.isEmpty()) {
+            params.put("schedule.actor", actorGroups); // repeated = AND of the participant types, comma = OR
         }
         if (!criteria.specialties().isEmpty()) {
             params.put("specialty", List.of(String.join(",", criteria.specialties())));
@@ -65,8 +75,20 @@ public class FindService {
         }
         params.put("_sort", List.of("start"));
         params.put("_count", List.of(String.valueOf(criteria.count())));
-        params.put("_offset", List.of(String.valueOf(criteria.offset())));
+        params.put("_total", List.of("accurate"));
+        params.put("_include", List.of("Slot:schedule"));
+        if (criteria.cursor() != null) {
+            params.put("_cursor", List.of(criteria.cursor()));
+        }
         Bundle page = availability.search("Slot", params);
+        Map<String, Set<String>> actorsBySchedule = new LinkedHashMap<>();
+        for (Bundle.BundleEntryComponent entry : page.getEntry()) {
+            if (entry.getResource() instanceof Schedule schedule) {
+                actorsBySchedule.put(schedule.getIdElement().getIdPart(), schedule.getActor().stream()
+                        .map(Reference::getReference).filter(r -> r != null)
+                        .collect(Collectors.toCollection(LinkedHashSet::new)));
+            }
+        }
         List<Proposal> result = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : page.getEntry()) {
             if (entry.getResource() instanceof Slot slot) {
@@ -75,7 +97,7 @@ public class FindService {
                 result.add(proposal);
             }
         }
-        return new Result(page.getTotal(), result);
+        return new Result(page.getTotal(), result, cursorOf(page.getLink(Bundle.LINK_NEXT)));
     }
 
     /** @return the proposal of one slot (also used for {@code appointment-resource} bookings) */
@@ -100,42 +122,33 @@ public class FindService {
         }
     }
 
-    private Set<String> schedulesOfPractitioners(List<String> practitioners, Map<String, Set<String>> actors) {
-        Set<String> schedules = new LinkedHashSet<>();
-        for (String p : practitioners) {
-            addSchedules("Practitioner/" + p, "Practitioner/" + p, schedules, actors);
-        }
-        List<String> roles = availability.ids("PractitionerRole", Map.of("practitioner", List.of(String.join(",", practitioners))));
-        for (String role : roles) {
-            addSchedules("PractitionerRole/" + role, "PractitionerRole/" + role, schedules, actors);
-        }
-        return schedules;
+    private List<String> actorsOfPractitioners(List<String> practitioners) {
+        List<String> actors = new ArrayList<>(practitioners.stream().map(p -> "Practitioner/" + p).toList());
+        availability.ids("PractitionerRole", Map.of("practitioner", List.of(String.join(",", practitioners))))
+                .forEach(role -> actors.add("PractitionerRole/" + role));
+        return actors;
     }
 
-    private Set<String> schedulesOfLocations(List<String> locations, Map<String, Set<String>> actors) {
-        Set<String> schedules = new LinkedHashSet<>();
-        if (locations.isEmpty()) {
-            return schedules;
-        }
-        for (String l : locations) {
-            addSchedules("Location/" + l, "Location/" + l, schedules, actors);
-        }
+    private List<String> actorsOfLocations(List<String> locations) {
+        List<String> actors = new ArrayList<>(locations.stream().map(l -> "Location/" + l).toList());
         String joined = String.join(",", locations);
-        for (String role : availability.ids("PractitionerRole", Map.of("location", List.of(joined)))) {
-            addSchedules("PractitionerRole/" + role, "PractitionerRole/" + role, schedules, actors);
-        }
-        for (String service : availability.ids("HealthcareService", Map.of("location", List.of(joined)))) {
-            addSchedules("HealthcareService/" + service, "HealthcareService/" + service, schedules, actors);
-        }
-        return schedules;
+        availability.ids("PractitionerRole", Map.of("location", List.of(joined)))
+                .forEach(role -> actors.add("PractitionerRole/" + role));
+        availability.ids("HealthcareService", Map.of("location", List.of(joined)))
+                .forEach(service -> actors.add("HealthcareService/" + service));
+        return actors;
     }
 
-    private void addSchedules(String actorParam, String participant, Set<String> schedules,
-                              Map<String, Set<String>> actors) {
-        for (String schedule : availability.ids("Schedule", Map.of("actor", List.of(actorParam)))) {
-            schedules.add(schedule);
-            actors.computeIfAbsent(schedule, s -> new LinkedHashSet<>()).add(participant);
+    private static String cursorOf(Bundle.BundleLinkComponent next) {
+        if (next == null || next.getUrl() == null) {
+            return null;
         }
+        for (String pair : URI.create(next.getUrl()).getRawQuery().split("&")) {
+            if (pair.startsWith("_cursor=")) {
+                return URLDecoder.decode(pair.substring("_cursor=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     /** @return location ids whose address city, state or postal code starts with the string (case-insensitive) */
@@ -147,12 +160,4 @@ public class FindService {
         return new ArrayList<>(ids);
     }
 
-    private static Set<String> intersect(Set<String> current, Set<String> next) {
-        if (current == null) {
-            return next;
-        }
-        Set<String> result = new LinkedHashSet<>(current);
-        result.retainAll(next);
-        return result;
-    }
 }
