@@ -1,0 +1,210 @@
+package io.slotstream.containers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.SharedStack;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+import org.testcontainers.utility.DockerImageName;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The pipeline from the container images (issue 14 §5): the provisioning job image and the four service images run
+ * with the environment the Helm chart renders, as non-root with a read-only root file system and the chart's volumes
+ * as tmpfs; FHIR resources sent to ingest-service come out of publish-service's publication.
+ * <p>
+ * Kafka and the registry are the shared test stack's (real KRaft broker, real Apicurio Registry) on loopback, and the
+ * containers use the host network, so three settings differ from the chart: {@code SERVER_ADDRESS} (loopback),
+ * {@code SERVER_PORT} (a free port each) and availability-service's {@code application.server} (loopback instead of
+ * the headless Service's DNS name). Images come from {@code ./slotstream images}; a container runtime is Docker or
+ * podman's Docker-compatible socket ({@code DOCKER_HOST}); {@code .ci/run} sets both up. Without a runtime the test is
+ * skipped and says why; with a runtime but without the images it fails and says how to build them.
+ */
+@Timeout(900)
+class PipelineInContainersTest {
+
+    private static final String TAG = System.getProperty("slotstream.image.tag", "0.1.0-SNAPSHOT");
+    private static final Path CHART = Path.of(System.getProperty("slotstream.chart.dir", "../helm/slotstream"));
+    private static final List<String> SERVICES = List.of("ingest-service", "availability-service", "publish-service",
+            "booking-bridge");
+    private static final List<GenericContainer<?>> STARTED = new ArrayList<>();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void requireAContainerRuntimeAndTheImages() {
+        assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
+                "no container runtime: the pipeline-in-containers test is skipped. It needs Docker or podman's socket "
+                        + "(podman system service, DOCKER_HOST=unix:///run/podman/podman.sock) and the images from "
+                        + "./slotstream images; .ci/run sets both up");
+        var images = DockerClientFactory.instance().client().listImagesCmd().exec().stream()
+                .flatMap(i -> i.getRepoTags() == null ? java.util.stream.Stream.<String>empty() : java.util.stream.Stream.of(i.getRepoTags()))
+                .toList();
+        for (String component : List.of("provisioning", "ingest-service", "availability-service", "publish-service", "booking-bridge")) {
+            assertThat(images).as("image " + image(component) + " is missing: build the images with ./slotstream images")
+                    .contains(image(component));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        STARTED.forEach(GenericContainer::stop);
+    }
+
+    @Test
+    void theJobImageProvisionsAndTheServiceImagesPublishWhatIngestAccepts() throws Exception {
+        LocalStack stack = SharedStack.get();
+        ChartEnvironment chart = new ChartEnvironment(CHART, Map.of(
+                "kafka.bootstrapServers", stack.bootstrapServers(),
+                "registry.url", stack.registryApiUrl(),
+                "topics.replicationFactor", 1,
+                "topics.minInsyncReplicas", 1,
+                "provisioning.hook", false,
+                "publishService.snapshotInterval", "2s"));
+        Path clientProperties = Path.of(System.getProperty("java.io.tmpdir"), "client.properties");
+        Files.writeString(clientProperties, chart.kafkaClientProperties());
+
+        // the hook Job: create (idempotent on the already provisioned stack), then validate finds no drift
+        String created = runToCompletion(chart, clientProperties, chart.args("provisioning"));
+        assertThat(created).contains("topics match the catalogue");
+        assertThat(runToCompletion(chart, clientProperties, List.of("validate"))).contains("topics and schemas match the catalogue");
+
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (String service : SERVICES) {
+            int port = freePort();
+            ports.put(service, port);
+            Map<String, String> env = new LinkedHashMap<>(chart.environment(service, "ctr-slotstream-" + service + "-0"));
+            env.put("SERVER_ADDRESS", "127.0.0.1");
+            env.put("SERVER_PORT", Integer.toString(port));
+            if (env.containsKey("SLOTSTREAM_STREAMS_APPLICATION_SERVER")) {
+                env.put("SLOTSTREAM_STREAMS_APPLICATION_SERVER", "127.0.0.1:" + port);
+            }
+            GenericContainer<?> container = container(service, chart, clientProperties).withEnv(env);
+            container.start();
+            STARTED.add(container);
+        }
+        for (String service : SERVICES) {
+            awaitOk(service, "http://127.0.0.1:" + ports.get(service) + "/actuator/health/readiness", Duration.ofMinutes(5));
+        }
+
+        String day = LocalDate.now(ZoneOffset.UTC).plusDays(7).toString();
+        String ingest = "http://127.0.0.1:" + ports.get("ingest-service") + "/fhir";
+        put(ingest + "/Location/ctr-loc-1", """
+                {"resourceType":"Location","id":"ctr-loc-1","name":"Container Clinic","address":{"line":["1 Main St"],
+                 "city":"Boston","state":"MA","postalCode":"02114"}}""");
+        put(ingest + "/Schedule/ctr-sched-1", """
+                {"resourceType":"Schedule","id":"ctr-sched-1","serviceType":[{"coding":[{"system":
+                 "http://terminology.hl7.org/CodeSystem/service-type","code":"124"}]}],
+                 "actor":[{"reference":"Location/ctr-loc-1"}]}""");
+        put(ingest + "/Slot/ctr-slot-1", """
+                {"resourceType":"Slot","id":"ctr-slot-1","schedule":{"reference":"Schedule/ctr-sched-1"},"status":"free",
+                 "start":"%sT09:00:00Z","end":"%sT09:15:00Z","extension":[{"url":
+                 "http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-deep-link",
+                 "valueUrl":"https://ehr.example.org/book/ctr-slot-1"},{"url":
+                 "http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-phone",
+                 "valueContactPoint":{"system":"phone","value":"555-0101"}}]}""".formatted(day, day));
+
+        String publish = "http://127.0.0.1:" + ports.get("publish-service");
+        Awaitility.await("ctr-slot-1 in the publication").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(slotLines(publish)).anySatisfy(line -> assertThat(line)
+                        .contains("ctr-slot-1").contains("\"status\":\"free\"").contains(day + "T09:00:00")));
+    }
+
+    private static GenericContainer<?> container(String component, ChartEnvironment chart, Path clientProperties) {
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image(component)))
+                .withImagePullPolicy(name -> false)
+                .withNetworkMode("host")
+                .withFileSystemBind(clientProperties.toString(), "/etc/slotstream/kafka/client.properties", BindMode.READ_ONLY)
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true));
+        Map<String, String> tmpfs = new LinkedHashMap<>();
+        chart.writablePaths(component).forEach(path -> tmpfs.put(path, "rw,mode=1777"));
+        return container.withTmpFs(tmpfs);
+    }
+
+    private static String runToCompletion(ChartEnvironment chart, Path clientProperties, List<String> args) {
+        try (GenericContainer<?> job = container("provisioning", chart, clientProperties)
+                .withEnv(chart.environment("provisioning", "ctr-slotstream-provisioning-r1"))
+                .withCommand(args.toArray(String[]::new))
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(3)))) {
+            try {
+                job.start();
+            } catch (RuntimeException e) {
+                throw new AssertionError("provisioning " + args + " failed:\n" + job.getLogs(), e);
+            }
+            return job.getLogs();
+        }
+    }
+
+    private static void awaitOk(String service, String url, Duration timeout) {
+        try {
+            Awaitility.await(service + " ready").atMost(timeout).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                    .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } catch (ConditionTimeoutException e) {
+            GenericContainer<?> container = STARTED.get(SERVICES.indexOf(service));
+            String logs = container.getLogs();
+            throw new AssertionError(service + " not ready at " + url + "; its log ends:\n"
+                    + logs.substring(Math.max(0, logs.length() - 4000)), e);
+        }
+    }
+
+    private static void put(String url, String resource) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(resource)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("PUT " + url + ": " + response.body()).isBetween(200, 201);
+    }
+
+    private static List<String> slotLines(String publish) throws IOException, InterruptedException {
+        HttpResponse<String> manifest = HTTP.send(HttpRequest.newBuilder(URI.create(publish + "/$bulk-publish"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(manifest.statusCode()).as(manifest.body()).isEqualTo(200);
+        List<String> lines = new ArrayList<>();
+        for (JsonNode output : JSON.readTree(manifest.body()).path("output")) {
+            if ("Slot".equals(output.path("type").asText())) {
+                String body = HTTP.send(HttpRequest.newBuilder(URI.create(output.path("url").asText()))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                lines.addAll(body.lines().toList());
+            }
+        }
+        return lines;
+    }
+
+    private static String image(String component) {
+        return "localhost/slotstream-" + component + ":" + TAG;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
