@@ -12,8 +12,9 @@ import java.util.Date;
 
 /**
  * The CapabilityStatement served at {@code GET [base]/metadata}, stating exactly what ingest does: read, update
- * (update-create), delete for the six types; transaction and batch at the base; JSON only; no search, history,
- * versioning, conditional interactions or create at the type level (POST is supported inside Bundles only).
+ * (update-create), delete for the six types; transaction and batch at the base; JSON only; {@code versioned-update}
+ * (If-Match against the source's meta.versionId; ingest keeps no history of its own); no search, history,
+ * conditional interactions other than If-Match, or create at the type level (POST is supported inside Bundles only).
  */
 public final class CapabilityStatements {
 
@@ -39,7 +40,7 @@ public final class CapabilityStatements {
                 : "No authentication (local mode): the X-Slotstream-Source header names the source system.");
         for (ResourceKind kind : ResourceKind.values()) {
             CapabilityStatementRestResourceComponent resource = rest.addResource().setType(kind.fhirType())
-                    .setVersioning(CapabilityStatement.ResourceVersionPolicy.NOVERSION)
+                    .setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE)
                     .setReadHistory(false).setUpdateCreate(true).setConditionalCreate(false)
                     .setConditionalRead(CapabilityStatement.ConditionalReadStatus.NOTSUPPORTED)
                     .setConditionalUpdate(false)

@@ -163,10 +163,14 @@ public final class AcceptedLog implements AutoCloseable {
                     Map<TopicPartition, Long> now = new HashMap<>();
                     for (TopicPartition tp : consumer.assignment()) {
                         long position = consumer.position(tp);
-                        now.put(tp, position);
-                        batch.put(checkpointKey(tp), ByteBuffer.allocate(8).putLong(position).array());
+                        if (position != positions.getOrDefault(tp, -1L)) { // checkpoint only what moved
+                            now.put(tp, position);
+                            batch.put(checkpointKey(tp), ByteBuffer.allocate(8).putLong(position).array());
+                        }
                     }
-                    db.write(options, batch);
+                    if (batch.count() > 0) {
+                        db.write(options, batch);
+                    }
                     lock.lock();
                     try {
                         positions.putAll(now);
