@@ -2,6 +2,7 @@ package io.slotstream.publish;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.slotstream.avro.FhirLocation;
+import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.avro.SlotStatus;
 import io.slotstream.deploy.local.LocalStack;
@@ -30,7 +31,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Schedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,7 +96,9 @@ class ReplicaIntegrationTest {
 
     @Test
     void replicasServeTheSameManifestRewriteOnlyTheChangedGroupAndRestartWithTheSameUrls() {
+        // A conformant clinic (other tests check the whole publication of these shared topics).
         produce(Topics.LOCATION, Map.of("rep-loc", location()));
+        produce(Topics.SCHEDULE, Map.of("rep-sch", schedule()));
         Map<String, SlotAvailability> slots = new LinkedHashMap<>();
         for (int i = 0; i < 30; i++) {
             slots.put("rep-slot-" + i, Slots.slot("rep-slot-" + i, "rep-sch", SlotStatus.FREE,
@@ -159,8 +165,17 @@ class ReplicaIntegrationTest {
         Location location = new Location();
         location.setId("rep-loc");
         location.setName("Replica Clinic Burlington");
-        location.getAddress().setCity("Burlington").setState("VT").setPostalCode("05401");
+        location.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setValue("+1-802-555-0100");
+        location.getAddress().addLine("1 Church St").setCity("Burlington").setState("VT").setPostalCode("05401");
         return (FhirLocation) new FhirAvroMapper().toAvro(location, Slots.provenance("rep-loc"));
+    }
+
+    private static FhirSchedule schedule() {
+        Schedule schedule = new Schedule();
+        schedule.setId("rep-sch");
+        schedule.addActor(new Reference("Location/rep-loc").setDisplay("Replica Clinic Burlington"));
+        schedule.addServiceType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/service-type").setCode("124");
+        return (FhirSchedule) new FhirAvroMapper().toAvro(schedule, Slots.provenance("rep-sch"));
     }
 
     private static <V extends SpecificRecord> void produce(Topic<V> topic, Map<String, V> records) {

@@ -10,6 +10,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,10 +39,17 @@ class PublicationFileController {
     }
 
     @GetMapping("/data/{file}")
-    ResponseEntity<?> file(@PathVariable String file, jakarta.servlet.http.HttpServletRequest request) throws IOException {
+    ResponseEntity<?> file(@PathVariable String file, jakarta.servlet.http.HttpServletRequest request,
+                           WebRequest webRequest) throws IOException {
+        boolean wellFormed = FILE.matcher(file).matches();
+        String etag = "W/\"" + file.substring(0, Math.max(0, file.length() - ".ndjson".length())) + "\"";
+        if (wellFormed && webRequest.checkNotModified(etag)) {
+            // The name is the content: a client holding this ETag holds these bytes. Nothing is read from storage.
+            return null;
+        }
         Optional<Resource> stored;
         try {
-            stored = FILE.matcher(file).matches() ? publisher.storage().open(file) : Optional.empty();
+            stored = wellFormed ? publisher.storage().open(file) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -53,7 +61,7 @@ class PublicationFileController {
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
                 .contentType(NDJSON)
                 .cacheControl(cacheControl)
-                .eTag("W/\"" + file.substring(0, file.length() - ".ndjson".length()) + "\"");
+                .eTag(etag);
         if ("HEAD".equals(request.getMethod())) {
             // A bucket's object stream would otherwise stay open (and hold a pooled connection) without a body.
             long length = stored.get().contentLength();

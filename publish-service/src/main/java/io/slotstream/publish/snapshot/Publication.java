@@ -10,6 +10,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,9 +40,11 @@ public final class Publication {
     public Publication(long transactionTime, long horizon, Collection<PublishedGroup> groups) {
         this.transactionTime = transactionTime;
         this.horizon = horizon;
+        Map<PublishedGroup, String> bases = new IdentityHashMap<>();
+        groups.forEach(g -> bases.put(g, GroupWriter.baseName(g.key())));
         List<PublishedGroup> ordered = new ArrayList<>(groups);
         ordered.sort(Comparator.comparing((PublishedGroup g) -> g.type().ordinal())
-                .thenComparing(g -> GroupWriter.baseName(g.key())).thenComparing(PublishedGroup::group));
+                .thenComparing(bases::get).thenComparing(PublishedGroup::group));
         TreeSet<String> locationStates = new TreeSet<>();
         ordered.stream().filter(g -> g.type() == ResourceType.LOCATION).forEach(g -> g.files().forEach(f -> locationStates.addAll(f.states())));
         List<PublishedGroup> hinted = new ArrayList<>();
