@@ -135,7 +135,7 @@ class BookingEndToEndIntegrationTest {
                     .until(() -> get(url + "/actuator/health/readiness").statusCode() == 200);
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
-                ((Bundle) parse(get(availability + "/fhir/Slot?schedule=" + scheduleId + "&_count=1").body())).getTotal()
+                ((Bundle) parse(get(availability + "/fhir/Slot?schedule=" + scheduleId + "&_count=1&_total=accurate").body())).getTotal()
                         == slotCount());
     }
 
