@@ -144,9 +144,12 @@ class PipelineInContainersTest {
                 .withNetworkMode("host")
                 .withFileSystemBind(clientProperties.toString(), "/etc/slotstream/kafka/client.properties", BindMode.READ_ONLY)
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true));
-        Map<String, String> tmpfs = new LinkedHashMap<>();
-        chart.writablePaths(component).forEach(path -> tmpfs.put(path, "rw,mode=1777"));
-        return container.withTmpFs(tmpfs);
+        // The chart's emptyDir volumes as fresh host directories writable by the image's user (podman 4.3 ignores a
+        // tmpfs mode, so a tmpfs would be root-owned); RocksDB also loads its native library from there (/tmp).
+        for (String path : chart.writablePaths(component)) {
+            container.withFileSystemBind(emptyDir(component, path).toString(), path, BindMode.READ_WRITE);
+        }
+        return container;
     }
 
     private static String runToCompletion(ChartEnvironment chart, Path clientProperties, List<String> args) {
@@ -196,6 +199,17 @@ class PipelineInContainersTest {
             }
         }
         return lines;
+    }
+
+    private static Path emptyDir(String component, String path) {
+        try {
+            Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")),
+                    component + path.replace('/', '-') + "-");
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String image(String component) {

@@ -201,6 +201,21 @@ class ChartTest {
     }
 
     @Test
+    void publishServiceCanKeepItsFilesInAnS3BucketWithCredentialsFromASecret() {
+        Container publish = RenderedChart.withDefaults(t -> t.set("publishService.storage.type", "s3")
+                        .set("publishService.storage.s3.bucket", "sched-files")
+                        .set("publishService.storage.s3.existingSecret", "s3-credentials"))
+                .one(Deployment.class, "sched-slotstream-publish-service").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        assertThat(env(publish)).containsEntry("SLOTSTREAM_PUBLISH_STORAGE_TYPE", "s3")
+                .containsEntry("SLOTSTREAM_PUBLISH_STORAGE_S3_BUCKET", "sched-files");
+        assertThat(publish.getEnv()).filteredOn(e -> e.getName().equals("SLOTSTREAM_PUBLISH_STORAGE_S3_SECRET_ACCESS_KEY"))
+                .singleElement().satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("s3-credentials"));
+        assertThatThrownBy(() -> RenderedChart.withDefaults(t -> t.set("publishService.storage.type", "s3")))
+                .hasMessageContaining("bucket");
+    }
+
+    @Test
     void keyManifestsMatchTheirGoldenFiles() throws IOException {
         RenderedChart chart = RenderedChart.production();
         for (String key : List.of("StatefulSet/sched-slotstream-availability-service",
