@@ -234,9 +234,7 @@ class FeedAdminController {
             put(node, "lastSuccess", s.lastSuccessAt);
             put(node, "lastChange", s.lastChangeAt);
             put(node, "nextPoll", s.nextPollAt);
-            synchronized (s) {
-                put(node, "transactionTime", s.lastTransactionTime);
-            }
+            put(node, "transactionTime", s.lastTransactionTime);
             node.put("mode", s.lastMode);
             node.put("stale", s.stale);
             node.put("withdrawn", s.withdrawn);

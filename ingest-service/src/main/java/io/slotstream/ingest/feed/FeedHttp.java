@@ -197,21 +197,33 @@ final class FeedHttp implements AutoCloseable {
 
         @Override
         public int read() throws IOException {
-            int b = check(super.read());
-            lastProgress = System.nanoTime();
-            return b;
+            try {
+                int b = check(super.read());
+                lastProgress = System.nanoTime();
+                return b;
+            } catch (IOException e) {
+                throw stalled ? timedOut() : e;
+            }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = check(super.read(b, off, len));
-            lastProgress = System.nanoTime();
-            return n;
+            try {
+                int n = check(super.read(b, off, len));
+                lastProgress = System.nanoTime();
+                return n;
+            } catch (IOException e) {
+                throw stalled ? timedOut() : e;
+            }
+        }
+
+        private IOException timedOut() {
+            return new IOException("no data for " + settings.readTimeout().toSeconds() + " s (read timeout)");
         }
 
         private int check(int n) throws IOException {
             if (stalled) {
-                throw new IOException("no data for " + settings.readTimeout().toSeconds() + " s (read timeout)");
+                throw timedOut();
             }
             return n;
         }

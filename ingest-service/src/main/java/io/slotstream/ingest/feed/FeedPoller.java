@@ -99,6 +99,8 @@ final class FeedPoller {
                 writes.delete(key);
             }
             writes.flush();
+            // Re-listed slots must order after these tombstones (the intake's ordering rule): stamp them later.
+            state.stampFloor = clock.instant().plusMillis(1);
             slots.forEach(state.inventory::remove);
             state.validators.clear();
             state.lastFullAt = null;

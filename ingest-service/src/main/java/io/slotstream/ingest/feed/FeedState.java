@@ -30,7 +30,8 @@ final class FeedState {
     final Map<String, FeedHttp.Validators> validators = new HashMap<>();
     /** "Type/localId" -> where it came from; what a full snapshot compares against. */
     Map<String, Held> inventory = new HashMap<>();
-    Instant lastTransactionTime;
+    /** Volatile: the admin API reads it while a poll (which holds the monitor) runs. */
+    volatile Instant lastTransactionTime;
     Instant stampFloor;
     Instant lastFullAt;
     /** The publisher answered a {@code _since} request with a full snapshot: stop sending it (conditional requests instead). */
