@@ -24,6 +24,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.OptionalInt;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Provisioning against the real broker and registry of the shared stack. Drift and refusal cases use topics and
@@ -74,15 +76,17 @@ class ProvisioningIntegrationTest {
             // someone changes the retention by hand
             admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
                     new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET)))).all().get();
-            assertThat(provisioner.validate(List.of(topic)))
+            // a config change reaches the brokers through the KRaft metadata log: describeConfigs sees it shortly after
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(provisioner.validate(List.of(topic)))
                     .singleElement()
                     .satisfies(f -> {
                         assertThat(f.kind()).isEqualTo(Finding.Kind.CONFIG);
                         assertThat(f.message()).isEqualTo("topic " + topic.name() + " has retention.ms=1000, wanted 86400000");
-                    });
+                    }));
 
             assertThat(provisioner.create(List.of(topic))).isEmpty();
-            assertThat(provisioner.validate(List.of(topic))).isEmpty();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(provisioner.validate(List.of(topic))).isEmpty());
         }
     }
 
