@@ -27,6 +27,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -126,13 +129,15 @@ class PipelineEndToEndTest {
         ingest.put(JSON.readTree("""
                 {"resourceType":"Schedule","id":"sch","actor":[{"reference":"Location/loc"}],
                  "serviceType":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/service-type","code":"124"}]}]}"""), source);
+        // a week ahead, whole minutes, New York offset: the view retires slots that have ended
+        OffsetDateTime slotStart = OffsetDateTime.now(ZoneOffset.ofHours(-5)).plusDays(7).truncatedTo(ChronoUnit.HOURS);
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String id = "slot-" + i;
             long started = System.nanoTime();
             ingest.put(JSON.readTree("""
                     {"resourceType":"Slot","id":"%s","schedule":{"reference":"Schedule/sch"},"status":"free",
-                     "start":"2026-12-01T09:00:00-05:00","end":"2026-12-01T09:15:00-05:00"}""".formatted(id)), source);
+                     "start":"%s","end":"%s"}""".formatted(id, slotStart, slotStart.plusMinutes(15))), source);
             awaitSlot(CanonicalId.of(source, id));
             millis.add(Duration.ofNanos(System.nanoTime() - started).toMillis());
         }
