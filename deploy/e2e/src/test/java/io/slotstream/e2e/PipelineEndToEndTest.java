@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
+
+    private static final DateTimeFormatter FHIR_INSTANT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
     private static final Path PROJECT = Path.of("..", "..").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -137,7 +140,7 @@ class PipelineEndToEndTest {
             long started = System.nanoTime();
             ingest.put(JSON.readTree("""
                     {"resourceType":"Slot","id":"%s","schedule":{"reference":"Schedule/sch"},"status":"free",
-                     "start":"%s","end":"%s"}""".formatted(id, slotStart, slotStart.plusMinutes(15))), source);
+                     "start":"%s","end":"%s"}""".formatted(id, FHIR_INSTANT.format(slotStart), FHIR_INSTANT.format(slotStart.plusMinutes(15)))), source);
             awaitSlot(CanonicalId.of(source, id));
             millis.add(Duration.ofNanos(System.nanoTime() - started).toMillis());
         }
