@@ -131,11 +131,12 @@ class ChartTest {
     }
 
     @Test
-    void ingestServiceTakesItsTransactionalIdFromThePodNameAndKeepsStateOnAVolume() {
+    void ingestServiceReplicasShareTheWriterLeaseAndKeepStateOnAVolume() {
         Deployment ingest = RenderedChart.production().one(Deployment.class, "sched-slotstream-ingest-service");
         Container c = ingest.getSpec().getTemplate().getSpec().getContainers().getFirst();
-        EnvVar instance = c.getEnv().stream().filter(e -> e.getName().equals("SLOTSTREAM_INSTANCE_ID")).findFirst().orElseThrow();
-        assertThat(instance.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        // one transactional.id for all replicas (ingest-service's writer lease): no per-pod id may override it
+        assertThat(c.getEnv()).extracting(EnvVar::getName)
+                .doesNotContain("SLOTSTREAM_INGEST_KAFKA_TRANSACTIONAL_ID", "SLOTSTREAM_INSTANCE_ID");
         assertThat(env(c)).containsEntry("SLOTSTREAM_STATE_DIR", "/var/lib/slotstream/state");
     }
 
