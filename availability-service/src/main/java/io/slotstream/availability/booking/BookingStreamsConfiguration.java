@@ -4,7 +4,7 @@ import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.FhirSlot;
 import io.slotstream.schemas.topic.RegistrySettings;
-import io.slotstream.schemas.topic.TopicSerdes;
+import io.slotstream.availability.config.CatalogueValueSerde;
 import io.slotstream.schemas.topic.Topics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.kstream.KStream;
@@ -24,7 +24,7 @@ public class BookingStreamsConfiguration {
 
     @Bean
     Serde<BookingRequest> bookingRequestSerde(RegistrySettings settings) {
-        return TopicSerdes.valueSerde(Topics.BOOKING_REQUESTS, settings);
+        return CatalogueValueSerde.forTopic(Topics.BOOKING_REQUESTS, settings);
     }
 
     /** The binder's view of the decision point: slots and requests in, decisions out. */

@@ -1,6 +1,9 @@
 package io.slotstream.availability.config;
 
 import io.slotstream.availability.store.AvroBinarySerde;
+import io.slotstream.schemas.topic.RegistrySettings;
+import io.slotstream.schemas.topic.Topic;
+import io.slotstream.schemas.topic.TopicSerdes;
 import io.slotstream.schemas.topic.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
@@ -18,11 +21,20 @@ import java.util.Map;
  * format starts with magic byte 0, plain Avro of these records starts with the length of a non-empty id string (never
  * 0). Configured once when built: the binder's later {@code configure} calls (with its Streams config) are ignored.
  */
-final class CatalogueValueSerde<T extends SpecificRecord> implements Serde<T> {
+public final class CatalogueValueSerde<T extends SpecificRecord> implements Serde<T> {
 
     private final Serializer<T> registrySerializer;
     private final Deserializer<T> registryDeserializer;
     private final AvroBinarySerde<T> plain;
+
+    /**
+     * The value serde of a catalogue topic for a Kafka Streams binding: registry format with the specific Avro reader,
+     * immune to the binder's later {@code configure} call (which would otherwise replace the registry settings and make
+     * the deserializer return {@code GenericData.Record}s).
+     */
+    public static <V extends SpecificRecord> Serde<V> forTopic(Topic<V> topic, RegistrySettings settings) {
+        return new CatalogueValueSerde<>(TopicSerdes.valueSerde(topic, settings), topic.valueClass());
+    }
 
     CatalogueValueSerde(Serde<T> registry, Class<T> type) {
         this.registrySerializer = registry.serializer();

@@ -16,7 +16,6 @@ import io.slotstream.avro.FhirSlot;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
-import io.slotstream.schemas.topic.TopicSerdes;
 import io.slotstream.schemas.topic.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -116,6 +115,6 @@ public class StreamsConfiguration {
     }
 
     private static <V extends SpecificRecord> Serde<V> topicSerde(Topic<V> topic, RegistrySettings settings) {
-        return new CatalogueValueSerde<>(TopicSerdes.valueSerde(topic, settings), topic.valueClass());
+        return CatalogueValueSerde.forTopic(topic, settings);
     }
 }
