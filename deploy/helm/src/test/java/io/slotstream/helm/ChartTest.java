@@ -62,7 +62,7 @@ class ChartTest {
                 .set("ingestService.extraEnv[0].vaule", "typo"));
 
         assertThat(chart.unknownFields()).containsExactly(
-                "Deployment/sched-slotstream-ingest-service: spec.template.spec.containers[0].env[8].vaule");
+                "Deployment/sched-slotstream-ingest-service: spec.template.spec.containers[0].env[7].vaule");
     }
 
     @Test
