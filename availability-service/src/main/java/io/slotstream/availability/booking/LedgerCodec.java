@@ -1,19 +1,23 @@
 package io.slotstream.availability.booking;
 
+import io.slotstream.availability.store.DataCodec;
+import io.slotstream.availability.store.DataCodec.Reader;
+import io.slotstream.availability.store.DataCodec.Writer;
 import io.slotstream.availability.store.AvroBinarySerde;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.SlotStatus;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+
+import static io.slotstream.availability.store.DataCodec.readList;
+import static io.slotstream.availability.store.DataCodec.readString;
+import static io.slotstream.availability.store.DataCodec.writeList;
+import static io.slotstream.availability.store.DataCodec.writeString;
 
 /**
  * Binary serdes of the decision point's internal types (stores and the slot-fact repartition topic): a format byte,
@@ -90,69 +94,14 @@ final class LedgerCodec {
     }
 
     private static void writeStrings(List<String> values, DataOutputStream out) throws IOException {
-        out.writeInt(values.size());
-        for (String v : values) {
-            out.writeUTF(v);
-        }
+        writeList(values, out, (v, o) -> o.writeUTF(v));
     }
 
     private static List<String> readStrings(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        List<String> values = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            values.add(in.readUTF());
-        }
-        return values;
-    }
-
-    private static void writeString(String s, DataOutputStream out) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            out.writeUTF(s);
-        }
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
-    }
-
-    private interface Writer<T> {
-        void write(T value, DataOutputStream out) throws IOException;
-    }
-
-    private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        return readList(in, i -> i.readUTF());
     }
 
     private static <T> Serde<T> serde(Writer<T> writer, Reader<T> reader) {
-        return Serdes.serdeFrom((topic, value) -> {
-            if (value == null) {
-                return null;
-            }
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-                DataOutputStream out = new DataOutputStream(bytes);
-                out.writeByte(FORMAT);
-                writer.write(value, out);
-                out.flush();
-                return bytes.toByteArray();
-            } catch (IOException e) {
-                throw new SerializationException("cannot encode booking state " + value.getClass().getSimpleName(), e);
-            }
-        }, (topic, data) -> {
-            if (data == null) {
-                return null;
-            }
-            try {
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-                byte format = in.readByte();
-                if (format != FORMAT) {
-                    throw new SerializationException("unknown booking state format " + format);
-                }
-                return reader.read(in);
-            } catch (IOException e) {
-                throw new SerializationException("cannot decode booking state", e);
-            }
-        });
+        return DataCodec.serde(FORMAT, "booking state", "", writer, reader);
     }
 }

@@ -1,5 +1,7 @@
 package io.slotstream.availability.store;
 
+import io.slotstream.availability.store.DataCodec.Reader;
+import io.slotstream.availability.store.DataCodec.Writer;
 import io.slotstream.avro.CodeableConcept;
 import io.slotstream.avro.Coding;
 import io.slotstream.avro.FhirHealthcareService;
@@ -12,18 +14,19 @@ import io.slotstream.avro.Position;
 import io.slotstream.avro.Reference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
+
+import static io.slotstream.availability.store.DataCodec.readList;
+import static io.slotstream.availability.store.DataCodec.readLong;
+import static io.slotstream.availability.store.DataCodec.readString;
+import static io.slotstream.availability.store.DataCodec.writeList;
+import static io.slotstream.availability.store.DataCodec.writeLong;
+import static io.slotstream.availability.store.DataCodec.writeString;
 
 /**
  * Binary serdes of the internal state types ({@link SlotState}, {@link EffectiveSlot}, {@link ScheduleContext},
@@ -72,9 +75,9 @@ public final class StateCodec {
     public static Serde<ScheduleContextState> scheduleContextStateSerde() {
         return serde((v, out) -> {
             writeRecord(SCHEDULE, v.schedule(), out);
-            writeList(v.dependencies(), out, StateCodec::writeString);
+            writeList(v.dependencies(), out, DataCodec::writeString);
             writeContext(v.context(), out);
-        }, in -> new ScheduleContextState(readRecord(SCHEDULE, in), readList(in, StateCodec::readString), readContext(in)));
+        }, in -> new ScheduleContextState(readRecord(SCHEDULE, in), readList(in, DataCodec::readString), readContext(in)));
     }
 
     /**
@@ -104,38 +107,22 @@ public final class StateCodec {
     private static void writeContext(ScheduleContext c, DataOutputStream out) throws IOException {
         writeString(c.scheduleId(), out);
         writeList(c.actors(), out, (v, o) -> writeRecord(REFERENCE, v, o));
-        writeList(c.locationIds(), out, StateCodec::writeString);
-        writeList(c.practitionerRoleIds(), out, StateCodec::writeString);
-        writeList(c.healthcareServiceIds(), out, StateCodec::writeString);
+        writeList(c.locationIds(), out, DataCodec::writeString);
+        writeList(c.practitionerRoleIds(), out, DataCodec::writeString);
+        writeList(c.healthcareServiceIds(), out, DataCodec::writeString);
         writeList(c.serviceType(), out, (v, o) -> writeRecord(CONCEPT, v, o));
         writeList(c.specialty(), out, (v, o) -> writeRecord(CODING, v, o));
-        writeList(c.states(), out, StateCodec::writeString);
+        writeList(c.states(), out, DataCodec::writeString);
         writeList(c.positions(), out, (v, o) -> writeRecord(POSITION, v, o));
         writeString(c.timeZone(), out);
     }
 
     private static ScheduleContext readContext(DataInputStream in) throws IOException {
         return new ScheduleContext(readString(in), readList(in, i -> readRecord(REFERENCE, i)),
-                readList(in, StateCodec::readString), readList(in, StateCodec::readString),
-                readList(in, StateCodec::readString), readList(in, i -> readRecord(CONCEPT, i)),
-                readList(in, i -> readRecord(CODING, i)), readList(in, StateCodec::readString),
+                readList(in, DataCodec::readString), readList(in, DataCodec::readString),
+                readList(in, DataCodec::readString), readList(in, i -> readRecord(CONCEPT, i)),
+                readList(in, i -> readRecord(CODING, i)), readList(in, DataCodec::readString),
                 readList(in, i -> readRecord(POSITION, i)), readString(in));
-    }
-
-    private static <T> void writeList(List<T> values, DataOutputStream out, Writer<T> element) throws IOException {
-        out.writeInt(values.size());
-        for (T v : values) {
-            element.write(v, out);
-        }
-    }
-
-    private static <T> List<T> readList(DataInputStream in, Reader<T> element) throws IOException {
-        int size = in.readInt();
-        List<T> values = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            values.add(element.read(in));
-        }
-        return values;
     }
 
     private static <T extends SpecificRecord> void writeRecord(AvroBinarySerde<T> serde, T value, DataOutputStream out)
@@ -194,69 +181,8 @@ public final class StateCodec {
                 readString(in));
     }
 
-    private static void writeString(String s, DataOutputStream out) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            out.writeUTF(s);
-        }
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
-    }
-
-    private static void writeLong(Long v, DataOutputStream out) throws IOException {
-        out.writeBoolean(v != null);
-        if (v != null) {
-            out.writeLong(v);
-        }
-    }
-
-    private static Long readLong(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readLong() : null;
-    }
-
-    private interface Writer<T> {
-        void write(T value, DataOutputStream out) throws IOException;
-    }
-
-    private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
-    }
-
     private static <T> Serde<T> serde(Writer<T> writer, Reader<T> reader) {
-        Serializer<T> serializer = (topic, value) -> {
-            if (value == null) {
-                return null;
-            }
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-                DataOutputStream out = new DataOutputStream(bytes);
-                out.writeByte(FORMAT);
-                writer.write(value, out);
-                out.flush();
-                return bytes.toByteArray();
-            } catch (IOException e) {
-                throw new SerializationException("cannot encode state " + value.getClass().getSimpleName(), e);
-            }
-        };
-        Deserializer<T> deserializer = (topic, data) -> {
-            if (data == null) {
-                return null;
-            }
-            try {
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-                byte format = in.readByte();
-                if (format != FORMAT) {
-                    throw new SerializationException("unknown state format " + format + " (expected " + FORMAT
-                            + "; format 1, plain Avro without writer schema, predates versioned state: reset the"
-                            + " application once)");
-                }
-                return reader.read(in);
-            } catch (IOException e) {
-                throw new SerializationException("cannot decode state", e);
-            }
-        };
-        return Serdes.serdeFrom(serializer, deserializer);
+        return DataCodec.serde(FORMAT, "state", "; format 1, plain Avro without writer schema, predates versioned"
+                + " state: reset the application once", writer, reader);
     }
 }
