@@ -14,7 +14,6 @@ import io.slotstream.schemas.mapping.FhirAvroMapper;
 import io.slotstream.schemas.slot.PatientTypeDefault;
 import io.slotstream.schemas.slot.SlotJsonWriter;
 import org.apache.avro.specific.SpecificRecord;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -35,7 +34,7 @@ import java.util.function.Function;
  * FHIR R4 JSON out of the view. A Slot is rendered by the one Slot renderer, {@link SlotJsonWriter} (the same bytes
  * the publication's NDJSON files carry, proven equal to HAPI's encoding): searches and reads show a slot exactly as
  * the publication does. Searchset Bundles are streamed with Jackson around those bytes; reference data (Schedule,
- * Location, ...) goes through {@link FhirAvroMapper} and HAPI's encoder; OperationOutcomes through HAPI.
+ * Location, ...) goes through {@link FhirAvroMapper} and HAPI's encoder.
  */
 @Component
 public class FhirRenderer {
@@ -120,17 +119,6 @@ public class FhirRenderer {
             entries.add(new Entry(base + "/" + type + "/" + id.apply(item), resource(item), "match"));
         }
         return bundle(result.total(), links, entries);
-    }
-
-    /** @return an OperationOutcome with one error issue */
-    public String outcome(OperationOutcome.IssueType code, String diagnostics, String expression) {
-        OperationOutcome outcome = new OperationOutcome();
-        OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-                .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(code).setDiagnostics(diagnostics);
-        if (expression != null) {
-            issue.addExpression(expression);
-        }
-        return json(outcome);
     }
 
     public String json(Resource resource) {

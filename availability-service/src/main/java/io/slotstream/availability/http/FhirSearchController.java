@@ -10,9 +10,9 @@ import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.SlotAvailability;
+import io.slotstream.edge.outcome.OperationOutcomes;
 import jakarta.servlet.http.HttpServletRequest;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -66,8 +66,8 @@ public class FhirSearchController {
     @GetMapping("/Slot/{id}")
     public ResponseEntity<?> slot(@PathVariable String id) {
         return search.slot(id).<ResponseEntity<?>>map(a -> ok(render.slot(a)))
-                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(FHIR_JSON)
-                        .body(render.outcome(OperationOutcome.IssueType.NOTFOUND, "Slot/" + id + " is not in the view", null)));
+                .orElseGet(() -> OperationOutcomes.response(404, OperationOutcomes.error(
+                        OperationOutcome.IssueType.NOTFOUND, "Slot/" + id + " is not in the view", null)));
     }
 
     @GetMapping("/Schedule")

@@ -1,5 +1,6 @@
 package io.slotstream.booking.fhir;
 
+import io.slotstream.edge.outcome.OperationOutcomes;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 

@@ -5,6 +5,7 @@ import io.slotstream.avro.BookingRequestType;
 import io.slotstream.booking.appointment.AppointmentView;
 import io.slotstream.booking.appointment.StoredAppointment;
 import io.slotstream.booking.command.Outcome;
+import io.slotstream.edge.outcome.OperationOutcomes;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
@@ -39,10 +40,21 @@ public class OutcomeBundles {
     public Bundle render(Outcome outcome) {
         BookingEvent e = outcome.event();
         if (!outcome.accepted()) {
-            return searchset(List.of(), OperationOutcomes.rejected(issueType(e), e.getReason(), e.getReasonText()));
+            return searchset(List.of(), rejected(issueType(e), e.getReason(), e.getReasonText()));
         }
         StoredAppointment stored = view.get(outcome.appointmentId()).orElseGet(() -> fromEvent(e));
         return searchset(List.of(renderer.stored(stored)), null);
+    }
+
+    /**
+     * @return the outcome of a rejected booking decision: severity fatal (ITI-116/117: only an OperationOutcome),
+     * the decision point's reason code in details
+     */
+    static OperationOutcome rejected(OperationOutcome.IssueType code, String reasonCode, String reasonText) {
+        OperationOutcome outcome = OperationOutcomes.of(OperationOutcome.IssueSeverity.FATAL, code, reasonText,
+                "Appointment.slot");
+        OperationOutcomes.reason(outcome.getIssueFirstRep(), SchedulingFhir.REASON_SYSTEM, reasonCode, reasonText);
+        return outcome;
     }
 
     /** @return a searchset Bundle with total = number of Appointments, and the OperationOutcome (if any) last */

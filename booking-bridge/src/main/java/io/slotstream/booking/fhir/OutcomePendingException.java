@@ -1,6 +1,7 @@
 package io.slotstream.booking.fhir;
 
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import io.slotstream.edge.outcome.OperationOutcomes;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**

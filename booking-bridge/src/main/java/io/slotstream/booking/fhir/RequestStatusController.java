@@ -3,6 +3,7 @@ package io.slotstream.booking.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import io.slotstream.booking.command.BookingService;
 import io.slotstream.booking.command.Outcomes;
+import io.slotstream.edge.outcome.OperationOutcomes;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

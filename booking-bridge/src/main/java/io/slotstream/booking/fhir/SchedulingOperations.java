@@ -18,6 +18,7 @@ import io.slotstream.booking.find.FindCriteria;
 import io.slotstream.booking.find.FindService;
 import io.slotstream.booking.find.Proposal;
 import io.slotstream.booking.find.ProposalCache;
+import io.slotstream.edge.outcome.OperationOutcomes;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slotstream.avro.FeedSubscription;
+import io.slotstream.edge.outcome.OperationOutcomes;
 import io.slotstream.ingest.http.FhirResponses;
 import io.slotstream.ingest.kafka.WriteFailedException;
 import io.slotstream.ingest.validation.Issue;
-import io.slotstream.ingest.validation.OperationOutcomes;
 import io.slotstream.schemas.identity.CanonicalId;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpHeaders;
@@ -207,7 +207,7 @@ class FeedAdminController {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             HttpHeaders headers = new HttpHeaders();
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-            return responses.of(429, OperationOutcomes.of(List.of(Issue.profile("throttled", null,
+            return responses.of(429, Issue.outcome(List.of(Issue.profile("throttled", null,
                     "sched-6: clients SHOULD NOT poll more than once per minute",
                     "The last poll of '" + source + "' was too recent; retry in " + seconds + " s"))), headers);
         }
@@ -279,7 +279,7 @@ class FeedAdminController {
         }
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        return Optional.of(responses.of(401, OperationOutcomes.of(List.of(Issue.structure("login", null,
+        return Optional.of(responses.of(401, Issue.outcome(List.of(Issue.structure("login", null,
                 "slotstream.ingest.feed-polling.admin-token", "Authorization: Bearer <admin token> required"))), headers));
     }
 
@@ -292,6 +292,6 @@ class FeedAdminController {
     }
 
     private ResponseEntity<String> error(int status, String code, String expression, String rule, String message) {
-        return responses.of(status, OperationOutcomes.of(List.of(Issue.structure(code, expression, rule, message))));
+        return responses.of(status, Issue.outcome(List.of(Issue.structure(code, expression, rule, message))));
     }
 }

@@ -1,7 +1,6 @@
 package io.slotstream.ingest.http;
 
 import io.slotstream.ingest.validation.Issue;
-import io.slotstream.ingest.validation.OperationOutcomes;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -29,7 +28,7 @@ public class FhirErrorController implements ErrorController {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i && i >= 400 ? i : 500;
         String message = status >= 500 ? "Internal error" : "Request refused (HTTP " + status + ")";
-        return responses.of(status, OperationOutcomes.of(List.of(Issue.structure(status >= 500 ? "exception" : "invalid",
+        return responses.of(status, Issue.outcome(List.of(Issue.structure(status >= 500 ? "exception" : "invalid",
                 null, "HTTP", message))));
     }
 }

@@ -4,7 +4,6 @@ import io.slotstream.ingest.kafka.WriteFailedException;
 import io.slotstream.ingest.store.StoreUnavailableException;
 import io.slotstream.ingest.validation.IntakeException;
 import io.slotstream.ingest.validation.Issue;
-import io.slotstream.ingest.validation.OperationOutcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -40,7 +39,7 @@ public class FhirExceptionAdvice extends ResponseEntityExceptionHandler {
         if (e.status() == 401) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
-        return responses.of(e.status(), OperationOutcomes.of(e.issues()), headers);
+        return responses.of(e.status(), Issue.outcome(e.issues()), headers);
     }
 
     @ExceptionHandler({WriteFailedException.class, StoreUnavailableException.class})
@@ -48,14 +47,14 @@ public class FhirExceptionAdvice extends ResponseEntityExceptionHandler {
         log.warn("intake unavailable: {}", e.getMessage());
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, "5");
-        return responses.of(503, OperationOutcomes.of(List.of(Issue.structure("transient", null, "durable write",
+        return responses.of(503, Issue.outcome(List.of(Issue.structure("transient", null, "durable write",
                 "Temporarily unable to store the input; nothing was written. Retry later."))), headers);
     }
 
     @ExceptionHandler(Exception.class)
     public ResponseEntity<String> unexpected(Exception e) {
         log.error("unexpected intake failure", e);
-        return responses.of(500, OperationOutcomes.of(List.of(Issue.structure("exception", null, null,
+        return responses.of(500, Issue.outcome(List.of(Issue.structure("exception", null, null,
                 "Internal error; the input was not stored"))));
     }
 
@@ -70,7 +69,7 @@ public class FhirExceptionAdvice extends ResponseEntityExceptionHandler {
             default -> status >= 500 ? "exception" : "invalid";
         };
         String message = status >= 500 ? "Internal error" : describe(ex);
-        ResponseEntity<String> outcome = responses.of(status, OperationOutcomes.of(List.of(Issue.structure(code, null,
+        ResponseEntity<String> outcome = responses.of(status, Issue.outcome(List.of(Issue.structure(code, null,
                 "HTTP", message))), headers);
         return ResponseEntity.status(outcome.getStatusCode()).headers(outcome.getHeaders()).body(outcome.getBody());
     }

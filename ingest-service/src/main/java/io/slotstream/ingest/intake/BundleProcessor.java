@@ -6,7 +6,6 @@ import io.slotstream.ingest.metrics.IntakeMetrics;
 import io.slotstream.ingest.validation.FhirJsonReader;
 import io.slotstream.ingest.validation.IntakeException;
 import io.slotstream.ingest.validation.Issue;
-import io.slotstream.ingest.validation.OperationOutcomes;
 import org.hl7.fhir.r4.model.Bundle;
 
 import java.time.Instant;
@@ -140,7 +139,7 @@ public final class BundleProcessor {
                 int status = IntakeException.statusOf(issues);
                 response.addEntry().getResponse()
                         .setStatus(status + (status == 400 ? " Bad Request" : " Unprocessable Entity"))
-                        .setOutcome(OperationOutcomes.of(issues));
+                        .setOutcome(Issue.outcome(issues));
             }
         }
         return response;
@@ -156,7 +155,7 @@ public final class BundleProcessor {
             answer.setLastModified(Date.from(result.current().version().lastUpdated()));
         }
         if (result.status() == WriteResult.Status.PRECONDITION_FAILED) {
-            answer.setOutcome(OperationOutcomes.of(List.of(WriteAnswers.preconditionFailed(result, null))));
+            answer.setOutcome(Issue.outcome(List.of(WriteAnswers.preconditionFailed(result, null))));
         } else if (result.status() != WriteResult.Status.DELETED) {
             answer.setOutcome(WriteAnswers.outcome(result));
         }

@@ -1,5 +1,10 @@
 package io.slotstream.ingest.validation;
 
+import io.slotstream.edge.outcome.OperationOutcomes;
+import org.hl7.fhir.r4.model.OperationOutcome;
+
+import java.util.List;
+
 /**
  * One problem with the input, as it becomes an {@code OperationOutcome.issue} (severity error).
  *
@@ -35,5 +40,18 @@ public record Issue(Kind kind, String code, String expression, String rule, Stri
         int dot = expression.indexOf('.');
         String rest = dot < 0 ? "" : expression.substring(dot);
         return new Issue(kind, code, root + rest, rule, message);
+    }
+
+    /**
+     * @return the issues as one R4 {@code OperationOutcome}: severity {@code error}, the code, the FHIRPath in
+     * {@code expression}, the rule in {@code details.text}, the explanation in {@code diagnostics}
+     */
+    public static OperationOutcome outcome(List<Issue> issues) {
+        OperationOutcome outcome = new OperationOutcome();
+        for (Issue issue : issues) {
+            OperationOutcomes.rule(OperationOutcomes.add(outcome, OperationOutcome.IssueSeverity.ERROR,
+                    OperationOutcomes.type(issue.code()), issue.message(), issue.expression()), issue.rule());
+        }
+        return outcome;
     }
 }

@@ -1,13 +1,15 @@
 package io.slotstream.publish.http;
 
+import io.slotstream.edge.outcome.OperationOutcomes;
 import io.slotstream.publish.config.PublishProperties;
 import io.slotstream.publish.manifest.ManifestWriter;
 import io.slotstream.publish.snapshot.Delta;
 import io.slotstream.publish.snapshot.Publication;
 import io.slotstream.publish.snapshot.SnapshotPublisher;
 import jakarta.servlet.http.HttpServletRequest;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -50,22 +52,23 @@ class BulkPublishController {
     }
 
     @GetMapping("/$bulk-publish")
-    ResponseEntity<byte[]> manifest(@RequestParam(name = "_since", required = false) String since,
+    ResponseEntity<?> manifest(@RequestParam(name = "_since", required = false) String since,
                                     HttpServletRequest request) {
         Long sinceMillis = null;
         if (since != null) {
             try {
                 sinceMillis = SinceParameter.parse(since);
             } catch (IllegalArgumentException e) {
-                return OperationOutcomes.error(HttpStatus.BAD_REQUEST, "invalid", e.getMessage(), "_since");
+                return OperationOutcomes.response(400, OperationOutcomes.error(IssueType.INVALID, e.getMessage(),
+                        "_since"));
             }
         }
         Optional<Publication> current = publisher.current();
         if (current.isEmpty()) {
-            ResponseEntity<byte[]> busy = OperationOutcomes.error(HttpStatus.SERVICE_UNAVAILABLE, "transient",
-                    "the first snapshot of the publication is not cut yet", null);
-            return ResponseEntity.status(busy.getStatusCode()).headers(busy.getHeaders()).header("Retry-After", "5")
-                    .body(busy.getBody());
+            HttpHeaders retry = new HttpHeaders();
+            retry.set(HttpHeaders.RETRY_AFTER, "5");
+            return OperationOutcomes.response(503, OperationOutcomes.error(IssueType.TRANSIENT,
+                    "the first snapshot of the publication is not cut yet", null), retry);
         }
         Publication publication = current.get();
         String baseUrl = baseUrls.of(request);

@@ -1,10 +1,11 @@
 package io.slotstream.publish.http;
 
+import io.slotstream.edge.outcome.OperationOutcomes;
 import io.slotstream.publish.config.PublishProperties;
 import io.slotstream.publish.snapshot.SnapshotPublisher;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -54,9 +55,9 @@ class PublicationFileController {
             throw new UncheckedIOException(e);
         }
         if (stored.isEmpty()) {
-            return OperationOutcomes.error(HttpStatus.NOT_FOUND, "not-found",
+            return OperationOutcomes.response(404, OperationOutcomes.error(IssueType.NOTFOUND,
                     "no published file " + file + " (files are kept for a grace period after the manifest stopped "
-                            + "listing them; fetch the manifest again)", null);
+                            + "listing them; fetch the manifest again)", null));
         }
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
                 .contentType(NDJSON)
