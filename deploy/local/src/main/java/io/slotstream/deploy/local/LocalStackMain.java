@@ -12,13 +12,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * {@code ./slotstream run}: starts the local stack and the four services, waits until all are ready, says what is
+ * {@code ./slotstream run}: starts the local stack, the four services and the web pages, waits until all are ready, says what is
  * listening where, runs the {@link MainJob} (the sample feeds through the pipeline into the publication), and stops
  * everything it started on Ctrl-C or SIGTERM.
  *
  * <p>Options (all optional): {@code --project-dir}, {@code --data-dir} (wiped at start: the registry keeps schemas in
  * memory, so old topic data would carry unknown schema ids), {@code --kafka-port}, {@code --kafka-controller-port},
- * {@code --registry-port}, {@code --registry-management-port}, {@code --<module>-port}, {@code --no-services},
+ * {@code --registry-port}, {@code --registry-management-port}, {@code --<module>-port} (also {@code --web-port}, default
+ * 8087: the discovery, portal and status pages), {@code --no-services},
  * {@code --no-sample-data}, {@code --feed DIR} (also serve and subscribe that publication folder, as source
  * {@code local-feed}), {@code --subscribe URL=SOURCE} (repeatable: also subscribe to another publisher's feed),
  * {@code --feed-server-port} (the loopback publisher of the sample feeds, default 8085).
@@ -89,6 +90,7 @@ public final class LocalStackMain {
         if (!options.containsKey("no-services")) {
             Map<String, Integer> ports = new LinkedHashMap<>();
             ServiceSet.DEFAULT_PORTS.forEach((module, port) -> ports.put(module, intOption(options, module + "-port", port)));
+            ports.put(ServiceSet.WEB, intOption(options, "web-port", ServiceSet.DEFAULT_WEB_PORT));
             services = ServiceSet.launch(projectDir, stack, dataDir, ports);
             synchronized (running) {
                 running.add(0, services);
@@ -111,6 +113,11 @@ public final class LocalStackMain {
             MainJob.Result result = job.run();
             new BookingJob(services.url("booking-bridge"), services.url("publish-service"), System.out)
                     .run(result.publication().transactionTime());
+        }
+        if (services != null) {
+            String web = services.url(ServiceSet.WEB);
+            System.out.printf("slotstream: web pages: discovery %s/ , booking portal %s/portal.html?slot=<Slot id> , publication status %s/status.html%n",
+                    web, web, web);
         }
         System.out.println("slotstream: serving; Ctrl-C stops everything.");
     }

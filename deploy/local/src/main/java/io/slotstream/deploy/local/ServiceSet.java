@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The four Slotstream services as child JVMs connected to one {@link LocalStack}: launched together, awaited
+ * The four Slotstream services (and, for {@code ./slotstream run}, the {@value #WEB} pages) as child JVMs connected to one {@link LocalStack}: launched together, awaited
  * together, stopped together (in parallel). Used by {@code ./slotstream run} and by end-to-end tests.
  */
 public final class ServiceSet implements AutoCloseable {
@@ -25,6 +25,12 @@ public final class ServiceSet implements AutoCloseable {
         DEFAULT_PORTS = java.util.Collections.unmodifiableMap(ports);
     }
 
+    /** The web module (discovery, portal and status pages): launched by {@code ./slotstream run}, not by tests' {@link #freePorts()}. */
+    public static final String WEB = "web";
+
+    /** Default HTTP port of {@value #WEB}. */
+    public static final int DEFAULT_WEB_PORT = 8087;
+
     private final List<ServiceProcess> services;
 
     private ServiceSet(List<ServiceProcess> services) {
@@ -34,7 +40,8 @@ public final class ServiceSet implements AutoCloseable {
     /**
      * Launches every service of {@code ports} (module to port) from its {@code -exec.jar} under {@code projectDir},
      * without waiting; logs and state go under {@code logDir}. publish-service cuts a snapshot every 5 s and names
-     * itself by its loopback URL.
+     * itself by its loopback URL; {@value #WEB}, when in {@code ports}, is pointed at the other services of the set
+     * (start it last: it needs their ports).
      *
      * @throws StackException when a jar is missing or a port is taken; services already launched are stopped
      */
@@ -43,7 +50,7 @@ public final class ServiceSet implements AutoCloseable {
         try {
             for (var entry : ports.entrySet()) {
                 var definition = new ServiceProcess.Definition(entry.getKey(), entry.getValue());
-                launched.add(ServiceProcess.launch(definition, projectDir, stack, logDir, environment(definition, stack.settings().host())));
+                launched.add(ServiceProcess.launch(definition, projectDir, stack, logDir, environment(definition, stack.settings().host(), ports)));
             }
         } catch (RuntimeException e) {
             launched.parallelStream().forEach(ServiceProcess::close);
@@ -59,7 +66,18 @@ public final class ServiceSet implements AutoCloseable {
         return ports;
     }
 
-    private static Map<String, String> environment(ServiceProcess.Definition definition, String host) {
+    private static Map<String, String> environment(ServiceProcess.Definition definition, String host, Map<String, Integer> ports) {
+        if (definition.module().equals(WEB)) {
+            Map<String, String> env = new LinkedHashMap<>();
+            Map.of("availability-service", "SLOTSTREAM_WEB_AVAILABILITY_URL", "booking-bridge", "SLOTSTREAM_WEB_BOOKING_URL",
+                    "ingest-service", "SLOTSTREAM_WEB_INGEST_URL", "publish-service", "SLOTSTREAM_WEB_PUBLISH_URL")
+                    .forEach((module, variable) -> {
+                        if (ports.containsKey(module)) {
+                            env.put(variable, "http://" + host + ":" + ports.get(module));
+                        }
+                    });
+            return env;
+        }
         if (definition.module().equals("publish-service")) {
             return Map.of("SLOTSTREAM_PUBLISH_BASE_URL", "http://" + host + ":" + definition.port(),
                     "SLOTSTREAM_PUBLISH_SNAPSHOT_INTERVAL", "5s");

@@ -1,0 +1,301 @@
+package io.slotstream.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.SampleFeedLoader;
+import io.slotstream.deploy.local.ServiceSet;
+import io.slotstream.deploy.local.SharedStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The pages in a real browser (headless Chromium through Selenium) against the real pipeline: the broker and registry
+ * ({@link SharedStack}), the four services from their exec jars ({@link ServiceSet}) and the web app in this JVM.
+ * One flow: search on the discovery page, follow the slot's booking deep link to the portal, lose a race from a
+ * second browser, hold, book, see the slot vanish from the second browser's discovery page, cancel with the signed
+ * link, see it come back, then the status page's counts against what was written. Screenshots of each step go to
+ * {@code target/screenshots}; axe-core (vendored) checks each page for serious or critical WCAG 2.1 A/AA violations.
+ * Skipped, with the reason, when Chromium or chromedriver is not installed (Debian: {@code chromium chromium-driver};
+ * other paths through {@code -Dslotstream.chromium} and {@code -Dslotstream.chromedriver}).
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class WebFlowBrowserTest {
+
+    private static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Path CHROMIUM = Path.of(System.getProperty("slotstream.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("slotstream.chromedriver", "/usr/bin/chromedriver"));
+    private static final String SOURCE = "webtest";
+    private static final DateTimeFormatter FHIR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
+    private static final Duration STEP = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ServiceSet services;
+    private static ConfigurableApplicationContext web;
+    private static String webUrl;
+    private static WebDriver first;
+    private static WebDriver second;
+    private static String axe;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "browser tests skipped: no Chromium at " + CHROMIUM + " or no chromedriver at " + CHROMEDRIVER
+                        + " (Debian: apt-get install chromium chromium-driver)");
+        LocalStack stack = SharedStack.get();
+        Path logDir = Path.of(System.getProperty("java.io.tmpdir"), "web-services-" + System.nanoTime());
+        services = ServiceSet.launch(PROJECT, stack, logDir, ServiceSet.freePorts());
+        services.awaitReady(System.out::println);
+        web = new SpringApplicationBuilder(WebApplication.class).run(
+                "--server.port=0", "--server.address=127.0.0.1",
+                "--slotstream.kafka.bootstrap-servers=" + stack.bootstrapServers(),
+                "--slotstream.registry.url=" + stack.registryApiUrl(),
+                "--slotstream.web.availability-url=" + services.url("availability-service"),
+                "--slotstream.web.booking-url=" + services.url("booking-bridge"),
+                "--slotstream.web.ingest-url=" + services.url("ingest-service"),
+                "--slotstream.web.publish-url=" + services.url("publish-service"),
+                "--slotstream.web.patient-fields=name,birth-date,phone",
+                "--logging.structured.format.console=");
+        webUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) web).getWebServer().getPort() + "/";
+        axe = new String(WebFlowBrowserTest.class.getResourceAsStream("/axe/axe.min.js").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        Files.createDirectories(SCREENSHOTS);
+        writeClinic();
+        first = browser();
+        second = browser();
+    }
+
+    @AfterAll
+    static void stop() {
+        for (WebDriver driver : new WebDriver[]{first, second}) {
+            if (driver != null) {
+                driver.quit();
+            }
+        }
+        if (web != null) {
+            web.close();
+        }
+        if (services != null) {
+            services.close();
+        }
+    }
+
+    @Test
+    void searchFollowTheDeepLinkHoldBookSeeItGoneCancelSeeItBack() throws Exception {
+        String slot = SOURCE + ".slot-1";
+
+        // Discovery: search by ZIP; the clinic and its three slots, grouped by location and day, on the map.
+        searchByZip(first);
+        WebElement item = waitFor(first, slotItem(slot));
+        assertThat(first.findElement(By.id("result-list")).getText()).contains("1. Web Test Clinic").contains("+1-617-555-0100");
+        assertThat(first.findElements(By.cssSelector("#result-list li[data-slot-id]"))).hasSize(3);
+        assertThat(first.findElements(By.cssSelector("#map svg circle"))).hasSize(1);
+        snap(first, "01-discovery");
+        assertAccessible(first, "discovery");
+        searchByZip(second);
+        waitFor(second, slotItem(slot));
+
+        // The slot's booking deep link, with source and booking-referral appended, opens the portal on that slot.
+        item.findElement(By.cssSelector("a.book")).click();
+        waitFor(first, By.id("facts"));
+        assertThat(first.getCurrentUrl()).contains("slot=" + slot).contains("source=slotstream-discovery").contains("booking-referral=");
+        await().atMost(STEP).untilAsserted(() -> assertThat(first.findElement(By.id("facts")).getText())
+                .contains("Web Test Clinic").contains("10:00").contains("UTC-05:00").contains("Dr. Ada Web"));
+        snap(first, "02-portal");
+        assertAccessible(first, "portal");
+
+        // Hold: the countdown runs and the patient form appears.
+        first.findElement(By.id("start")).click();
+        waitFor(first, By.id("f-name"));
+        assertThat(first.findElement(By.id("countdown")).getText()).matches("\\d+ min \\d\\d s");
+
+        // A lost race: the second browser tries the held slot and is told why, with the next free times offered.
+        second.get(webUrl + "portal.html?slot=" + slot);
+        waitFor(second, By.id("start")).click();
+        await().atMost(STEP).untilAsserted(() -> assertThat(second.findElement(By.id("message")).getText())
+                .contains("Someone else is booking this time right now"));
+        await().atMost(STEP).untilAsserted(() -> assertThat(second.findElements(By.cssSelector("#alternatives a"))).hasSize(2));
+        snap(second, "03-lost-race");
+
+        first.findElement(By.id("f-name")).sendKeys("Pat Example");
+        ((JavascriptExecutor) first).executeScript("document.getElementById('f-birth-date').value = '1980-04-02'");
+        first.findElement(By.id("f-phone")).sendKeys("+1 617 555 0199");
+        snap(first, "04-hold");
+        first.findElement(By.id("book")).click();
+        WebElement cancelLink = waitFor(first, By.id("cancel-link"));
+        assertThat(first.findElement(By.id("confirmation")).getText()).contains("is booked").contains("Confirmation number");
+        snap(first, "05-booked");
+        assertAccessible(first, "confirmation");
+
+        // Another browser's discovery page loses the booked slot (live, no reload).
+        searchByZip(second);
+        waitFor(second, slotItem(SOURCE + ".slot-2"));
+        await().atMost(STEP).until(() -> second.findElements(slotItem(slot)).isEmpty());
+        assertThat(second.findElements(By.cssSelector("#result-list li[data-slot-id]"))).hasSize(2);
+        snap(second, "06-gone-elsewhere");
+
+        // Cancel with the signed link; the slot is free again and comes back on the other page by itself.
+        cancelLink.click();
+        waitFor(first, By.id("cancel")).click();
+        await().atMost(STEP).untilAsserted(() -> assertThat(first.findElement(By.id("appointment-status")).getText()).isEqualTo("cancelled"));
+        snap(first, "07-cancelled");
+        await().atMost(STEP).until(() -> !second.findElements(slotItem(slot)).isEmpty());
+        snap(second, "08-back");
+
+        // A changed token is refused.
+        first.get(webUrl + "cancel.html?token=" + first.getCurrentUrl().replaceAll(".*token=", "").replaceAll(".$", "A"));
+        await().atMost(STEP).untilAsserted(() -> assertThat(first.findElement(By.id("message")).getText()).contains("not issued here"));
+
+        // Status: topic counts equal what this test wrote; the publication and the dead letter are shown.
+        first.get(webUrl + "status.html");
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+            first.navigate().refresh();
+            String resources = waitFor(first, By.cssSelector("#resources table")).getText();
+            assertThat(resources).contains("Location fhir.location.v1 1").contains("Schedule fhir.schedule.v1 1")
+                    .contains("Slot fhir.slot.v1 3");
+            assertThat(first.findElement(By.id("slots")).getText()).contains("free 3").contains("all published 3");
+            assertThat(first.findElement(By.id("dead")).getText()).contains("1 on ingest.dead-letter.v1");
+            assertThat(first.findElement(By.id("transaction-time")).getText()).matches("\\d{4}-.*Z \\(.*ago\\)");
+        });
+        snap(first, "09-status");
+        assertAccessible(first, "status");
+        publishScreenshots();
+    }
+
+    private void searchByZip(WebDriver driver) {
+        driver.get(webUrl);
+        waitFor(driver, By.cssSelector("input[name=place][value=zip]")).click();
+        WebElement zip = driver.findElement(By.id("place-text"));
+        zip.clear();
+        zip.sendKeys("02139");
+        new Select(driver.findElement(By.id("patient"))).selectByValue("new");
+        driver.findElement(By.id("search-button")).click();
+    }
+
+    private static By slotItem(String slotId) {
+        return By.cssSelector("li[data-slot-id='" + slotId + "']");
+    }
+
+    private static WebElement waitFor(WebDriver driver, By by) {
+        return await().atMost(STEP).ignoreExceptions().until(() -> driver.findElement(by), e -> e.isDisplayed());
+    }
+
+    /** axe-core in the page: no serious or critical violation of WCAG 2.0/2.1 A and AA rules. */
+    private static void assertAccessible(WebDriver driver, String page) {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        js.executeScript(axe);
+        Object violations = js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                  .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                  .catch(e => done(['axe failed: ' + e]));""");
+        assertThat((List<?>) violations).as("serious/critical accessibility violations on the " + page + " page").isEmpty();
+    }
+
+    private static void snap(WebDriver driver, String name) throws IOException {
+        Path file = SCREENSHOTS.resolve(name + ".png");
+        Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** With {@code -Dslotstream.update-docs=true}: the README's three screenshots into docs/. */
+    private static void publishScreenshots() throws IOException {
+        if (!Boolean.getBoolean("slotstream.update-docs")) {
+            return;
+        }
+        for (String[] pair : new String[][]{{"01-discovery", "web-discovery"}, {"02-portal", "web-portal"}, {"09-status", "web-status"}}) {
+            Files.copy(SCREENSHOTS.resolve(pair[0] + ".png"), PROJECT.resolve("docs").resolve(pair[1] + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static WebDriver browser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1200,1000", "--disable-extensions", "--no-first-run");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        return driver;
+    }
+
+    /**
+     * One clinic with a position (for the map), one Schedule with a practitioner, three free slots two days ahead at
+     * 10:00, 10:30 and 11:00 New York standard time whose booking deep link is this web app's portal, and one Slot
+     * that ingest-service refuses (a dead letter).
+     */
+    private static void writeClinic() throws Exception {
+        SampleFeedLoader ingest = new SampleFeedLoader(services.url("ingest-service"));
+        ingest.put(JSON.readTree("""
+                {"resourceType":"Location","id":"clinic","name":"Web Test Clinic",
+                 "address":{"line":["1 Main St"],"city":"Cambridge","state":"MA","postalCode":"02139"},
+                 "position":{"latitude":42.3656,"longitude":-71.1040}}"""), SOURCE);
+        ingest.put(JSON.readTree("""
+                {"resourceType":"Schedule","id":"sch","actor":[{"reference":"Location/clinic","display":"Web Test Clinic"},
+                  {"reference":"PractitionerRole/ada","display":"Dr. Ada Web"}],
+                 "serviceType":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/service-type","code":"124","display":"General Practice"}]}]}"""), SOURCE);
+        OffsetDateTime day = OffsetDateTime.now(ZoneOffset.ofHours(-5)).plusDays(2).truncatedTo(ChronoUnit.DAYS).withHour(10);
+        for (int i = 1; i <= 3; i++) {
+            OffsetDateTime start = day.plusMinutes(30L * (i - 1));
+            String id = "slot-" + i;
+            ingest.put(JSON.readTree("""
+                    {"resourceType":"Slot","id":"%s","schedule":{"reference":"Schedule/sch"},"status":"free","start":"%s","end":"%s",
+                     "extension":[
+                      {"url":"http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-deep-link","valueUrl":"%sportal.html?slot=%s.%s"},
+                      {"url":"http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-phone","valueContactPoint":{"system":"phone","value":"+1-617-555-0100"}},
+                      {"url":"http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/patient-type","valueCoding":{"system":"http://terminology.hl7.org/CodeSystem/accepting-patients","code":"newpt"}}]}"""
+                    .formatted(id, FHIR.format(start), FHIR.format(start.plusMinutes(30)), webUrl, SOURCE, id)), SOURCE);
+        }
+        // A batch entry without a schedule: refused, and recorded on the dead-letter topic.
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> batch = http.send(HttpRequest.newBuilder(URI.create(services.url("ingest-service") + "/fhir"))
+                    .header("Content-Type", "application/fhir+json").header("X-Slotstream-Source", SOURCE)
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            {"resourceType":"Bundle","type":"batch","entry":[{"resource":{"resourceType":"Slot","id":"broken","status":"free"},
+                              "request":{"method":"PUT","url":"Slot/broken"}}]}""")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+            assertThat(batch.body()).doesNotContain("\"status\":\"201");
+        }
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(URI.create(
+                    services.url("availability-service") + "/fhir/Slot?schedule=" + SOURCE + ".sch&_total=accurate")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("\"total\":3"));
+        }
+    }
+}
