@@ -7,23 +7,20 @@ import io.slotstream.ingest.validation.Issue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import java.util.List;
 
 /**
  * Every error as an {@code OperationOutcome}, never a stack trace: the intake's own {@link IntakeException}s with
- * their status; Spring MVC's own failures (404 no handler, 405, 415, 406, 400 ...) with Spring's status; Kafka or
+ * their status (Spring MVC's own failures, 404, 405, 415, 406, 400 ..., are answered by service-edge); Kafka or
  * store unavailability as 503 (retry later; nothing was written); anything unexpected as 500 with a generic text
  * (the details go to the log only).
  */
 @RestControllerAdvice
-public class FhirExceptionAdvice extends ResponseEntityExceptionHandler {
+public class FhirExceptionAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(FhirExceptionAdvice.class);
 
@@ -56,28 +53,5 @@ public class FhirExceptionAdvice extends ResponseEntityExceptionHandler {
         log.error("unexpected intake failure", e);
         return responses.of(500, Issue.outcome(List.of(Issue.structure("exception", null, null,
                 "Internal error; the input was not stored"))));
-    }
-
-    @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-                                                             HttpStatusCode statusCode, WebRequest request) {
-        int status = statusCode.value();
-        String code = switch (status) {
-            case 404 -> "not-found";
-            case 405, 406, 415 -> "not-supported";
-            case 413 -> "too-costly";
-            default -> status >= 500 ? "exception" : "invalid";
-        };
-        String message = status >= 500 ? "Internal error" : describe(ex);
-        ResponseEntity<String> outcome = responses.of(status, Issue.outcome(List.of(Issue.structure(code, null,
-                "HTTP", message))), headers);
-        return ResponseEntity.status(outcome.getStatusCode()).headers(outcome.getHeaders()).body(outcome.getBody());
-    }
-
-    /** Spring's messages name the method, media type or path, never internals; keep the first line. */
-    private static String describe(Exception ex) {
-        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }
