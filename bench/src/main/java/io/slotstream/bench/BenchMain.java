@@ -4,6 +4,7 @@ import io.slotstream.bench.core.BenchException;
 import io.slotstream.bench.core.BenchOptions;
 import io.slotstream.bench.core.Benchmark;
 import io.slotstream.bench.core.Report;
+import io.slotstream.bench.feed.FeedBenchmark;
 import io.slotstream.bench.freshness.FreshnessBenchmark;
 import io.slotstream.bench.freshness.LocationChangeBenchmark;
 import io.slotstream.bench.generator.GenerateCommand;
@@ -36,7 +37,7 @@ public final class BenchMain {
     static {
         for (Benchmark b : List.of(new GeneratorBenchmark(), new NdjsonWriterBenchmark(), new KafkaProducerPerfBenchmark(),
                 new IngestBenchmark(), new FreshnessBenchmark(), new LocationChangeBenchmark(), new ViewBuildBenchmark(),
-                new QueryBenchmark(), new PublicationBenchmark(), new PublicationCutBenchmark())) {
+                new QueryBenchmark(), new PublicationBenchmark(), new PublicationCutBenchmark(), new FeedBenchmark())) {
             BENCHMARKS.put(b.name(), b);
         }
     }

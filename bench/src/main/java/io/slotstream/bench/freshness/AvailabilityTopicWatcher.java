@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
  * handing every record (key, value, arrival System.nanoTime) to a callback. Values are decoded with the catalogue's
  * Avro serde through the registry.
  */
-final class AvailabilityTopicWatcher implements AutoCloseable {
+public final class AvailabilityTopicWatcher implements AutoCloseable {
 
     private final KafkaConsumer<String, SlotAvailability> consumer;
     private final Serde<SlotAvailability> serde;
@@ -34,7 +34,7 @@ final class AvailabilityTopicWatcher implements AutoCloseable {
     private volatile Throwable failure;
 
     /** @throws BenchException when the broker does not answer or the topic does not exist */
-    AvailabilityTopicWatcher(String bootstrap, String registryUrl, BiConsumer<SlotAvailability, Long> onRecord) {
+    public AvailabilityTopicWatcher(String bootstrap, String registryUrl, BiConsumer<SlotAvailability, Long> onRecord) {
         serde = TopicSerdes.valueSerde(Topics.SLOT_AVAILABILITY, new RegistrySettings(registryUrl, false));
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -70,12 +70,12 @@ final class AvailabilityTopicWatcher implements AutoCloseable {
         });
     }
 
-    long records() {
+    public long records() {
         return records.get();
     }
 
     /** @throws BenchException when the consumer thread failed (for example a value it cannot decode) */
-    void check() {
+    public void check() {
         if (failure != null) {
             throw new BenchException("reading " + Topics.SLOT_AVAILABILITY.name() + " failed: " + failure, failure);
         }

@@ -50,10 +50,13 @@ public record IngestProperties(
      * @param producer                 extra Kafka producer properties, passed through verbatim
      * @param maxRecordsPerTransaction group commit: a transaction stops taking queued requests at this many records
      *                                 (a request's records are never split)
+     * @param commitLanes              transactions committing at once (1 to {@code WriteSequencer.MAX_LANES}): the
+     *                                 next group is decided and sent while earlier ones commit
      */
     public record Kafka(@DefaultValue("slotstream-ingest-writer") String transactionalId,
                         @DefaultValue Map<String, String> producer,
-                        @DefaultValue("5000") int maxRecordsPerTransaction) {
+                        @DefaultValue("5000") int maxRecordsPerTransaction,
+                        @DefaultValue("2") int commitLanes) {
     }
 
     /**

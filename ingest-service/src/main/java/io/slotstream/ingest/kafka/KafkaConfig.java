@@ -46,6 +46,7 @@ public class KafkaConfig {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-service");
         config.putAll(properties.kafka().producer());
         return new WriteSequencer(store, new ContentEquality(mapper), config, properties.kafka().transactionalId(),
-                properties.kafka().maxRecordsPerTransaction(), properties.store().catchUpTimeout());
+                properties.kafka().maxRecordsPerTransaction(), properties.kafka().commitLanes(),
+                properties.store().catchUpTimeout());
     }
 }

@@ -24,41 +24,57 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one place that orders writes to {@code fhir.*.v1}: a single thread per instance decides every write with
- * {@link OrderingRule} against the key's stored state and commits the accepted ones in a Kafka transaction.
+ * {@link OrderingRule} against the key's stored state, and commit lanes commit the accepted ones in Kafka
+ * transactions.
  * <p>
  * <b>Correct across replicas: a fenced writer lease.</b> Every replica's writer uses the same
- * {@code transactional.id}. Before deciding anything, a writer takes the lease: {@code initTransactions()} (which
- * fences every other holder and aborts its open transaction), then it reads the fhir.* end offsets
- * (read_committed) and waits until its {@link AcceptedLog} has applied everything up to them. From then on it decides
- * against that state plus its own commits. If another replica takes the lease meanwhile, this writer's next commit
- * fails with a fencing error, nothing of it becomes visible, and the writes are decided again after re-taking the
- * lease and catching up. So a commit only succeeds if no other replica committed since this one caught up: two
- * replicas can never both accept conflicting versions of a key. The price: replicas taking writes at the same time
- * hand the lease back and forth (each hand-over costs an init and a catch-up, tens of milliseconds), so replicas are
- * for availability; put write load on one of them (sticky routing) for throughput. Writes that write nothing (stale,
+ * {@code transactional.id}s (the lease id, plus {@code <id>-lane-<n>} for further commit lanes). Before deciding
+ * anything, a writer takes the lease: {@code initTransactions()} on every lane id up to {@link #MAX_LANES} (which
+ * fences every other holder and aborts its open transactions), then it reads the fhir.* end offsets (read_committed)
+ * and waits until its {@link AcceptedLog} has applied everything up to them. From then on it decides against that
+ * state plus its own commits. If another replica takes the lease meanwhile, this writer's next commit fails with a
+ * fencing error, nothing of it becomes visible, and the writes are decided again after re-taking the lease and
+ * catching up. So a commit only succeeds if no other replica committed since this one caught up: two replicas can
+ * never both accept conflicting versions of a key. The price: replicas taking writes at the same time hand the lease
+ * back and forth (each hand-over costs the inits and a catch-up, tens of milliseconds), so replicas are for
+ * availability; put write load on one of them (sticky routing) for throughput. Writes that write nothing (stale,
  * unchanged) are answered from this replica's state without taking the lease.
  * <p>
- * <b>Group commit.</b> The thread takes every queued request (up to {@code maxRecordsPerTransaction} records) into one
- * transaction; requests are decided in queue order, each seeing the decisions before it. A request is never split.
- * When a shared transaction fails, the lease is dropped and each request is retried alone (up to three times, each
- * after re-taking the lease), so one bad request cannot fail its neighbours.
+ * <b>Group commit, pipelined.</b> The deciding thread takes every queued request (up to
+ * {@code maxRecordsPerTransaction} records) into one group; requests are decided in queue order, each seeing the
+ * decisions before it. A request is never split. The group's records go to a free commit lane (its own transactional
+ * producer and thread), and the deciding thread goes on with the next group while that transaction commits, so up to
+ * {@code commitLanes} transactions commit at once. A group that touches a key of a group still committing waits for
+ * that commit first, so a key's versions reach the topic in decision order and every decision sees the committed
+ * state of the keys it reads. A request is answered only after its transaction committed (acks=all). When a
+ * transaction fails, the lease is dropped once every lane is idle and each of its requests is retried alone (up to
+ * three times, each after re-taking the lease), so one bad request cannot fail its neighbours.
  */
 public final class WriteSequencer implements AutoCloseable {
+
+    /** Most commit lanes; taking the lease fences this many lane ids whatever {@code commitLanes} is configured. */
+    public static final int MAX_LANES = 4;
 
     private static final Logger log = LoggerFactory.getLogger(WriteSequencer.class);
     private static final int ATTEMPTS = 3;
@@ -107,41 +123,64 @@ public final class WriteSequencer implements AutoCloseable {
     private record OwnWrite(StoredState state, TopicPartition partition, long offset) {
     }
 
+    /** A decided group: the records of one transaction, and the answers to give once it committed. */
+    private record Batch(List<Submission> group, List<List<Decision>> answers, List<ProducerRecord<String, byte[]>> records,
+                         List<String> keys, List<StoredState> states, Set<String> touched,
+                         CompletableFuture<Void> committed) {
+    }
+
     private final AcceptedLog store;
     private final ContentEquality equality;
     private final Properties producerProps = new Properties();
     private final Properties consumerProps = new Properties();
+    private final String transactionalId;
     private final int maxRecordsPerTransaction;
     private final Duration catchUpTimeout;
     private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     /** This replica's commits under the current lease that the store has not applied yet (key -> write). */
     private final Map<String, OwnWrite> own = new ConcurrentHashMap<>();
+    private final List<CommitLane> lanes = new ArrayList<>();
+    /** Guards {@link #committing} and the lanes' busy flags; signalled when a batch finishes. */
+    private final ReentrantLock laneLock = new ReentrantLock();
+    private final Condition laneFreed = laneLock.newCondition();
+    /** Keys of the batches committing now (map key form, see {@link #mapKey}), with how many batches hold each. */
+    private final Map<String, Integer> committing = new HashMap<>();
+    /** Requests whose transaction failed: retried alone by the deciding thread. */
+    private final Queue<Submission> failed = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
-    private KafkaProducer<String, byte[]> producer;
+    private boolean leased;
     private KafkaConsumer<byte[], byte[]> offsets;
     private List<TopicPartition> partitions;
 
     /**
      * @param producerConfig           producer properties without serializers and transactional.id
      * @param transactionalId          the writer lease: the same on every replica
-     * @param maxRecordsPerTransaction at least 1: a shared transaction stops taking queued requests at this many
+     * @param maxRecordsPerTransaction at least 1: a group stops taking queued requests at this many records
+     * @param commitLanes              1 to {@link #MAX_LANES}: transactions committing at once
      * @param catchUpTimeout           how long taking the lease may wait for the store to catch up (then 503)
      */
     public WriteSequencer(AcceptedLog store, ContentEquality equality, Map<String, Object> producerConfig,
-                          String transactionalId, int maxRecordsPerTransaction, Duration catchUpTimeout) {
+                          String transactionalId, int maxRecordsPerTransaction, int commitLanes, Duration catchUpTimeout) {
         if (maxRecordsPerTransaction < 1) {
             throw new IllegalArgumentException("slotstream.ingest.kafka.max-records-per-transaction must be at least 1");
         }
+        if (commitLanes < 1 || commitLanes > MAX_LANES) {
+            throw new IllegalArgumentException("slotstream.ingest.kafka.commit-lanes must be between 1 and " + MAX_LANES
+                    + ", got " + commitLanes);
+        }
         this.store = store;
         this.equality = equality;
+        this.transactionalId = transactionalId;
         this.maxRecordsPerTransaction = maxRecordsPerTransaction;
         this.catchUpTimeout = catchUpTimeout;
         producerProps.putAll(producerConfig);
-        producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, producerConfig.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-writer-offsets");
+        for (int i = 0; i < commitLanes; i++) {
+            lanes.add(new CommitLane(i));
+        }
         this.thread = Thread.ofPlatform().name("ingest-write-sequencer").daemon().start(this::run);
     }
 
@@ -189,8 +228,12 @@ public final class WriteSequencer implements AutoCloseable {
 
     private void run() {
         List<Submission> group = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
+        while (running || !queue.isEmpty() || !failed.isEmpty()) {
             try {
+                if (!failed.isEmpty()) {
+                    retryFailed();
+                    continue;
+                }
                 Submission first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -202,43 +245,61 @@ public final class WriteSequencer implements AutoCloseable {
                     group.add(next);
                     records += next.size();
                 }
-                process(group);
+                Batch batch = decide(List.copyOf(group));
+                if (batch != null) {
+                    batch.committed().whenComplete((ok, e) -> {
+                        if (e != null) {
+                            failed.addAll(batch.group());
+                        }
+                    });
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException e) {
+            } catch (StoreUnavailableException e) {
                 group.forEach(s -> s.done().completeExceptionally(e));
+            } catch (RuntimeException e) {
+                // Deciding or taking the lease failed: nothing of the group was sent; retry each request alone.
+                log.info("deciding a group of {} request(s) failed ({}); retrying each alone under a fresh writer lease",
+                        group.size(), e.toString());
+                failed.addAll(group);
             } finally {
                 group.clear();
             }
         }
+        awaitIdle();
+        if (!failed.isEmpty()) {
+            retryFailed(); // a transaction failed while the queue drained: its requests still get an answer
+        }
         dropLease();
+        lanes.forEach(CommitLane::stop);
         if (offsets != null) {
             offsets.close(Duration.ofSeconds(5));
         }
     }
 
-    private void process(List<Submission> group) {
-        try {
-            attempt(group);
-            return;
-        } catch (StoreUnavailableException e) {
-            group.forEach(s -> s.done().completeExceptionally(e));
-            return;
-        } catch (RuntimeException shared) {
-            log.info("transaction of {} request(s) failed ({}); retrying each alone under a fresh writer lease",
-                    group.size(), shared.toString());
-            dropLease();
-        }
-        for (Submission alone : group) {
+    /**
+     * After a failed transaction: waits until no lane commits, drops the lease and decides and commits each failed
+     * request alone (up to {@link #ATTEMPTS} times, each under a freshly taken lease), waiting for each commit.
+     */
+    private void retryFailed() {
+        awaitIdle();
+        log.info("a transaction failed; retrying {} request(s) alone under a fresh writer lease", failed.size());
+        dropLease();
+        Submission alone;
+        while ((alone = failed.poll()) != null) {
             RuntimeException last = null;
             for (int i = 0; i < ATTEMPTS && !alone.done().isDone(); i++) {
                 try {
-                    attempt(List.of(alone));
+                    Batch batch = decide(List.of(alone));
+                    if (batch != null) {
+                        batch.committed().join();
+                    }
                 } catch (StoreUnavailableException e) {
                     alone.done().completeExceptionally(e);
                 } catch (RuntimeException e) {
-                    last = e;
+                    last = e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
+                    awaitIdle();
                     dropLease();
                     pause(i);
                 }
@@ -250,9 +311,21 @@ public final class WriteSequencer implements AutoCloseable {
         }
     }
 
-    /** Decides the group and commits what it writes; completes every submission, or throws with none completed. */
-    private void attempt(List<Submission> group) {
-        if (producer == null && group.stream().anyMatch(s -> !s.extras().isEmpty()
+    /**
+     * Decides the group and hands what it writes to a free commit lane; answers at once when nothing is written.
+     *
+     * @return the batch being committed (its submissions are answered by the lane), or null when nothing was written
+     *         (every submission answered)
+     */
+    private Batch decide(List<Submission> group) {
+        Set<String> touched = new HashSet<>();
+        for (Submission s : group) {
+            for (Candidate c : s.candidates()) {
+                touched.add(mapKey(c.kind(), c.key()));
+            }
+        }
+        awaitNotCommitting(touched); // decide against committed state only: no decision rests on an open transaction
+        if (!leased && group.stream().anyMatch(s -> !s.extras().isEmpty()
                 || s.candidates().stream().anyMatch(c -> c.isDelete() || c.ifMatch() != null || wouldWrite(c)))) {
             ensureLease();
         }
@@ -266,14 +339,14 @@ public final class WriteSequencer implements AutoCloseable {
             List<Decision> decisions = new ArrayList<>(s.candidates().size());
             List<ProducerRecord<String, byte[]>> mine = new ArrayList<>();
             List<String> mineKeys = new ArrayList<>();
-            boolean failed = false;
+            boolean failedPrecondition = false;
             for (Candidate c : s.candidates()) {
                 String k = mapKey(c.kind(), c.key());
                 StoredState before = local.containsKey(k) ? local.get(k)
                         : tentative.containsKey(k) ? tentative.get(k) : current(c.kind(), c.key());
                 Decision d = decide(c, before);
                 decisions.add(d);
-                failed |= d.outcome() == Outcome.PRECONDITION_FAILED;
+                failedPrecondition |= d.outcome() == Outcome.PRECONDITION_FAILED;
                 if (d.outcome().writes()) {
                     local.put(k, d.current());
                     mine.add(record(c, before));
@@ -281,7 +354,7 @@ public final class WriteSequencer implements AutoCloseable {
                 }
             }
             answers.add(decisions);
-            if (failed && s.atomic()) {
+            if (failedPrecondition && s.atomic()) {
                 continue; // all or nothing: none of it is written
             }
             tentative.putAll(local);
@@ -296,18 +369,20 @@ public final class WriteSequencer implements AutoCloseable {
                 recordStates.add(null);
             }
         }
-        if (!records.isEmpty() && producer == null) {
+        if (records.isEmpty()) {
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).done().complete(answers.get(i));
+            }
+            return null;
+        }
+        if (!leased) {
             // The pre-check saw no write but the state moved meanwhile: decide again under the lease.
             ensureLease();
-            attempt(group);
-            return;
+            return decide(group);
         }
-        if (!records.isEmpty()) {
-            commit(records, recordKeys, recordStates);
-        }
-        for (int i = 0; i < group.size(); i++) {
-            group.get(i).done().complete(answers.get(i));
-        }
+        Batch batch = new Batch(group, answers, records, recordKeys, recordStates, touched, new CompletableFuture<>());
+        dispatch(batch);
+        return batch;
     }
 
     /** A cheap pre-check, only to skip taking the lease for requests that will surely write nothing. */
@@ -362,7 +437,111 @@ public final class WriteSequencer implements AutoCloseable {
         return new ProducerRecord<>(topic, null, c.receivedAt().toEpochMilli(), c.key(), null, headers);
     }
 
-    private void commit(List<ProducerRecord<String, byte[]>> records, List<String> keys, List<StoredState> states) {
+    /** Waits until no committing batch holds any of {@code keys}. */
+    private void awaitNotCommitting(Set<String> keys) {
+        laneLock.lock();
+        try {
+            while (keys.stream().anyMatch(committing::containsKey)) {
+                laneFreed.awaitUninterruptibly();
+            }
+        } finally {
+            laneLock.unlock();
+        }
+    }
+
+    /** Hands the batch to the first free lane (waiting for one), marking its keys as committing. */
+    private void dispatch(Batch batch) {
+        laneLock.lock();
+        try {
+            CommitLane free;
+            while ((free = lanes.stream().filter(l -> !l.busy).findFirst().orElse(null)) == null) {
+                laneFreed.awaitUninterruptibly();
+            }
+            free.busy = true;
+            for (String k : batch.touched()) {
+                committing.merge(k, 1, Integer::sum);
+            }
+            free.work.add(batch);
+        } finally {
+            laneLock.unlock();
+        }
+    }
+
+    /** Waits until no lane commits. */
+    private void awaitIdle() {
+        laneLock.lock();
+        try {
+            while (lanes.stream().anyMatch(l -> l.busy)) {
+                laneFreed.awaitUninterruptibly();
+            }
+        } finally {
+            laneLock.unlock();
+        }
+    }
+
+    /**
+     * One transactional producer and the thread that commits its batches: begin, send, commit; then the batch's
+     * requests are answered (a 2xx only after the commit).
+     */
+    private final class CommitLane {
+        final int index;
+        final BlockingQueue<Batch> work = new LinkedBlockingQueue<>();
+        final Thread worker;
+        /** Guarded by {@link #laneLock}. */
+        boolean busy;
+        /** Set and cleared by the deciding thread while no batch is in flight (lease taken / dropped). */
+        volatile KafkaProducer<String, byte[]> producer;
+
+        CommitLane(int index) {
+            this.index = index;
+            this.worker = Thread.ofPlatform().name("ingest-commit-lane-" + index).daemon().start(this::loop);
+        }
+
+        private void loop() {
+            while (true) {
+                Batch batch;
+                try {
+                    batch = work.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    commit(producer, batch);
+                    for (int i = 0; i < batch.group().size(); i++) {
+                        batch.group().get(i).done().complete(batch.answers().get(i));
+                    }
+                    finish(batch);
+                    batch.committed().complete(null);
+                } catch (RuntimeException e) {
+                    finish(batch);
+                    batch.committed().completeExceptionally(e);
+                }
+            }
+        }
+
+        private void finish(Batch batch) {
+            laneLock.lock();
+            try {
+                for (String k : batch.touched()) {
+                    committing.computeIfPresent(k, (key, n) -> n == 1 ? null : n - 1);
+                }
+                busy = false;
+                laneFreed.signalAll();
+            } finally {
+                laneLock.unlock();
+            }
+        }
+
+        void stop() {
+            worker.interrupt();
+        }
+    }
+
+    private void commit(KafkaProducer<String, byte[]> producer, Batch batch) {
+        if (producer == null) {
+            throw new IllegalStateException("the writer lease was dropped");
+        }
+        List<ProducerRecord<String, byte[]>> records = batch.records();
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         producer.beginTransaction();
         for (ProducerRecord<String, byte[]> r : records) {
@@ -371,9 +550,10 @@ public final class WriteSequencer implements AutoCloseable {
         producer.commitTransaction(); // flushes; throws when any send failed or this writer was fenced
         try {
             for (int i = 0; i < records.size(); i++) {
-                if (keys.get(i) != null) {
+                String key = batch.keys().get(i);
+                if (key != null) {
                     RecordMetadata md = sent.get(i).get();
-                    own.put(keys.get(i), new OwnWrite(states.get(i), new TopicPartition(md.topic(), md.partition()), md.offset()));
+                    own.put(key, new OwnWrite(batch.states().get(i), new TopicPartition(md.topic(), md.partition()), md.offset()));
                 }
             }
         } catch (InterruptedException e) {
@@ -386,15 +566,29 @@ public final class WriteSequencer implements AutoCloseable {
         }
     }
 
-    /** Takes the writer lease (fencing any other holder) and catches up with everything committed before it. */
+    /**
+     * Takes the writer lease (fencing any other holder of every lane id) and catches up with everything committed
+     * before it. Called by the deciding thread while no lane commits.
+     */
     private void ensureLease() {
-        if (producer != null) {
+        if (leased) {
             return;
         }
         long started = System.nanoTime();
-        KafkaProducer<String, byte[]> created = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        List<KafkaProducer<String, byte[]>> created = new ArrayList<>();
         try {
-            created.initTransactions();
+            for (int i = 0; i < MAX_LANES; i++) {
+                created.add(producer(i));
+            }
+            // Init in parallel: each is a round trip to the transaction coordinator.
+            List<CompletableFuture<Void>> inits = created.stream()
+                    .map(p -> CompletableFuture.runAsync(p::initTransactions, r -> Thread.ofVirtual().start(r)))
+                    .toList();
+            try {
+                CompletableFuture.allOf(inits.toArray(CompletableFuture[]::new)).join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
             if (offsets == null) {
                 offsets = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
                 partitions = AcceptedLog.partitions(offsets);
@@ -406,19 +600,39 @@ public final class WriteSequencer implements AutoCloseable {
                         + catchUpTimeout);
             }
         } catch (RuntimeException e) {
-            created.close(Duration.ZERO);
+            created.forEach(p -> p.close(Duration.ZERO));
             throw e;
         }
-        producer = created;
-        log.info("writer lease taken ({}) in {} ms", producerProps.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG),
+        for (int i = 0; i < created.size(); i++) {
+            if (i < lanes.size()) {
+                lanes.get(i).producer = created.get(i);
+            } else {
+                created.get(i).close(Duration.ZERO); // fenced the id for other holders; this replica does not use it
+            }
+        }
+        leased = true;
+        log.info("writer lease taken ({}, {} commit lane(s)) in {} ms", transactionalId, lanes.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
+    private KafkaProducer<String, byte[]> producer(int lane) {
+        Properties props = new Properties();
+        props.putAll(producerProps);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, lane == 0 ? transactionalId : transactionalId + "-lane-" + lane);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, producerProps.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, "ingest-writer")
+                + "-lane-" + lane);
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Drops the lease; called by the deciding thread while no lane commits. */
     private void dropLease() {
-        if (producer != null) {
-            producer.close(Duration.ZERO);
-            producer = null;
+        for (CommitLane lane : lanes) {
+            if (lane.producer != null) {
+                lane.producer.close(Duration.ZERO);
+                lane.producer = null;
+            }
         }
+        leased = false;
     }
 
     private static void pause(int attempt) {

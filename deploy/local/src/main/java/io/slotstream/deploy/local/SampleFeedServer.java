@@ -53,6 +53,9 @@ public final class SampleFeedServer implements AutoCloseable {
     private static final Pattern SLOT_START = Pattern.compile("\"start\"\\s*:\\s*\"([^\"]+)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final java.util.concurrent.atomic.LongAdder bodyBytes = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
+
     /** One served publication folder. */
     private final class Feed {
         final String source;
@@ -230,7 +233,18 @@ public final class SampleFeedServer implements AutoCloseable {
         return feed;
     }
 
+    /** @return response body bytes sent so far, as on the wire (after gzip; headers not counted) */
+    public long bodyBytesServed() {
+        return bodyBytes.sum();
+    }
+
+    /** @return requests answered so far (any status, 304s included) */
+    public long requestsServed() {
+        return requests.sum();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        requests.increment();
         try (exchange) {
             String[] parts = exchange.getRequestURI().getPath().split("/", 4); // "", "feeds", source, file
             Feed feed = parts.length == 4 ? feeds.get(parts[2]) : null;
@@ -259,7 +273,20 @@ public final class SampleFeedServer implements AutoCloseable {
                 headers.set("Content-Encoding", "gzip");
             }
             exchange.sendResponseHeaders(200, 0);
-            OutputStream body = gzip ? new GZIPOutputStream(exchange.getResponseBody(), 65536) : exchange.getResponseBody();
+            OutputStream counted = new java.io.FilterOutputStream(exchange.getResponseBody()) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    bodyBytes.add(len);
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    bodyBytes.increment();
+                }
+            };
+            OutputStream body = gzip ? new GZIPOutputStream(counted, 65536) : counted;
             try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(body, StandardCharsets.UTF_8), 65536)) {
                 if (name.equals("$bulk-publish")) {
                     out.write(manifest(feed));
