@@ -1,5 +1,6 @@
 package io.slotstream.ingest.http;
 
+import io.slotstream.edge.security.SmartAccessManager;
 import io.slotstream.ingest.config.IngestProperties;
 import io.slotstream.ingest.validation.IntakeException;
 import io.slotstream.ingest.validation.Issue;
@@ -13,6 +14,8 @@ import java.util.List;
 /**
  * Which source system a request comes from (the first half of every canonical id):
  * <ul>
+ *   <li>OAuth (service-edge {@code slotstream.security.mode=token}): the source the token's client is bound to, as the
+ *       edge authorized it ({@link SmartAccessManager#SOURCE_ATTRIBUTE});</li>
  *   <li>token mode (any {@code slotstream.ingest.sources} configured): {@code Authorization: Bearer <token>} must
  *       match a configured token (constant-time compare) and gives that source; anything else is 401;</li>
  *   <li>header mode (none configured, the local default): {@code X-Slotstream-Source} names the source
@@ -47,6 +50,9 @@ public final class SourceResolver {
      * @throws IntakeException 401 (token mode, no or unknown token) or 400 (header mode, malformed source id)
      */
     public String resolve(HttpServletRequest request) {
+        if (request.getAttribute(SmartAccessManager.SOURCE_ATTRIBUTE) instanceof String bound) {
+            return bound;
+        }
         if (!sources.isEmpty()) {
             String header = request.getHeader("Authorization");
             if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -39,6 +39,8 @@ public final class BookingJob {
     private final String manifestUrl;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Access tokens for booking-bridge (null: the services run without request security). */
+    private java.util.function.Supplier<String> bookingToken;
 
     /**
      * @param bookingBaseUrl booking-bridge, e.g. http://127.0.0.1:8084
@@ -164,7 +166,16 @@ public final class BookingJob {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
+    /** Sends {@code Authorization: Bearer} tokens from {@code tokens} (a client with Appointment scopes) to booking-bridge. */
+    public BookingJob withToken(java.util.function.Supplier<String> tokens) {
+        this.bookingToken = tokens;
+        return this;
+    }
+
     private JsonNode send(HttpRequest.Builder request) {
+        if (bookingToken != null && request.build().uri().toString().startsWith(fhirBase)) {
+            request.header("Authorization", "Bearer " + bookingToken.get());
+        }
         try {
             HttpResponse<String> response = http.send(request.timeout(TIMEOUT).header("Accept", "application/fhir+json").build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -22,12 +22,15 @@ import java.util.stream.Stream;
  * 8087: the discovery, portal and status pages), {@code --no-services},
  * {@code --no-sample-data}, {@code --feed DIR} (also serve and subscribe that publication folder, as source
  * {@code local-feed}), {@code --subscribe URL=SOURCE} (repeatable: also subscribe to another publisher's feed),
- * {@code --feed-server-port} (the loopback publisher of the sample feeds, default 8085).
+ * {@code --feed-server-port} (the loopback publisher of the sample feeds, default 8085), {@code --auth-server-port}
+ * (the authorization server the services trust, default 8086), {@code --security token|off} (default token: every
+ * service validates bearer tokens of that server; the main job uses the launcher's registered clients).
  * Exit status 1 with a one-line {@code slotstream: ...} message on any failure, 2 on a usage error.
  */
 public final class LocalStackMain {
 
     static final int DEFAULT_FEED_SERVER_PORT = 8085;
+    static final int DEFAULT_AUTH_SERVER_PORT = 8086;
 
     private LocalStackMain() {
     }
@@ -87,11 +90,23 @@ public final class LocalStackMain {
         System.out.printf("slotstream: schema registry  %s (Confluent API %s), %d schemas, %s%n",
                 stack.registryApiUrl(), stack.registryCcompatUrl(), stack.schemaIds().size(), io.slotstream.provisioning.schema.SchemaRegistrar.COMPATIBILITY);
         ServiceSet services = null;
+        AuthServerProcess authServer = null;
         if (!options.containsKey("no-services")) {
+            Map<String, String> securityEnv = Map.of("SLOTSTREAM_SECURITY_MODE", "off");
+            if (!"off".equals(options.getOrDefault("security", "token"))) {
+                authServer = AuthServerProcess.launch(projectDir, stack, dataDir, intOption(options, "auth-server-port", DEFAULT_AUTH_SERVER_PORT));
+                synchronized (running) {
+                    running.add(0, authServer);
+                }
+                authServer.awaitReady();
+                System.out.printf("slotstream: %-20s %s (SMART Backend Services; clients and keys in %s)%n", "auth-server",
+                        authServer.issuer(), dataDir.resolve("auth"));
+                securityEnv = authServer.resourceServerEnvironment();
+            }
             Map<String, Integer> ports = new LinkedHashMap<>();
             ServiceSet.DEFAULT_PORTS.forEach((module, port) -> ports.put(module, intOption(options, module + "-port", port)));
             ports.put(ServiceSet.WEB, intOption(options, "web-port", ServiceSet.DEFAULT_WEB_PORT));
-            services = ServiceSet.launch(projectDir, stack, dataDir, ports);
+            services = ServiceSet.launch(projectDir, stack, dataDir, ports, securityEnv);
             synchronized (running) {
                 running.add(0, services);
             }
@@ -106,13 +121,19 @@ public final class LocalStackMain {
             }
             MainJob job = new MainJob(services.url("ingest-service"), services.url("publish-service"), feedServer,
                     projectDir.resolve("deploy/local/sample-feeds"), System.out);
+            if (authServer != null) {
+                job.withAdminToken(authServer.client(AuthServerProcess.FEED_ADMIN));
+            }
             if (options.containsKey("feed")) {
                 job.addFeed(Path.of(options.get("feed")), "local-feed");
             }
             subscriptions(options).forEach(job::subscribe);
             MainJob.Result result = job.run();
-            new BookingJob(services.url("booking-bridge"), services.url("publish-service"), System.out)
-                    .run(result.publication().transactionTime());
+            BookingJob booking = new BookingJob(services.url("booking-bridge"), services.url("publish-service"), System.out);
+            if (authServer != null) {
+                booking.withToken(authServer.client(AuthServerProcess.BOOKING_DEMO));
+            }
+            booking.run(result.publication().transactionTime());
         }
         if (services != null) {
             String web = services.url(ServiceSet.WEB);
@@ -214,7 +235,7 @@ public final class LocalStackMain {
                 options.put(name, "true");
                 continue;
             }
-            boolean known = name.equals("project-dir") || name.equals("data-dir") || name.equals("feed")
+            boolean known = name.equals("project-dir") || name.equals("data-dir") || name.equals("feed") || name.equals("security")
                     || name.equals("subscribe") || name.endsWith("-port");
             if (!known) {
                 throw new IllegalArgumentException("unknown option '" + arg + "'");
@@ -227,6 +248,10 @@ public final class LocalStackMain {
             options.merge(name, value, (a, b) -> name.equals("subscribe") ? a + "\n" + b : b);
         }
         subscriptions(options);
+        String security = options.getOrDefault("security", "token");
+        if (!security.equals("token") && !security.equals("off")) {
+            throw new IllegalArgumentException("--security must be token or off, got '" + security + "'");
+        }
         return options;
     }
 }

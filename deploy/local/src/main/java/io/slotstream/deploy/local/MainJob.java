@@ -66,6 +66,8 @@ public final class MainJob {
     /** source -> manifest URL, in subscription order. */
     private final Map<String, String> subscriptions = new LinkedHashMap<>();
     private final List<String> largeFeeds = new ArrayList<>();
+    /** Access tokens for the feed admin API (null: the services run without request security). */
+    private java.util.function.Supplier<String> adminToken;
 
     /**
      * Serves the sample feeds in {@code feedsDir} ({@code deploy/local/sample-feeds}) from {@code feedServer}.
@@ -268,9 +270,18 @@ public final class MainJob {
         throw new StackException("the booked slot " + publishedId + " did not appear as busy in a _since poll within " + LIVE_CHANGE_TIMEOUT.toSeconds() + " s");
     }
 
+    /** Sends {@code Authorization: Bearer} tokens from {@code tokens} (a client with system/Feed.* scopes) to the feed admin API. */
+    public MainJob withAdminToken(java.util.function.Supplier<String> tokens) {
+        this.adminToken = tokens;
+        return this;
+    }
+
     private HttpResponse<String> admin(String method, String source, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminBase + source))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (adminToken != null) {
+            request.header("Authorization", "Bearer " + adminToken.get());
+        }
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

@@ -46,11 +46,23 @@ public final class ServiceSet implements AutoCloseable {
      * @throws StackException when a jar is missing or a port is taken; services already launched are stopped
      */
     public static ServiceSet launch(Path projectDir, LocalStack stack, Path logDir, Map<String, Integer> ports) {
+        return launch(projectDir, stack, logDir, ports, Map.of("SLOTSTREAM_SECURITY_MODE", "off"));
+    }
+
+    /**
+     * Like {@link #launch(Path, LocalStack, Path, Map)}, with request security set by {@code securityEnv} (the
+     * {@code SLOTSTREAM_SECURITY_*} variables every service gets, e.g. token mode with the launcher's authorization
+     * server: {@link AuthServerProcess#resourceServerEnvironment()}); {@code SLOTSTREAM_SECURITY_MODE=off} for none.
+     */
+    public static ServiceSet launch(Path projectDir, LocalStack stack, Path logDir, Map<String, Integer> ports,
+                                    Map<String, String> securityEnv) {
         List<ServiceProcess> launched = new ArrayList<>();
         try {
             for (var entry : ports.entrySet()) {
                 var definition = new ServiceProcess.Definition(entry.getKey(), entry.getValue());
-                launched.add(ServiceProcess.launch(definition, projectDir, stack, logDir, environment(definition, stack.settings().host(), ports)));
+                Map<String, String> env = new java.util.HashMap<>(environment(definition, stack.settings().host(), ports));
+                env.putAll(securityEnv);
+                launched.add(ServiceProcess.launch(definition, projectDir, stack, logDir, env));
             }
         } catch (RuntimeException e) {
             launched.parallelStream().forEach(ServiceProcess::close);

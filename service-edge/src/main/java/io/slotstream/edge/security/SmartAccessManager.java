@@ -1,0 +1,175 @@
+package io.slotstream.edge.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.server.PathContainer;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.web.util.UrlPathHelper;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Decides each request against the service's {@link AccessRule}s: open routes pass; the others need a validated
+ * bearer token (else 401) whose SMART scopes grant every permission the rule names on every resource (else 403), and,
+ * where the rule says so, a source binding (client of source A never acts for source B) and a patient binding (a
+ * patient-context token only names its own patient). On success the caller ({@link #CALLER_ATTRIBUTE}) and, for
+ * source-bound routes, its source ({@link #SOURCE_ATTRIBUTE}) are request attributes for the service.
+ */
+public final class SmartAccessManager implements AuthorizationManager<RequestAuthorizationContext> {
+
+    /** Request attribute: the {@link SmartCaller} of an authorized token request. */
+    public static final String CALLER_ATTRIBUTE = SmartCaller.class.getName();
+    /** Request attribute: the source id a source-bound request acts for (the client's binding). */
+    public static final String SOURCE_ATTRIBUTE = "io.slotstream.edge.security.source";
+    /** The header by which a request may name its source; with a token it must name the client's own source. */
+    public static final String SOURCE_HEADER = "X-Slotstream-Source";
+
+    private static final UrlPathHelper PATHS = new UrlPathHelper();
+
+    private final EdgeSecurityProperties properties;
+    private final List<CompiledRule> rules;
+
+    public SmartAccessManager(EdgeSecurityProperties properties, List<AccessRule> builtIn) {
+        this.properties = properties;
+        List<AccessRule> all = new ArrayList<>(builtIn);
+        all.addAll(properties.routes());
+        PathPatternParser parser = new PathPatternParser();
+        this.rules = all.stream().map(r -> new CompiledRule(r, r.paths().stream().map(parser::parse).toList())).toList();
+    }
+
+    @Override
+    public AuthorizationResult authorize(Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) {
+        HttpServletRequest request = context.getRequest();
+        PathContainer path = PathContainer.parsePath(PATHS.getPathWithinApplication(request));
+        for (CompiledRule rule : rules) {
+            if (!rule.rule().methods().isEmpty() && !rule.rule().methods().contains(request.getMethod())) {
+                continue;
+            }
+            for (PathPattern pattern : rule.patterns()) {
+                PathPattern.PathMatchInfo match = pattern.matchAndExtract(path);
+                if (match != null) {
+                    return decide(rule.rule(), match.getUriVariables(), authentication.get(), request);
+                }
+            }
+        }
+        return caller(authentication.get(), request) != null ? new AuthorizationDecision(true)
+                : new AuthorizationDecision(false);
+    }
+
+    private AuthorizationResult decide(AccessRule rule, Map<String, String> variables, Authentication authentication,
+                                       HttpServletRequest request) {
+        AccessRule.Access access = rule.access() == AccessRule.Access.SEARCH
+                ? (properties.searchAccess() == EdgeSecurityProperties.SearchAccess.OPEN ? AccessRule.Access.OPEN : AccessRule.Access.TOKEN)
+                : rule.access();
+        if (access == AccessRule.Access.OPEN) {
+            return new AuthorizationDecision(true);
+        }
+        SmartCaller caller = caller(authentication, request);
+        if (caller == null) {
+            return new AuthorizationDecision(false); // anonymous: the entry point answers 401
+        }
+        Set<String> contextsUsed = new HashSet<>();
+        for (String resource : rule.resources()) {
+            String type = resource.startsWith("{") ? variables.get(resource.substring(1, resource.length() - 1)) : resource;
+            if (type == null || !type.matches("[A-Z][A-Za-z]+")) {
+                return Denial.of("No resource type in the request path for " + resource);
+            }
+            String letters = rule.permissions().isEmpty() ? null : rule.permissions();
+            if (letters == null) {
+                List<SmartScope> any = caller.scopes().stream().filter(s -> rule.contexts().contains(s.context())
+                        && (s.resource().equals("*") || s.resource().equals(type))).toList();
+                if (any.isEmpty()) {
+                    return Denial.of("The token grants no scope on " + type + " (" + String.join("|", rule.contexts()) + ")");
+                }
+                any.forEach(s -> contextsUsed.add(s.context()));
+                continue;
+            }
+            for (char p : letters.toCharArray()) {
+                List<SmartScope> granting = caller.scopes().stream().filter(s -> s.grants(type, p, rule.contexts())).toList();
+                if (granting.isEmpty()) {
+                    return Denial.of("Insufficient scope: " + request.getMethod() + " here needs " + type + "." + letters
+                            + " in context " + String.join(" or ", rule.contexts().stream().sorted().toList())
+                            + " (e.g. " + rule.contexts().stream().sorted().toList().getLast() + "/" + type + "." + letters
+                            + "); the token has '" + caller.scopeText() + "'");
+                }
+                granting.forEach(s -> contextsUsed.add(s.context()));
+            }
+        }
+        if (rule.patientBound() && (caller.patient() != null || contextsUsed.equals(Set.of("patient")))) {
+            AuthorizationResult patient = checkPatient(caller, request);
+            if (patient != null) {
+                return patient;
+            }
+        }
+        if (rule.sourceBound()) {
+            if (caller.source() == null) {
+                return Denial.of("Client '" + caller.clientId() + "' is bound to no source, so it may not write source data "
+                        + "(slotstream.security.client-sources or the token's " + properties.sourceClaim() + " claim)");
+            }
+            String named = request.getHeader(SOURCE_HEADER);
+            if (named != null && !named.isEmpty() && !named.equals(caller.source())) {
+                return Denial.of("Client '" + caller.clientId() + "' is bound to source '" + caller.source()
+                        + "' and may not act for source '" + named + "'");
+            }
+            request.setAttribute(SOURCE_ATTRIBUTE, caller.source());
+        }
+        return new AuthorizationDecision(true);
+    }
+
+    private static AuthorizationResult checkPatient(SmartCaller caller, HttpServletRequest request) {
+        if (caller.patient() == null) {
+            return Denial.of("A patient-context token must carry its patient (claim 'patient')");
+        }
+        String named = request.getParameter("patient");
+        if (named == null || named.isBlank()) {
+            return Denial.of("A patient token must name its own patient: patient=Patient/" + caller.patient());
+        }
+        int at = named.lastIndexOf("Patient/");
+        String id = at >= 0 ? named.substring(at + "Patient/".length()) : named;
+        if (!id.equals(caller.patient())) {
+            return Denial.of("The token is for Patient/" + caller.patient() + " and may not see or change another patient's appointments");
+        }
+        return null;
+    }
+
+    private SmartCaller caller(Authentication authentication, HttpServletRequest request) {
+        if (!(authentication instanceof JwtAuthenticationToken token) || !token.isAuthenticated()) {
+            return null;
+        }
+        SmartCaller caller = SmartCaller.of(token.getToken(), properties);
+        request.setAttribute(CALLER_ATTRIBUTE, caller);
+        return caller;
+    }
+
+    private record CompiledRule(AccessRule rule, List<PathPattern> patterns) {
+    }
+
+    /** A refusal that says why (shown in the 403 OperationOutcome). */
+    static final class Denial extends AuthorizationDecision {
+        private final String reason;
+
+        private Denial(String reason) {
+            super(false);
+            this.reason = reason;
+        }
+
+        static Denial of(String reason) {
+            return new Denial(reason);
+        }
+
+        String reason() {
+            return reason;
+        }
+    }
+}
