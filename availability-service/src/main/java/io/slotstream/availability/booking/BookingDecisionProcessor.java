@@ -1,5 +1,8 @@
 package io.slotstream.availability.booking;
 
+import io.slotstream.schemas.booking.BookingRulebook;
+import io.slotstream.schemas.booking.BookingRules;
+
 import io.slotstream.availability.store.ExpiryIndex;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingEventType;
@@ -7,12 +10,10 @@ import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.BookingRequestType;
 import io.slotstream.avro.SlotStatus;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
@@ -31,11 +32,15 @@ import java.util.List;
  *   <li>All or nothing: a request over several slots is accepted only if every slot is admissible.</li>
  *   <li>Exclusive holds that expire: a hold blocks every other appointment until its expiry; a WALL_CLOCK_TIME
  *       punctuation writes HOLD_EXPIRED for each lapsed hold (range scan of the expiry index, no full-store scans).</li>
- *   <li>Idempotent: the events of each request id are kept ({@link BookingStores#OUTCOMES}); the same request id
- *       again gets exactly those events again, never a second decision.</li>
+ *   <li>Idempotent: the events of each request id are kept ({@link BookingStores#OUTCOMES}) for the outcome
+ *       retention (the idempotency window, default 24 h; pruned by wall-clock punctuation over the index
+ *       {@link BookingStores#OUTCOME_EXPIRY}); the same request id within it gets exactly those events again, never a
+ *       second decision.</li>
  *   <li>Reschedule: the replaced appointment is cancelled only if the new one is booked, in one decision.</li>
- *   <li>A source change that makes a held slot not free ends the hold (HOLD_RELEASED, reason source-busy); a source
- *       delete of a booked slot is flagged as CONFLICT.</li>
+ *   <li>A source change that makes a held slot not free (or deletes it) ends the hold (HOLD_RELEASED, reason
+ *       source-busy / slot-deleted); on a booked slot it is flagged as CONFLICT (event + metric).</li>
+ *   <li>A slot that ended and left the view (SlotFactRouter's retirement) is forgotten: a hold on it lapses, and a
+ *       booked appointment none of whose slots is known any more is forgotten too.</li>
  * </ul>
  * REJECTED events of a request that names no slot (a cancel of an unknown appointment) are keyed by the appointment id.
  */
@@ -48,16 +53,22 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
 
     private final BookingRulebook rulebook;
     private final Duration expiryInterval;
+    private final long outcomeRetentionMs;
+    private final DecisionMetrics metrics;
     private ProcessorContext<String, BookingEvent> context;
     private KeyValueStore<String, SlotLedger> slots;
     private KeyValueStore<String, AppointmentLedger> appointments;
     private KeyValueStore<String, String> patientBookings;
     private KeyValueStore<Bytes, byte[]> expiries;
     private KeyValueStore<String, List<BookingEvent>> outcomes;
+    private KeyValueStore<Bytes, byte[]> outcomeExpiries;
 
-    BookingDecisionProcessor(BookingRulebook rulebook, Duration expiryInterval) {
+    BookingDecisionProcessor(BookingRulebook rulebook, Duration expiryInterval, Duration outcomeRetention,
+                             DecisionMetrics metrics) {
         this.rulebook = rulebook;
         this.expiryInterval = expiryInterval;
+        this.outcomeRetentionMs = outcomeRetention.toMillis();
+        this.metrics = metrics;
     }
 
     @Override
@@ -68,7 +79,11 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
         patientBookings = context.getStateStore(BookingStores.PATIENT_BOOKINGS);
         expiries = context.getStateStore(BookingStores.HOLD_EXPIRY);
         outcomes = context.getStateStore(BookingStores.OUTCOMES);
-        context.schedule(expiryInterval, PunctuationType.WALL_CLOCK_TIME, this::expireHolds);
+        outcomeExpiries = context.getStateStore(BookingStores.OUTCOME_EXPIRY);
+        context.schedule(expiryInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+            expireHolds(now);
+            pruneOutcomes(now);
+        });
     }
 
     @Override
@@ -100,6 +115,7 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
             case RESCHEDULE -> reschedule(request, now);
         };
         outcomes.put(request.getRequestId(), events);
+        outcomeExpiries.put(ExpiryIndex.key(now + outcomeRetentionMs, request.getRequestId()), EMPTY);
         events.forEach(this::emit);
     }
 
@@ -254,13 +270,14 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
         if (fact.status() != SlotStatus.FREE) {
             return BookingReason.SLOT_BUSY;
         }
-        if (fact.startMs() < now + rules.minNotice().toMillis()) {
-            return BookingReason.MIN_NOTICE;
+        BookingRules.Violation violation = rules.check(fact.startMs(), now);
+        if (violation == null) {
+            return null;
         }
-        if (fact.startMs() > now + rules.horizon().toMillis()) {
-            return BookingReason.HORIZON;
-        }
-        return null;
+        return switch (violation) {
+            case MIN_NOTICE -> BookingReason.MIN_NOTICE;
+            case HORIZON -> BookingReason.HORIZON;
+        };
     }
 
     private boolean patientHasOtherBooking(BookingRequest request, String appointmentId, String replacedId) {
@@ -291,6 +308,11 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
                 slots.put(slotId, ledger.withoutBooking());
             }
         }
+        forget(booked);
+    }
+
+    /** Forgets a booked appointment and its patient-index entry. */
+    private void forget(AppointmentLedger booked) {
         appointments.delete(booked.appointmentId());
         if (booked.patient() != null) {
             String key = patientKey(booked.scheduleId(), booked.patient());
@@ -313,44 +335,82 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
 
     private void onFact(SlotFact fact) {
         long now = context.currentSystemTimeMs();
-        SlotLedger before = ledger(fact.slotId());
-        if (fact.deleted() && before.holdAppointmentId() == null && before.bookedAppointmentId() == null) {
-            slots.delete(fact.slotId());
+        SlotLedger before = slots.get(fact.slotId());
+        if (!fact.deleted()) {
+            slots.put(fact.slotId(), (before == null ? SlotLedger.EMPTY : before).withFact(fact));
+            boolean becameBusy = fact.status() != SlotStatus.FREE
+                    && (before == null || before.fact() == null || before.fact().status() == SlotStatus.FREE);
+            if (before != null && becameBusy) {
+                endBySource(fact.slotId(), before, BookingReason.SOURCE_BUSY, now);
+            }
             return;
         }
-        slots.put(fact.slotId(), before.withFact(fact.deleted() ? null : fact));
-        BookingReason reason = fact.deleted() ? BookingReason.SLOT_DELETED : BookingReason.SOURCE_BUSY;
-        if (fact.status() != SlotStatus.FREE && before.heldAt(now)) {
+        if (before == null) {
+            return;
+        }
+        slots.delete(fact.slotId()); // a deleted or retired slot leaves the decision point's state
+        if (fact.retired()) {
+            onRetired(before, now);
+        } else {
+            endBySource(fact.slotId(), before, BookingReason.SLOT_DELETED, now);
+        }
+    }
+
+    /**
+     * The source made a slot unavailable (busy, or deleted) while Slotstream held or booked it: someone else (the EHR)
+     * took it. A hold ends (HOLD_RELEASED with the reason, on each of its slots); a booking stays but is flagged
+     * (CONFLICT on the slot, counted), never silently.
+     */
+    private void endBySource(String slotId, SlotLedger before, BookingReason reason, long now) {
+        if (before.heldAt(now)) {
             AppointmentLedger held = appointments.get(before.holdAppointmentId());
             if (held != null && held.status() == AppointmentLedger.Status.HELD) {
                 dropHold(held);
                 appointments.delete(held.appointmentId());
-                for (String slotId : held.slotIds()) {
-                    emit(systemEvent(slotId, BookingEventType.HOLD_RELEASED, held, reason, now));
+                for (String id : held.slotIds()) {
+                    emit(systemEvent(id, BookingEventType.HOLD_RELEASED, held, reason, now));
                 }
             }
         }
-        if (fact.deleted() && before.bookedAppointmentId() != null) {
+        if (before.bookedAppointmentId() != null) {
             AppointmentLedger booked = appointments.get(before.bookedAppointmentId());
             if (booked != null) {
-                emit(systemEvent(fact.slotId(), BookingEventType.CONFLICT, booked, reason, now));
+                metrics.conflict(reason.code());
+                emit(systemEvent(slotId, BookingEventType.CONFLICT, booked, reason, now));
+            }
+        }
+    }
+
+    /**
+     * A slot ended and left the view: a hold on it lapses (HOLD_EXPIRED, reason slot-retired); a booked appointment is
+     * forgotten (with its patient-index entry) once none of its slots is known any more: it took place.
+     */
+    private void onRetired(SlotLedger before, long now) {
+        if (before.holdAppointmentId() != null) {
+            AppointmentLedger held = appointments.get(before.holdAppointmentId());
+            if (held != null && held.status() == AppointmentLedger.Status.HELD) {
+                dropHold(held);
+                appointments.delete(held.appointmentId());
+                for (String id : held.slotIds()) {
+                    emit(systemEvent(id, BookingEventType.HOLD_EXPIRED, held, BookingReason.SLOT_RETIRED, now));
+                }
+            }
+        }
+        if (before.bookedAppointmentId() != null) {
+            AppointmentLedger booked = appointments.get(before.bookedAppointmentId());
+            if (booked != null && booked.slotIds().stream().noneMatch(id -> slots.get(id) != null)) {
+                forget(booked);
             }
         }
     }
 
     /** Punctuation: every hold whose expiry is &le; now ends with HOLD_EXPIRED on each of its slots. */
     private void expireHolds(long nowMs) {
-        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = expiries.range(ExpiryIndex.lowest(), ExpiryIndex.upTo(nowMs))) {
-            while (it.hasNext() && due.size() < MAX_EXPIRIES_PER_RUN) {
-                due.add(it.next());
-            }
-        }
-        for (KeyValue<Bytes, byte[]> entry : due) {
-            expiries.delete(entry.key);
-            AppointmentLedger held = appointments.get(ExpiryIndex.slotIdOf(entry.key));
+        for (Bytes key : ExpiryIndex.due(expiries, nowMs, MAX_EXPIRIES_PER_RUN)) {
+            expiries.delete(key);
+            AppointmentLedger held = appointments.get(ExpiryIndex.slotIdOf(key));
             if (held == null || held.status() != AppointmentLedger.Status.HELD
-                    || held.holdExpiresAtMs() != ExpiryIndex.expiryOf(entry.key)) {
+                    || held.holdExpiresAtMs() != ExpiryIndex.expiryOf(key)) {
                 continue;
             }
             dropHold(held);
@@ -358,6 +418,14 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
             for (String slotId : held.slotIds()) {
                 emit(systemEvent(slotId, BookingEventType.HOLD_EXPIRED, held, null, nowMs));
             }
+        }
+    }
+
+    /** Punctuation: forgets the outcomes whose retention ended (index range scan up to now, bounded per run). */
+    private void pruneOutcomes(long nowMs) {
+        for (Bytes key : ExpiryIndex.due(outcomeExpiries, nowMs, MAX_EXPIRIES_PER_RUN)) {
+            outcomeExpiries.delete(key);
+            outcomes.delete(ExpiryIndex.slotIdOf(key));
         }
     }
 
@@ -410,7 +478,9 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
                 .setReasonText(reasonText)
                 .setComment(request.getComment())
                 .setBookingSource(request.getBookingSource())
-                .setBookingReferral(request.getBookingReferral());
+                .setBookingReferral(request.getBookingReferral())
+                .setBookingState(request.getBookingState())
+                .setReturnUrl(request.getReturnUrl());
         if (request.getType() == BookingRequestType.RESCHEDULE && type == BookingEventType.BOOKED) {
             b.setReplacedAppointmentId(request.getReplacesAppointmentId());
         }

@@ -1,5 +1,7 @@
 package io.slotstream.availability.booking;
 
+import io.slotstream.schemas.booking.BookingRulebook;
+
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.FhirSlot;
@@ -18,10 +20,11 @@ import java.util.Set;
 /**
  * The booking decision sub-topology:
  * <pre>
- * fhir.slot.v1 ─> SlotFactRouter [booking-slot-schedule] ─repartition by Schedule id (booking-slot-facts)─┐ merge
+ * fhir.slot.v1 ─> SlotFactRouter [booking-slot-routes, booking-slot-end-index; wall-clock retirement]
+ *    ─repartition by Schedule id (booking-slot-facts)──────────────────────────────────────────────────┐ merge
  * booking.requests.v1 (keyed by Schedule id) ──────────────────────────────────────────────────────────┴─>
  *    BookingDecisionProcessor [booking-slots, booking-appointments, booking-patient-bookings, booking-hold-expiry,
- *                              booking-request-outcomes; wall-clock punctuation]
+ *                              booking-request-outcomes, booking-request-outcome-expiry; wall-clock punctuation]
  *    ─> booking.events.v1 (returned stream keyed by slot id; the caller writes it)
  * </pre>
  * Why Schedule partitions: every slot of one Appointment belongs to one Schedule, so one task sees all of them and
@@ -35,14 +38,29 @@ public final class BookingDecisionTopology {
 
     private final BookingRulebook rulebook;
     private final Duration holdExpiryInterval;
+    private final Duration outcomeRetention;
+    private final Duration retirementInterval;
+    private final Duration slotRetention;
+    private final DecisionMetrics metrics;
 
     /**
      * @param rulebook           provider rules per source
-     * @param holdExpiryInterval how often lapsed holds are expired (wall clock); an expiry is late by at most this
+     * @param holdExpiryInterval how often lapsed holds are expired and old request outcomes pruned (wall clock); an
+     *                           expiry is late by at most this
+     * @param outcomeRetention   how long a request's outcome is kept for retries with the same request id (the
+     *                           idempotency window)
+     * @param retirementInterval how often ended slots are retired (wall clock)
+     * @param slotRetention      how long after its end a slot is still known (the view's slot retention)
+     * @param metrics            where conflicts are counted
      */
-    public BookingDecisionTopology(BookingRulebook rulebook, Duration holdExpiryInterval) {
+    public BookingDecisionTopology(BookingRulebook rulebook, Duration holdExpiryInterval, Duration outcomeRetention,
+                                   Duration retirementInterval, Duration slotRetention, DecisionMetrics metrics) {
         this.rulebook = rulebook;
         this.holdExpiryInterval = holdExpiryInterval;
+        this.outcomeRetention = outcomeRetention;
+        this.retirementInterval = retirementInterval;
+        this.slotRetention = slotRetention;
+        this.metrics = metrics;
     }
 
     /**
@@ -63,17 +81,20 @@ public final class BookingDecisionTopology {
                 .process(deciderSupplier(), Named.as("booking-decision"));
     }
 
-    private static ProcessorSupplier<String, FhirSlot, String, SlotFact> routerSupplier() {
+    private ProcessorSupplier<String, FhirSlot, String, SlotFact> routerSupplier() {
         return new ProcessorSupplier<>() {
             @Override
             public SlotFactRouter get() {
-                return new SlotFactRouter();
+                return new SlotFactRouter(retirementInterval, slotRetention);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BookingStores.SLOT_SCHEDULE),
-                        Serdes.String(), Serdes.String()));
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BookingStores.SLOT_ROUTES),
+                                Serdes.String(), LedgerCodec.slotFactSerde()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BookingStores.SLOT_END_INDEX),
+                                Serdes.Bytes(), Serdes.ByteArray()));
             }
         };
     }
@@ -82,7 +103,7 @@ public final class BookingDecisionTopology {
         return new ProcessorSupplier<>() {
             @Override
             public BookingDecisionProcessor get() {
-                return new BookingDecisionProcessor(rulebook, holdExpiryInterval);
+                return new BookingDecisionProcessor(rulebook, holdExpiryInterval, outcomeRetention, metrics);
             }
 
             @Override
@@ -97,7 +118,9 @@ public final class BookingDecisionTopology {
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BookingStores.HOLD_EXPIRY),
                                 Serdes.Bytes(), Serdes.ByteArray()),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BookingStores.OUTCOMES),
-                                Serdes.String(), LedgerCodec.eventsSerde()));
+                                Serdes.String(), LedgerCodec.eventsSerde()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BookingStores.OUTCOME_EXPIRY),
+                                Serdes.Bytes(), Serdes.ByteArray()));
             }
         };
     }

@@ -1,5 +1,8 @@
 package io.slotstream.availability.booking;
 
+import io.slotstream.schemas.booking.BookingRulebook;
+import io.slotstream.schemas.booking.BookingRules;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.time.Duration;
@@ -9,15 +12,22 @@ import java.util.Map;
 /**
  * Settings of the booking decision point ({@code slotstream.booking.*}, env {@code SLOTSTREAM_BOOKING_*}).
  *
- * @param holdExpiryInterval how often lapsed holds are expired (wall clock)
+ * @param holdExpiryInterval how often lapsed holds are expired and old request outcomes pruned (wall clock)
+ * @param outcomeRetention   how long the outcome of a request id is kept, so that a retry with the same request id
+ *                           gets the same outcome (the idempotency window; default 24 h); a retry after that is
+ *                           decided anew
  * @param rules              default provider rules
  * @param sources            per-source overrides of the rules, by source id (the canonical id prefix)
  */
 @ConfigurationProperties("slotstream.booking")
-public record BookingProperties(Duration holdExpiryInterval, BookingRules rules, Map<String, BookingRules> sources) {
+public record BookingProperties(Duration holdExpiryInterval, Duration outcomeRetention, BookingRules rules, Map<String, BookingRules> sources) {
 
     public BookingProperties {
         holdExpiryInterval = holdExpiryInterval == null ? Duration.ofSeconds(1) : holdExpiryInterval;
+        outcomeRetention = outcomeRetention == null ? Duration.ofHours(24) : outcomeRetention;
+        if (outcomeRetention.isNegative() || outcomeRetention.isZero()) {
+            throw new IllegalArgumentException("slotstream.booking.outcome-retention must be positive: " + outcomeRetention);
+        }
         rules = rules == null ? BookingRules.DEFAULT : rules;
         sources = sources == null ? Map.of() : new HashMap<>(sources);
     }

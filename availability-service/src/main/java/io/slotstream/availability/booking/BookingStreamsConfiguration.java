@@ -4,8 +4,10 @@ import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.FhirSlot;
 import io.slotstream.schemas.topic.RegistrySettings;
+import io.slotstream.availability.config.AvailabilityProperties;
 import io.slotstream.availability.config.CatalogueValueSerde;
 import io.slotstream.schemas.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.kstream.KStream;
 import org.springframework.context.annotation.Bean;
@@ -30,9 +32,11 @@ public class BookingStreamsConfiguration {
     /** The binder's view of the decision point: slots and requests in, decisions out. */
     @Bean
     public Function<KStream<String, FhirSlot>, Function<KStream<String, BookingRequest>, KStream<String, BookingEvent>>>
-            booking(BookingProperties properties) {
+            booking(BookingProperties properties, AvailabilityProperties view, MeterRegistry registry) {
+        // retirement follows the view's slot retention: a slot that left the view leaves the decision point too
         BookingDecisionTopology topology = new BookingDecisionTopology(properties.rulebook(),
-                properties.holdExpiryInterval());
+                properties.holdExpiryInterval(), properties.outcomeRetention(), view.retirementInterval(),
+                view.slotRetention(), reason -> registry.counter("slotstream.booking.conflicts", "reason", reason).increment());
         return slots -> requests -> topology.build(slots, requests);
     }
 }

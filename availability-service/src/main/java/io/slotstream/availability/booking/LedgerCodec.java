@@ -26,6 +26,9 @@ import static io.slotstream.availability.store.DataCodec.writeString;
 final class LedgerCodec {
 
     private static final byte FORMAT = 1;
+    /** Status byte of a deleted / retired slot fact (real statuses are enum ordinals &ge; 0). */
+    private static final byte DELETED = -1;
+    private static final byte RETIRED = -2;
     private static final AvroBinarySerde<BookingEvent> EVENT = new AvroBinarySerde<>(BookingEvent.class);
 
     private LedgerCodec() {
@@ -80,7 +83,7 @@ final class LedgerCodec {
     private static void writeFact(SlotFact f, DataOutputStream out) throws IOException {
         out.writeUTF(f.slotId());
         out.writeUTF(f.scheduleId());
-        out.writeByte(f.status() == null ? -1 : f.status().ordinal());
+        out.writeByte(f.retired() ? RETIRED : f.status() == null ? DELETED : f.status().ordinal());
         out.writeLong(f.startMs());
         out.writeLong(f.endMs());
     }
@@ -90,7 +93,7 @@ final class LedgerCodec {
         String scheduleId = in.readUTF();
         byte status = in.readByte();
         return new SlotFact(slotId, scheduleId, status < 0 ? null : SlotStatus.values()[status], in.readLong(),
-                in.readLong());
+                in.readLong(), status == RETIRED);
     }
 
     private static void writeStrings(List<String> values, DataOutputStream out) throws IOException {

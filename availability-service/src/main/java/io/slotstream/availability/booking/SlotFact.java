@@ -7,13 +7,30 @@ import io.slotstream.avro.SlotStatus;
  *
  * @param slotId     canonical Slot id
  * @param scheduleId canonical Schedule id the slot belongs to
- * @param status     the source status; null when the source deleted the slot
+ * @param status     the source status; null when the source deleted the slot or it was retired
  * @param startMs    Slot.start
  * @param endMs      Slot.end
+ * @param retired    whether the slot left because it ended (the view's retirement rule), not because the source
+ *                   deleted it: a booking of a retired slot took place, it is no conflict
  */
-public record SlotFact(String slotId, String scheduleId, SlotStatus status, long startMs, long endMs) {
+public record SlotFact(String slotId, String scheduleId, SlotStatus status, long startMs, long endMs, boolean retired) {
 
-    /** @return whether the source deleted the slot */
+    /** A source slot as stated. */
+    public SlotFact(String slotId, String scheduleId, SlotStatus status, long startMs, long endMs) {
+        this(slotId, scheduleId, status, startMs, endMs, false);
+    }
+
+    /** @return the fact that the source deleted the slot (or moved it to another Schedule) */
+    static SlotFact deleted(String slotId, String scheduleId) {
+        return new SlotFact(slotId, scheduleId, null, 0, 0, false);
+    }
+
+    /** @return the fact that the slot ended and left the view */
+    static SlotFact retired(String slotId, String scheduleId) {
+        return new SlotFact(slotId, scheduleId, null, 0, 0, true);
+    }
+
+    /** @return whether the slot is gone (deleted by the source or retired) */
     public boolean deleted() {
         return status == null;
     }

@@ -9,8 +9,6 @@ import java.time.Duration;
  * Streams settings themselves (application id, application.server, state dir, standby replicas, commit interval) are
  * binder configuration in application.yml, fed from {@code slotstream.streams.*}.
  *
- * @param holdExpiryInterval how often the wall-clock punctuation lapses holds; a hold is released at most this long
- *                           after its expiry
  * @param defaultCount       page size of searches without {@code _count}
  * @param maxCount           largest accepted {@code _count}; larger values are a 400
  * @param peerTimeout        timeout of one internal call to another instance during a fan-out or a routed read
@@ -19,11 +17,10 @@ import java.time.Duration;
  * @param retirementInterval how often the wall-clock punctuation retires ended slots (default 1 s)
  */
 @ConfigurationProperties("slotstream.availability")
-public record AvailabilityProperties(Duration holdExpiryInterval, int defaultCount, int maxCount, Duration peerTimeout,
+public record AvailabilityProperties(int defaultCount, int maxCount, Duration peerTimeout,
                                      Duration slotRetention, Duration retirementInterval) {
 
     public AvailabilityProperties {
-        holdExpiryInterval = holdExpiryInterval == null ? Duration.ofSeconds(1) : holdExpiryInterval;
         defaultCount = defaultCount <= 0 ? 50 : defaultCount;
         maxCount = maxCount <= 0 ? 1000 : maxCount;
         peerTimeout = peerTimeout == null ? Duration.ofSeconds(5) : peerTimeout;

@@ -96,7 +96,7 @@ public class StreamsConfiguration {
 
     @Bean
     AvailabilityTopology availabilityTopology(AvailabilityProperties properties, TopologyMetrics metrics) {
-        return new AvailabilityTopology(properties.holdExpiryInterval(), properties.retirementInterval(),
+        return new AvailabilityTopology(properties.retirementInterval(),
                 properties.slotRetention(), metrics);
     }
 

@@ -12,6 +12,7 @@ import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.schemas.mapping.FhirAvroMapper;
 import io.slotstream.schemas.slot.PatientTypeDefault;
+import io.slotstream.schemas.booking.BookingDeepLinks;
 import io.slotstream.schemas.slot.SlotJsonWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.hl7.fhir.r4.model.Resource;
@@ -49,11 +50,16 @@ public class FhirRenderer {
      * @param patientType        accepting-patients code for a slot without one (STU1 §6.1), as publish-service's
      *                           {@code slotstream.publish.default-patient-type}: keep the two equal
      * @param patientTypeDisplay its display
+     * @param deepLinkBaseUrl    booking-bridge's public base URL for Slotstream's booking deep links
+     * @param deepLinkKey        their shared HMAC key (as booking-bridge's); empty: no Slotstream deep links
      */
     public FhirRenderer(@Value("${slotstream.availability.default-patient-type:newpt}") String patientType,
                         @Value("${slotstream.availability.default-patient-type-display:Accepting new and existing patients}")
-                        String patientTypeDisplay) {
-        this.slots = new SlotJsonWriter(new PatientTypeDefault(patientType, patientTypeDisplay));
+                        String patientTypeDisplay,
+                        @Value("${slotstream.booking.deep-link-base-url:http://127.0.0.1:8084}") String deepLinkBaseUrl,
+                        @Value("${slotstream.booking.deep-link-key:}") String deepLinkKey) {
+        this.slots = new SlotJsonWriter(new PatientTypeDefault(patientType, patientTypeDisplay),
+                BookingDeepLinks.configured(deepLinkBaseUrl, deepLinkKey));
     }
 
     /** @return the published Slot as UTF-8 JSON (status = effective status, holds and bookings applied) */

@@ -17,9 +17,12 @@ public record BookingState(String holdId, Long holdExpiresAt, boolean booked, St
     /** Nothing known yet. */
     public static final BookingState NONE = new BookingState(null, null, false, null, Long.MIN_VALUE, null);
 
-    /** @return whether a hold is active at {@code nowMs} (its expiry is strictly later) */
-    public boolean holdActiveAt(long nowMs) {
-        return holdId != null && holdExpiresAt != null && holdExpiresAt > nowMs;
+    /**
+     * @return whether a hold is active: placed and not yet ended by HOLD_RELEASED, HOLD_EXPIRED or BOOKED (the
+     * decision point decides expiry; {@link #holdExpiresAt} is informational here)
+     */
+    public boolean held() {
+        return holdId != null;
     }
 
     /** @return whether this state overlays the source status in the same way as {@code other} (ignores bookkeeping) */

@@ -1,13 +1,17 @@
 package io.slotstream.availability.store;
 
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Keys of the time indexes of slots: the hold-expiry index (store {@link StoreNames#HOLD_EXPIRY}, time = the hold's
- * expiry) and the slot-end index (store {@link StoreNames#SLOT_END_INDEX}, time = Slot.end). 8-byte big-endian time
+ * Keys of the time indexes: the decision point's hold-expiry and request-outcome indexes (time = the hold's expiry, the
+ * outcome's end of retention) and the slot-end indexes (store {@link StoreNames#SLOT_END_INDEX}, time = Slot.end). 8-byte big-endian time
  * (UTC epoch ms, clamped to &ge; 0 so that byte order is time order) followed by the slot id in UTF-8. A range scan
  * from {@link #lowest()} to {@link #upTo(long)} yields exactly the entries due by then, oldest first.
  */
@@ -44,5 +48,22 @@ public final class ExpiryIndex {
     public static String slotIdOf(Bytes key) {
         byte[] k = key.get();
         return new String(k, 8, k.length - 8, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param index   an index store of these keys
+     * @param upToMs  inclusive bound, UTC epoch ms
+     * @param max     at most this many keys (bounded work per punctuation)
+     * @return the keys due by {@code upToMs}, oldest first; collected before the caller modifies the store (which
+     * must not change while its iterator is open)
+     */
+    public static List<Bytes> due(KeyValueStore<Bytes, byte[]> index, long upToMs, int max) {
+        List<Bytes> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = index.range(lowest(), upTo(upToMs))) {
+            while (it.hasNext() && due.size() < max) {
+                due.add(it.next().key);
+            }
+        }
+        return due;
     }
 }

@@ -5,8 +5,6 @@ public final class StoreNames {
 
     /** slotId -> {@link SlotState} (source slot + booking state). Slot partitions. */
     public static final String SLOT_STATE = "slot-state";
-    /** {@link ExpiryIndex} key -> empty: active holds by expiry time. Slot partitions. */
-    public static final String HOLD_EXPIRY = "hold-expiry-index";
     /** slotId -> {@link EffectiveSlot}: left table of the schedule join. Slot partitions. */
     public static final String EFFECTIVE_SLOTS = "effective-slots";
     /** slotId -> SlotAvailability: the published view (what was last written to slot.availability.v1). */

@@ -45,7 +45,7 @@ import java.util.function.Function;
  * <pre>
  * fhir.slot.v1 ─> SlotRetirement [slot-end-index; wall-clock punctuation] ─┐ merge
  * booking.events.v1 ──────────────────────────────────────────────────────┴─> EffectiveSlotProcessor
- *    [slot-state, hold-expiry-index; wall-clock punctuation] ─> toTable [effective-slots] ──┐
+ *    [slot-state; folds HOLD_EXPIRED, no timer of its own] ─> toTable [effective-slots] ──┐
  * fhir.location/practitioner-role/healthcare-service/practitioner.v1 tables                 │ FK join on
  *    ─> reference-broadcast (repartition to every partition) ─┐ merge                      │ Slot.schedule
  * fhir.schedule.v1 table [schedules] ─────────────────────────┴─> ScheduleContextProcessor  │
@@ -62,29 +62,24 @@ import java.util.function.Function;
  */
 public final class AvailabilityTopology {
 
-    private final Duration holdExpiryInterval;
     private final Duration retirementInterval;
     private final Duration slotRetention;
     private final TopologyMetrics metrics;
 
     /**
-     * @param holdExpiryInterval how often the wall-clock punctuation lapses holds (e.g. 1 s); the delay between a hold's
-     *                           expiry and its release is at most this
      * @param retirementInterval how often the wall-clock punctuation retires ended slots
      * @param slotRetention      how long after its end a slot stays in the view (zero: it leaves when it ends)
      * @param metrics            where to report; {@link TopologyMetrics#NONE} for none
      */
-    public AvailabilityTopology(Duration holdExpiryInterval, Duration retirementInterval, Duration slotRetention,
-                                TopologyMetrics metrics) {
-        this.holdExpiryInterval = holdExpiryInterval;
+    public AvailabilityTopology(Duration retirementInterval, Duration slotRetention, TopologyMetrics metrics) {
         this.retirementInterval = retirementInterval;
         this.slotRetention = slotRetention;
         this.metrics = metrics;
     }
 
     /** Retirement every second, no retention after a slot's end. */
-    public AvailabilityTopology(Duration holdExpiryInterval, TopologyMetrics metrics) {
-        this(holdExpiryInterval, Duration.ofSeconds(1), Duration.ZERO, metrics);
+    public AvailabilityTopology(TopologyMetrics metrics) {
+        this(Duration.ofSeconds(1), Duration.ZERO, metrics);
     }
 
     /** @return the published slot stream (null values are tombstones), to be written to slot.availability.v1 */
@@ -160,14 +155,7 @@ public final class AvailabilityTopology {
         return new ProcessorSupplier<>() {
             @Override
             public EffectiveSlotProcessor get() {
-                return new EffectiveSlotProcessor(holdExpiryInterval, metrics);
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HOLD_EXPIRY),
-                                Serdes.Bytes(), Serdes.ByteArray()));
+                return new EffectiveSlotProcessor(metrics);
             }
         };
     }

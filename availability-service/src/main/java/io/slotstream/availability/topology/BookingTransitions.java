@@ -11,7 +11,8 @@ import io.slotstream.avro.BookingEventType;
  *   <li>REJECTED and CONFLICT do not change the slot; HOLD_EXPIRED ends the hold like HOLD_RELEASED;</li>
  *   <li>stale: an event older (eventTime) than the last applied one is dropped, so a late HOLD_PLACED cannot undo a
  *       newer release or booking; duplicate: a redelivered event (same eventId) is dropped;</li>
- *   <li>HOLD_PLACED sets the hold unless the slot is booked or the hold has already lapsed (expiry &le; now);</li>
+ *   <li>HOLD_PLACED sets the hold unless the slot is booked; it lasts until HOLD_RELEASED, HOLD_EXPIRED or BOOKED
+ *       (no wall clock here: the decision point alone decides when a hold has lapsed);</li>
  *   <li>HOLD_RELEASED clears the hold only when it names the active hold (or names none);</li>
  *   <li>BOOKED books the slot and ends any hold; CANCELLED ends the booking when it names that appointment (or
  *       none), which releases the slot to its source status.</li>
@@ -27,10 +28,9 @@ public final class BookingTransitions {
     /**
      * @param state current state, never null ({@link BookingState#NONE} when nothing is known)
      * @param event the event; must not be null
-     * @param nowMs wall-clock time, UTC epoch ms, to decide whether a placed hold has already lapsed
      * @return the new state; {@code state} itself when the event is stale or a duplicate
      */
-    public static BookingState apply(BookingState state, BookingEvent event, long nowMs) {
+    public static BookingState apply(BookingState state, BookingEvent event) {
         long time = event.getEventTime().toEpochMilli();
         if (!changesSlot(event.getType()) || time < state.lastEventTime()
                 || event.getEventId().equals(state.lastEventId())) {
@@ -43,7 +43,7 @@ public final class BookingTransitions {
         switch (event.getType()) {
             case HOLD_PLACED -> {
                 Long expires = event.getHoldExpiresAt() == null ? null : event.getHoldExpiresAt().toEpochMilli();
-                if (!booked && event.getHoldId() != null && expires != null && expires > nowMs) {
+                if (!booked && event.getHoldId() != null && expires != null) {
                     holdId = event.getHoldId();
                     holdExpiresAt = expires;
                 }
@@ -77,11 +77,5 @@ public final class BookingTransitions {
     /** @return whether an event of this type changes the slot (REJECTED and CONFLICT leave it as it is) */
     public static boolean changesSlot(BookingEventType type) {
         return type != BookingEventType.REJECTED && type != BookingEventType.CONFLICT;
-    }
-
-    /** @return the state without its hold (the hold lapsed); bookkeeping unchanged */
-    public static BookingState expireHold(BookingState state) {
-        return new BookingState(null, null, state.booked(), state.appointmentId(), state.lastEventTime(),
-                state.lastEventId());
     }
 }

@@ -2,31 +2,22 @@ package io.slotstream.availability.topology;
 
 import io.slotstream.availability.store.BookingState;
 import io.slotstream.availability.store.EffectiveSlot;
-import io.slotstream.availability.store.ExpiryIndex;
 import io.slotstream.availability.store.SlotState;
 import io.slotstream.availability.store.StoreNames;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.FhirSlot;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * Slot-keyed processor over fhir.slot.v1 + booking.events.v1: keeps the source slot and its booking state
  * ({@link StoreNames#SLOT_STATE}) and forwards the {@link EffectiveSlot} whenever source or overlay changes (null
- * when the slot is deleted). Holds lapse on WALL_CLOCK_TIME punctuation that range-scans the expiry index
- * ({@link StoreNames#HOLD_EXPIRY}) up to now, at most {@value #MAX_EXPIRIES_PER_RUN} per run: no full-store scans on
- * the stream thread.
+ * when the slot is deleted). No timer here: the booking decision point alone decides when a hold expires and says so
+ * with HOLD_EXPIRED, which this folds like any other event (so rebuilding the view from the topics gives the same
+ * view, and the view never disagrees with the decision point about a hold).
  * <p>
  * Source slots are applied in topic order, whatever their provenance.eventTime: ingest-service alone decides which
  * version is current, so the view is a pure fold of fhir.slot.v1. Booking events per {@link BookingTransitions}. A
@@ -34,17 +25,11 @@ import java.util.Objects;
  */
 final class EffectiveSlotProcessor implements Processor<String, SlotInput, String, EffectiveSlot> {
 
-    static final int MAX_EXPIRIES_PER_RUN = 10_000;
-    private static final byte[] EMPTY = new byte[0];
-
-    private final Duration expiryInterval;
     private final TopologyMetrics metrics;
     private ProcessorContext<String, EffectiveSlot> context;
     private KeyValueStore<String, SlotState> states;
-    private KeyValueStore<Bytes, byte[]> expiries;
 
-    EffectiveSlotProcessor(Duration expiryInterval, TopologyMetrics metrics) {
-        this.expiryInterval = expiryInterval;
+    EffectiveSlotProcessor(TopologyMetrics metrics) {
         this.metrics = metrics;
     }
 
@@ -52,8 +37,6 @@ final class EffectiveSlotProcessor implements Processor<String, SlotInput, Strin
     public void init(ProcessorContext<String, EffectiveSlot> context) {
         this.context = context;
         this.states = context.getStateStore(StoreNames.SLOT_STATE);
-        this.expiries = context.getStateStore(StoreNames.HOLD_EXPIRY);
-        context.schedule(expiryInterval, PunctuationType.WALL_CLOCK_TIME, this::expireHolds);
     }
 
     @Override
@@ -75,7 +58,6 @@ final class EffectiveSlotProcessor implements Processor<String, SlotInput, Strin
             if (before == null) {
                 return;
             }
-            unindex(key, before.booking());
             states.delete(key);
             if (before.source() != null) {
                 context.forward(new Record<>(key, (EffectiveSlot) null, record.timestamp()));
@@ -100,53 +82,19 @@ final class EffectiveSlotProcessor implements Processor<String, SlotInput, Strin
             return;
         }
         BookingState old = before == null ? BookingState.NONE : before.booking();
-        BookingState next = BookingTransitions.apply(old, event, context.currentSystemTimeMs());
+        BookingState next = BookingTransitions.apply(old, event);
         if (next == old) {
             metrics.recordDropped("booking", "stale-or-duplicate");
             return;
         }
-        if (!Objects.equals(old.holdExpiresAt(), next.holdExpiresAt()) || !Objects.equals(old.holdId(), next.holdId())) {
-            unindex(key, old);
-            if (next.holdExpiresAt() != null) {
-                expiries.put(ExpiryIndex.key(next.holdExpiresAt(), key), EMPTY);
-            }
+        if (event.getType() == io.slotstream.avro.BookingEventType.HOLD_EXPIRED && old.holdId() != null
+                && next.holdId() == null) {
+            metrics.holdExpired();
         }
         FhirSlot source = before == null ? null : before.source();
         states.put(key, new SlotState(source, next));
         if (source != null && !old.sameOverlay(next)) {
             context.forward(new Record<>(key, new EffectiveSlot(source, next, event.getEventTime().toEpochMilli()), record.timestamp()));
-        }
-    }
-
-    /** Punctuation: lapse every hold whose expiry is &le; now, oldest first. */
-    private void expireHolds(long nowMs) {
-        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-        // collect first: the store is not modified while its iterator is open
-        try (KeyValueIterator<Bytes, byte[]> it = expiries.range(ExpiryIndex.lowest(), ExpiryIndex.upTo(nowMs))) {
-            while (it.hasNext() && due.size() < MAX_EXPIRIES_PER_RUN) {
-                due.add(it.next());
-            }
-        }
-        for (KeyValue<Bytes, byte[]> entry : due) {
-            expiries.delete(entry.key);
-            String slotId = ExpiryIndex.slotIdOf(entry.key);
-            long expiry = ExpiryIndex.expiryOf(entry.key);
-            SlotState state = states.get(slotId);
-            if (state == null || state.booking().holdExpiresAt() == null || state.booking().holdExpiresAt() != expiry) {
-                continue; // the hold was already released, replaced or booked
-            }
-            BookingState next = BookingTransitions.expireHold(state.booking());
-            states.put(slotId, new SlotState(state.source(), next));
-            metrics.holdExpired();
-            if (state.source() != null) {
-                context.forward(new Record<>(slotId, new EffectiveSlot(state.source(), next, expiry), nowMs));
-            }
-        }
-    }
-
-    private void unindex(String key, BookingState booking) {
-        if (booking.holdExpiresAt() != null) {
-            expiries.delete(ExpiryIndex.key(booking.holdExpiresAt(), key));
         }
     }
 }

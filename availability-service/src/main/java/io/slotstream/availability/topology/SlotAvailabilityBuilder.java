@@ -26,7 +26,7 @@ final class SlotAvailabilityBuilder {
     }
 
     /**
-     * @param nowMs wall-clock time, UTC epoch ms: decides whether the hold is still active, and is the updatedAt
+     * @param nowMs wall-clock time, UTC epoch ms: the updatedAt
      */
     static SlotAvailability build(EffectiveSlot effective, ScheduleContext context, long nowMs) {
         FhirSlot slot = effective.source();
@@ -36,11 +36,11 @@ final class SlotAvailabilityBuilder {
         specialty.addAll(context.specialty());
         List<CodeableConcept> serviceType = slot.getServiceType().isEmpty() ? context.serviceType()
                 : slot.getServiceType();
-        boolean held = booking.holdActiveAt(nowMs);
+        boolean held = booking.held();
         return SlotAvailability.newBuilder()
                 .setSlotId(slot.getId())
                 .setSourceStatus(slot.getStatus())
-                .setEffectiveStatus(EffectiveStatus.of(slot.getStatus(), booking, nowMs))
+                .setEffectiveStatus(EffectiveStatus.of(slot.getStatus(), booking))
                 .setStart(slot.getStart())
                 .setEnd(slot.getEnd())
                 .setStartOffsetSeconds(slot.getStartOffsetSeconds())

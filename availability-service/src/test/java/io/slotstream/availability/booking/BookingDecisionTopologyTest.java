@@ -1,5 +1,8 @@
 package io.slotstream.availability.booking;
 
+import io.slotstream.schemas.booking.BookingRulebook;
+import io.slotstream.schemas.booking.BookingRules;
+
 import io.slotstream.availability.store.AvroBinarySerde;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingEventType;
@@ -17,6 +20,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +43,8 @@ class BookingDecisionTopologyTest {
     static final long HOUR = 3_600_000;
     static final String SCHEDULE = "src.sched-1";
 
+    static final Duration OUTCOME_RETENTION = Duration.ofHours(24);
+    final List<String> conflicts = new java.util.concurrent.CopyOnWriteArrayList<>();
     TopologyTestDriver driver;
     TestInputTopic<String, FhirSlot> slots;
     TestInputTopic<String, BookingRequest> requests;
@@ -52,7 +58,8 @@ class BookingDecisionTopologyTest {
 
     void start(BookingRulebook rulebook) {
         StreamsBuilder builder = new StreamsBuilder();
-        new BookingDecisionTopology(rulebook, Duration.ofSeconds(1))
+        new BookingDecisionTopology(rulebook, Duration.ofSeconds(1), OUTCOME_RETENTION, Duration.ofSeconds(1),
+                Duration.ZERO, conflicts::add)
                 .build(builder.stream(Topics.SLOT.name(), Consumed.with(Serdes.String(), new AvroBinarySerde<>(FhirSlot.class))),
                         builder.stream(Topics.BOOKING_REQUESTS.name(),
                                 Consumed.with(Serdes.String(), new AvroBinarySerde<>(BookingRequest.class))))
@@ -327,5 +334,98 @@ class BookingDecisionTopologyTest {
             assertThat(kv.value.getReason()).isEqualTo("slot-deleted");
             assertThat(kv.value.getAppointmentId()).isEqualTo("appt-1");
         });
+    }
+
+    @Test
+    void theEhrBookingABookedSlotIsFlaggedAsAConflictOnceAndTheBookingStays() {
+        freeSlot("src.s1", T0 + 48 * HOUR);
+        send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").setPatientReference("Patient/p").build());
+
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 + 1));
+        assertThat(events.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("src.s1");
+            assertThat(kv.value.getType()).isEqualTo(BookingEventType.CONFLICT);
+            assertThat(kv.value.getReason()).isEqualTo("source-busy");
+            assertThat(kv.value.getReasonText()).contains("EHR");
+            assertThat(kv.value.getAppointmentId()).isEqualTo("appt-1");
+            assertThat(kv.value.getPatientReference()).isEqualTo("Patient/p");
+        });
+        assertThat(conflicts).containsExactly("source-busy");
+
+        // a further source update of the still-busy slot is no new conflict
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 + 2));
+        assertThat(events.readKeyValuesToList()).isEmpty();
+        assertThat(conflicts).hasSize(1);
+        // the booking is flagged, not dropped: it can still be cancelled, nobody else can take the slot
+        assertThat(send(request("r2", BookingRequestType.BOOK, "appt-2", "src.s1").build()))
+                .singleElement().satisfies(kv -> assertThat(kv.value.getReason()).isEqualTo("slot-booked"));
+        assertThat(types(send(request("r3", BookingRequestType.CANCEL, "appt-1").build())))
+                .containsExactly(BookingEventType.CANCELLED);
+    }
+
+    @Test
+    void bookVersusEhrBusyWhicheverComesFirstDecides() {
+        // the EHR's busy arrives first: the booking is rejected; Slotstream's booking first: the EHR's busy is a conflict
+        freeSlot("src.s1", T0 + 48 * HOUR);
+        freeSlot("src.s2", T0 + 49 * HOUR);
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 + 1));
+        assertThat(send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").build()))
+                .singleElement().satisfies(kv -> assertThat(kv.value.getReason()).isEqualTo("slot-busy"));
+        assertThat(types(send(request("r2", BookingRequestType.BOOK, "appt-2", "src.s2").build())))
+                .containsExactly(BookingEventType.BOOKED);
+        slots.pipeInput("src.s2", slot("src.s2", SCHEDULE, SlotStatus.BUSY_UNAVAILABLE, T0 + 49 * HOUR, T0 + 1));
+        assertThat(types(events.readKeyValuesToList())).containsExactly(BookingEventType.CONFLICT);
+        assertThat(conflicts).containsExactly("source-busy");
+    }
+
+    @Test
+    void retiredSlotsLeaveTheDecisionPointAndEndTheirHoldsAndBookings() {
+        KeyValueStore<String, SlotLedger> ledgers = driver.getKeyValueStore(BookingStores.SLOTS);
+        KeyValueStore<String, AppointmentLedger> appointments = driver.getKeyValueStore(BookingStores.APPOINTMENTS);
+        // slots of 15 minutes starting 20 and 40 minutes from now
+        freeSlot("src.s1", T0 + 20 * 60_000);
+        freeSlot("src.s2", T0 + 40 * 60_000);
+        send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").setPatientReference("Patient/p").build());
+        send(request("r2", BookingRequestType.HOLD, "appt-2", "src.s2")
+                .setHoldExpiresAt(Instant.ofEpochMilli(T0 + 3 * HOUR)).build());
+        assertThat(ledgers.get("src.s1")).isNotNull();
+
+        driver.advanceWallClockTime(Duration.ofMinutes(36)); // s1 ended (T0+35 min), s2 not yet
+        assertThat(events.readKeyValuesToList()).isEmpty(); // the booking took place: nothing to say
+        assertThat(ledgers.get("src.s1")).isNull();
+        assertThat(appointments.get("appt-1")).isNull();
+        assertThat(ledgers.get("src.s2")).isNotNull();
+
+        driver.advanceWallClockTime(Duration.ofMinutes(20)); // s2 ended while held
+        assertThat(events.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("src.s2");
+            assertThat(kv.value.getType()).isEqualTo(BookingEventType.HOLD_EXPIRED);
+            assertThat(kv.value.getReason()).isEqualTo("slot-retired");
+        });
+        assertThat(ledgers.get("src.s2")).isNull();
+        assertThat(appointments.get("appt-2")).isNull();
+        try (var all = ledgers.all()) {
+            assertThat(all.hasNext()).isFalse();
+        }
+        // a slot arriving already ended is never known
+        freeSlot("src.s3", T0 - HOUR);
+        assertThat(ledgers.get("src.s3")).isNull();
+    }
+
+    @Test
+    void requestOutcomesAreForgottenAfterTheirRetention() {
+        KeyValueStore<String, List<BookingEvent>> outcomes = driver.getKeyValueStore(BookingStores.OUTCOMES);
+        freeSlot("src.s1", T0 + 48 * HOUR);
+        List<KeyValue<String, BookingEvent>> first = send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").build());
+
+        driver.advanceWallClockTime(OUTCOME_RETENTION.minusMinutes(1));
+        assertThat(send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").build())).isEqualTo(first);
+        assertThat(outcomes.get("r1")).isNotNull();
+
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        assertThat(outcomes.get("r1")).isNull();
+        // past the idempotency window the same request id is decided anew (here: the appointment is already booked)
+        assertThat(send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").build()))
+                .singleElement().satisfies(kv -> assertThat(kv.value.getReason()).isEqualTo("appointment-exists"));
     }
 }

@@ -89,6 +89,11 @@ public final class Fixtures {
         return event(eventId, slotId, BookingEventType.HOLD_RELEASED, eventTimeMs).setHoldId(holdId).build();
     }
 
+    public static BookingEvent expired(String eventId, String slotId, String holdId, long eventTimeMs) {
+        return event(eventId, slotId, BookingEventType.HOLD_EXPIRED, eventTimeMs).setHoldId(holdId)
+                .setSource("availability-service").build();
+    }
+
     public static BookingEvent booked(String eventId, String slotId, String appointmentId, long eventTimeMs) {
         return event(eventId, slotId, BookingEventType.BOOKED, eventTimeMs).setAppointmentId(appointmentId).build();
     }

@@ -67,8 +67,7 @@ public final class TopologyHarness implements AutoCloseable {
     public TopologyHarness(TopologyMetrics metrics, Duration slotRetention, long wallClockMs) {
         StreamsBuilder builder = new StreamsBuilder();
         AvailabilityTopology.TopicSerdes serdes = TopologyHarness::serde;
-        AvailabilityTopology topology = new AvailabilityTopology(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                slotRetention, metrics);
+        AvailabilityTopology topology = new AvailabilityTopology(Duration.ofSeconds(1), slotRetention, metrics);
         topology.build(AvailabilityTopology.sources(builder, serdes))
                 .to(Topics.SLOT_AVAILABILITY.name(), Produced.with(Serdes.String(), serde(Topics.SLOT_AVAILABILITY)));
         Properties props = new Properties();

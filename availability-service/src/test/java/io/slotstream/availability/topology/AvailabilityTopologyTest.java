@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.slotstream.availability.testing.Fixtures.booked;
 import static io.slotstream.availability.testing.Fixtures.cancelled;
+import static io.slotstream.availability.testing.Fixtures.expired;
 import static io.slotstream.availability.testing.Fixtures.hold;
 import static io.slotstream.availability.testing.Fixtures.location;
 import static io.slotstream.availability.testing.Fixtures.release;
@@ -162,17 +163,17 @@ class AvailabilityTopologyTest {
     }
 
     @Test
-    void holdLapsesOnWallClockPunctuation() {
+    void holdEndsOnlyWithTheDecisionPointsHoldExpired() {
         t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, START, 10));
-        t.slots.pipeInput("s2", slot("s2", "sch1", SlotStatus.FREE, START + 900_000, 10));
         t.bookings.pipeInput("s1", hold("e1", "s1", "h1", T0 + 30_000, 20));
-        t.bookings.pipeInput("s2", hold("e2", "s2", "h2", T0 + 90_000, 20));
         t.drain();
 
-        t.driver.advanceWallClockTime(Duration.ofSeconds(29));
+        // the view has no timer of its own: past the expiry, the slot stays held until HOLD_EXPIRED says otherwise
+        t.driver.advanceWallClockTime(Duration.ofSeconds(60));
         assertThat(t.drain()).isEmpty();
+        assertThat(expiries).hasValue(0);
 
-        t.driver.advanceWallClockTime(Duration.ofSeconds(2));
+        t.bookings.pipeInput("s1", expired("e2", "s1", "h1", T0 + 31_000));
         assertThat(t.drain()).singleElement().satisfies(kv -> {
             assertThat(kv.key).isEqualTo("s1");
             assertThat(kv.value.getEffectiveStatus()).isEqualTo(SlotStatus.FREE);
@@ -180,20 +181,21 @@ class AvailabilityTopologyTest {
         });
         assertThat(expiries).hasValue(1);
 
-        t.driver.advanceWallClockTime(Duration.ofSeconds(60));
-        assertThat(t.drain()).extracting(kv -> kv.key).containsExactly("s2");
-        assertThat(expiries).hasValue(2);
+        // a redelivered HOLD_EXPIRED changes nothing and is not counted twice
+        t.bookings.pipeInput("s1", expired("e2", "s1", "h1", T0 + 31_000));
+        assertThat(t.drain()).isEmpty();
+        assertThat(expiries).hasValue(1);
     }
 
     @Test
-    void releasedOrReplacedHoldDoesNotLapseLater() {
+    void holdExpiredForAReplacedHoldLeavesTheNewHold() {
         t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, START, 10));
         t.bookings.pipeInput("s1", hold("e1", "s1", "h1", T0 + 30_000, 20));
         t.bookings.pipeInput("s1", release("e2", "s1", "h1", 21));
         t.bookings.pipeInput("s1", hold("e3", "s1", "h2", T0 + 120_000, 22));
         t.drain();
 
-        t.driver.advanceWallClockTime(Duration.ofSeconds(60));
+        t.bookings.pipeInput("s1", expired("e4", "s1", "h1", 23));
 
         assertThat(t.drain()).isEmpty();
         assertThat(expiries).hasValue(0);
@@ -331,12 +333,16 @@ class AvailabilityTopologyTest {
     }
 
     @Test
-    void holdPlacedAfterItsExpiryIsIgnored() {
+    void replayOfAHoldAndItsExpiryGivesAFreeSlotWhateverTheWallClock() {
+        // a rebuild from the topics: the hold's expiry is long past, the fold still follows the events
         t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, START, 10));
         t.drain();
 
         t.bookings.pipeInput("s1", hold("e1", "s1", "h1", T0 - 1, 20));
-
-        assertThat(t.drain()).isEmpty();
+        assertThat(t.drain()).singleElement()
+                .satisfies(kv -> assertThat(kv.value.getEffectiveStatus()).isEqualTo(SlotStatus.BUSY_TENTATIVE));
+        t.bookings.pipeInput("s1", expired("e2", "s1", "h1", 21));
+        assertThat(t.drain()).singleElement()
+                .satisfies(kv -> assertThat(kv.value.getEffectiveStatus()).isEqualTo(SlotStatus.FREE));
     }
 }

@@ -3,6 +3,7 @@ package io.slotstream.booking.appointment;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingEventType;
 import io.slotstream.avro.BookingRequestType;
+import io.slotstream.booking.command.Referral;
 import org.springframework.stereotype.Component;
 
 import java.util.Collection;
@@ -66,8 +67,7 @@ public class AppointmentView {
                     first(e.getPatientReference(), old == null ? null : old.patient()),
                     e.getParticipants().isEmpty() && old != null ? old.participants() : e.getParticipants(),
                     first(e.getComment(), old == null ? null : old.comment()),
-                    first(e.getBookingSource(), old == null ? null : old.bookingSource()),
-                    first(e.getBookingReferral(), old == null ? null : old.bookingReferral()),
+                    Referral.of(e).or(old == null ? Referral.NONE : old.referral()),
                     "pending".equals(status) ? e.getHoldExpiresAt() : null,
                     e.getEventTime());
         });

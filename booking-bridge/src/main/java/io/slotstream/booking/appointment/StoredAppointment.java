@@ -1,5 +1,7 @@
 package io.slotstream.booking.appointment;
 
+import io.slotstream.booking.command.Referral;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -17,18 +19,17 @@ import java.util.List;
  * @param patient         patient reference, or null
  * @param participants    other participants' references
  * @param comment         ITI-117 comment
- * @param bookingSource   deep-link source
- * @param bookingReferral deep-link booking-referral
+ * @param referral        deep-link source, booking-referral, state, returnUrl; never null
  * @param holdExpiresAt   hold expiry while pending, or null
  * @param lastUpdated     time of the newest applied decision (UTC)
  */
 public record StoredAppointment(String id, String status, String statusReason, boolean conflict, String scheduleId,
                                 List<String> slotIds, Instant start, Instant end, String patient,
-                                List<String> participants, String comment, String bookingSource,
-                                String bookingReferral, Instant holdExpiresAt, Instant lastUpdated) {
+                                List<String> participants, String comment, Referral referral, Instant holdExpiresAt, Instant lastUpdated) {
 
     public StoredAppointment {
         slotIds = slotIds == null ? List.of() : List.copyOf(slotIds);
         participants = participants == null ? List.of() : List.copyOf(participants);
+        referral = referral == null ? Referral.NONE : referral;
     }
 }

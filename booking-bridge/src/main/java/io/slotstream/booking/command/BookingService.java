@@ -29,7 +29,7 @@ public class BookingService {
     /** What to ask for. Slot ids may be empty for BOOK of a held appointment, RELEASE and CANCEL. */
     public record Command(BookingRequestType type, String scheduleId, String appointmentId, List<String> slotIds,
                           String replacesAppointmentId, String patient, List<String> participants, String comment,
-                          String bookingSource, String bookingReferral) {
+                          Referral referral) {
     }
 
     private final RequestPublisher publisher;
@@ -77,8 +77,10 @@ public class BookingService {
                 .setPatientReference(command.patient())
                 .setParticipants(command.participants())
                 .setComment(command.comment())
-                .setBookingSource(command.bookingSource())
-                .setBookingReferral(command.bookingReferral())
+                .setBookingSource(command.referral().source())
+                .setBookingReferral(command.referral().bookingReferral())
+                .setBookingState(command.referral().state())
+                .setReturnUrl(command.referral().returnUrl())
                 .setRequestTime(now)
                 .setRequester(properties.requester())
                 .build());

@@ -37,11 +37,18 @@ public class Outcomes {
         if (!Outcome.decides(event)) {
             return;
         }
-        Outcome outcome = new Outcome(event);
+        settle(event.getRequestId(), new Outcome(event));
+    }
+
+    /**
+     * Records the outcome of a request id and wakes its waiter: a decision from booking.events.v1, or one made here
+     * (an upstream EHR's refusal, which no decision point sees). The first outcome of a request id wins.
+     */
+    public void settle(String requestId, Outcome outcome) {
         synchronized (recent) {
-            recent.putIfAbsent(event.getRequestId(), outcome);
+            recent.putIfAbsent(requestId, outcome);
         }
-        CompletableFuture<Outcome> waiter = pending.remove(event.getRequestId());
+        CompletableFuture<Outcome> waiter = pending.remove(requestId);
         if (waiter != null) {
             waiter.complete(outcome);
         }

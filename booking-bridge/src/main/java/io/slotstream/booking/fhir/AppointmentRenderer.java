@@ -63,13 +63,17 @@ public class AppointmentRenderer {
         if (s.conflict()) {
             a.addExtension(SchedulingFhir.CONFLICT_EXTENSION, new BooleanType(true));
         }
-        if (s.bookingSource() != null) {
-            a.addExtension(SchedulingFhir.BOOKING_SOURCE_EXTENSION, new StringType(s.bookingSource()));
-        }
-        if (s.bookingReferral() != null) {
-            a.addExtension(SchedulingFhir.BOOKING_REFERRAL_EXTENSION, new StringType(s.bookingReferral()));
-        }
+        stringExtension(a, SchedulingFhir.BOOKING_SOURCE_EXTENSION, s.referral().source());
+        stringExtension(a, SchedulingFhir.BOOKING_REFERRAL_EXTENSION, s.referral().bookingReferral());
+        stringExtension(a, SchedulingFhir.BOOKING_STATE_EXTENSION, s.referral().state());
+        stringExtension(a, SchedulingFhir.RETURN_URL_EXTENSION, s.referral().returnUrl());
         return a;
+    }
+
+    private static void stringExtension(Appointment a, String url, String value) {
+        if (value != null) {
+            a.addExtension(url, new StringType(value));
+        }
     }
 
     /** @return the FHIR Reference of a stored patient ("Patient/id" literal, or "system|value" identifier) */

@@ -4,6 +4,7 @@ import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingRequestType;
 import io.slotstream.booking.appointment.AppointmentView;
 import io.slotstream.booking.appointment.StoredAppointment;
+import io.slotstream.booking.command.Referral;
 import io.slotstream.booking.command.Outcome;
 import io.slotstream.edge.outcome.OperationOutcomes;
 import org.hl7.fhir.r4.model.Bundle;
@@ -89,7 +90,7 @@ public class OutcomeBundles {
         };
         return new StoredAppointment(e.getAppointmentId(), status, e.getReason(), false, e.getScheduleId(),
                 e.getSlotIds(), e.getAppointmentStart(), e.getAppointmentEnd(), e.getPatientReference(),
-                e.getParticipants(), e.getComment(), e.getBookingSource(), e.getBookingReferral(), e.getHoldExpiresAt(),
+                e.getParticipants(), e.getComment(), Referral.of(e), e.getHoldExpiresAt(),
                 e.getEventTime());
     }
 }

@@ -16,6 +16,10 @@ public final class SchedulingFhir {
     /** Extension: SMART Scheduling Links deep-link source / booking-referral carried onto the Appointment. valueString. */
     public static final String BOOKING_SOURCE_EXTENSION = "urn:slotstream:booking-source";
     public static final String BOOKING_REFERRAL_EXTENSION = "urn:slotstream:booking-referral";
+    /** Patient Scheduling deep-link {@code state} the booking came with (spec §7.8). */
+    public static final String BOOKING_STATE_EXTENSION = "urn:slotstream:booking-state";
+    /** Patient Scheduling deep-link {@code returnUrl} the booking came with (spec §7.8). */
+    public static final String RETURN_URL_EXTENSION = "urn:slotstream:booking-return-url";
     /** Appointment.identifier system: the id as a URN (urn:uuid:...). */
     public static final String IDENTIFIER_SYSTEM = "urn:ietf:rfc:3986";
 

@@ -11,6 +11,8 @@ import io.slotstream.booking.BookingBridgeProperties;
 import io.slotstream.booking.appointment.AppointmentView;
 import io.slotstream.booking.appointment.StoredAppointment;
 import io.slotstream.booking.command.BookingService;
+import io.slotstream.booking.command.Referral;
+import io.slotstream.booking.upstream.UpstreamReconciler;
 import io.slotstream.booking.command.Outcome;
 import io.slotstream.booking.command.Outcomes;
 import io.slotstream.booking.find.AvailabilityClient;
@@ -37,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,10 +66,13 @@ public class SchedulingOperations {
     private final OutcomeBundles bundles;
     private final AppointmentRenderer renderer;
     private final BookingBridgeProperties properties;
+    private final UpstreamReconciler upstream;
 
     public SchedulingOperations(FindService find, ProposalCache proposals, AvailabilityClient availability,
                                 AppointmentView view, BookingService bookings, Outcomes outcomes,
-                                OutcomeBundles bundles, AppointmentRenderer renderer, BookingBridgeProperties properties) {
+                                OutcomeBundles bundles, AppointmentRenderer renderer, BookingBridgeProperties properties,
+                                UpstreamReconciler upstream) {
+        this.upstream = upstream;
         this.find = find;
         this.proposals = proposals;
         this.availability = availability;
@@ -153,14 +159,19 @@ public class SchedulingOperations {
     /** ITI-116 Hold Appointment: holds the proposal's slots for {@code slotstream.booking.hold-duration}. */
     @Operation(name = "$hold", type = Appointment.class, idempotent = false, canonicalUrl = SchedulingFhir.HOLD)
     public Bundle hold(@OperationParam(name = "appointment-reference", min = 1, max = 1) Reference reference,
+                       @OperationParam(name = "booking-source", max = 1) StringType bookingSource,
+                       @OperationParam(name = "booking-referral", max = 1) StringType bookingReferral,
+                       @OperationParam(name = "state", max = 1) StringType state,
+                       @OperationParam(name = "return-url", max = 1) StringType returnUrl,
                        RequestDetails request) {
+        Referral referral = referral(bookingSource, bookingReferral, state, returnUrl);
         String id = appointmentId(reference, "appointment-reference");
         Proposal proposal = proposals.get(id).orElseThrow(() -> new ResourceNotFoundException(
                 "Appointment/" + id + " is not a current proposal of this server: run $find again (proposals live "
                         + properties.proposalTtl() + ")"));
         return decide(request, new BookingService.Command(BookingRequestType.HOLD, proposal.scheduleId(),
                 BookingService.newAppointmentId(), proposal.slotIds(), null, null, proposal.participants(), null,
-                null, null));
+                referral));
     }
 
     /**
@@ -173,7 +184,12 @@ public class SchedulingOperations {
                        @OperationParam(name = "appointment-resource", max = 1) Appointment resource,
                        @OperationParam(name = "patient-resource") List<Patient> patients,
                        @OperationParam(name = "comment", max = 1) StringType comment,
+                       @OperationParam(name = "booking-source", max = 1) StringType bookingSource,
+                       @OperationParam(name = "booking-referral", max = 1) StringType bookingReferral,
+                       @OperationParam(name = "state", max = 1) StringType state,
+                       @OperationParam(name = "return-url", max = 1) StringType returnUrl,
                        RequestDetails request) {
+        Referral referral = referral(bookingSource, bookingReferral, state, returnUrl);
         if ((reference == null) == (resource == null)) {
             throw invalid("exactly one of appointment-reference and appointment-resource is required (ITI-117)",
                     "appointment-reference");
@@ -186,13 +202,13 @@ public class SchedulingOperations {
             if (held.isPresent()) {
                 StoredAppointment a = held.get();
                 return decide(request, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(),
-                        null, patient, a.participants(), note, a.bookingSource(), a.bookingReferral()));
+                        null, patient, a.participants(), note, referral.or(a.referral())));
             }
             Proposal proposal = proposals.get(id).orElseThrow(() -> new ResourceNotFoundException(
                     "Appointment/" + id + " is neither held nor a current proposal of this server"));
             return decide(request, new BookingService.Command(BookingRequestType.BOOK, proposal.scheduleId(),
                     BookingService.newAppointmentId(), proposal.slotIds(), null, patient, proposal.participants(), note,
-                    null, null));
+                    referral));
         }
         Appointment.AppointmentStatus status = resource.getStatus();
         if (status == null) {
@@ -201,21 +217,22 @@ public class SchedulingOperations {
         }
         String id = resource.getIdElement().getIdPart();
         return switch (status) {
-            case PENDING, PROPOSED -> bookResource(resource, id, patients, note, request);
-            case BOOKED -> modify(resource, id, patients, note, request);
+            case PENDING, PROPOSED -> bookResource(resource, id, patients, note, referral, request);
+            case BOOKED -> modify(resource, id, patients, note, referral, request);
             case CANCELLED -> cancel(id, request);
             default -> throw invalid("appointment-resource.status " + status.toCode()
                     + " is not one of pending (book), booked (modify), cancelled (cancel)", "appointment-resource.status");
         };
     }
 
-    private Bundle bookResource(Appointment resource, String id, List<Patient> patients, String note, RequestDetails request) {
+    private Bundle bookResource(Appointment resource, String id, List<Patient> patients, String note, Referral referral,
+                                RequestDetails request) {
         Optional<StoredAppointment> held = id == null ? Optional.empty() : view.get(id).filter(a -> "pending".equals(a.status()));
         List<String> slotIds = slotIds(resource);
         if (held.isPresent() && (slotIds.isEmpty() || slotIds.equals(held.get().slotIds()))) {
             StoredAppointment a = held.get();
             return decide(request, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(), null,
-                    patient(patients, resource), a.participants(), note, a.bookingSource(), a.bookingReferral()));
+                    patient(patients, resource), a.participants(), note, referral.or(a.referral())));
         }
         if (slotIds.isEmpty()) {
             throw invalid("appointment-resource.slot must name the slots to book", "appointment-resource.slot");
@@ -223,10 +240,11 @@ public class SchedulingOperations {
         String scheduleId = scheduleOf(slotIds);
         return decide(request, new BookingService.Command(BookingRequestType.BOOK, scheduleId,
                 BookingService.newAppointmentId(), slotIds, null, patient(patients, resource), actors(resource), note,
-                null, null));
+                referral));
     }
 
-    private Bundle modify(Appointment resource, String id, List<Patient> patients, String note, RequestDetails request) {
+    private Bundle modify(Appointment resource, String id, List<Patient> patients, String note, Referral referral,
+                          RequestDetails request) {
         StoredAppointment current = booked(id);
         List<String> slotIds = slotIds(resource);
         if (slotIds.isEmpty() || slotIds.equals(current.slotIds())) {
@@ -243,14 +261,23 @@ public class SchedulingOperations {
         return decide(request, new BookingService.Command(BookingRequestType.RESCHEDULE, scheduleId, id, slotIds, id,
                 patient == null ? current.patient() : patient,
                 actors(resource).isEmpty() ? current.participants() : actors(resource), note,
-                current.bookingSource(), current.bookingReferral()));
+                referral.or(current.referral())));
     }
 
     private Bundle cancel(String id, RequestDetails request) {
         StoredAppointment current = view.get(id).filter(a -> !"cancelled".equals(a.status()))
                 .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked or held"));
         return decide(request, new BookingService.Command(BookingRequestType.CANCEL, current.scheduleId(), id, List.of(),
-                null, current.patient(), current.participants(), null, null, null));
+                null, current.patient(), current.participants(), null, current.referral()));
+    }
+
+    /** Slotstream's deep-link parameters of $hold/$book (not IHE): how the patient reached the booking. */
+    private static Referral referral(StringType source, StringType bookingReferral, StringType state, StringType returnUrl) {
+        return new Referral(value(source), value(bookingReferral), value(state), value(returnUrl));
+    }
+
+    private static String value(StringType s) {
+        return s == null || s.getValue() == null || s.getValue().isBlank() ? null : s.getValue();
     }
 
     private StoredAppointment booked(String id) {
@@ -264,13 +291,21 @@ public class SchedulingOperations {
     /** Writes the request and waits for its decision (or answers 202). */
     private Bundle decide(RequestDetails request, BookingService.Command command) {
         String requestId = requestId(request);
-        BookingService.Submission submission = bookings.submit(requestId, command);
+        CompletableFuture<Outcome> decision;
+        if (command.type() == BookingRequestType.BOOK && upstream.handles(command.scheduleId())) {
+            // the source's EHR must accept first (deliverable 4a): hold, forward, then book or release
+            List<String> heldSlots = command.slotIds().isEmpty()
+                    ? view.get(command.appointmentId()).map(StoredAppointment::slotIds).orElse(List.of()) : List.of();
+            decision = upstream.book(requestId, command, heldSlots);
+        } else {
+            decision = bookings.submit(requestId, command).outcome();
+        }
         String statusUrl = request.getFhirServerBase().replaceFirst("/fhir/?$", "") + "/booking/requests/" + requestId;
         boolean async = Optional.ofNullable(request.getHeader("Prefer")).map(p -> p.contains("respond-async")).orElse(false);
-        if (async && !submission.outcome().isDone()) {
+        if (async && !decision.isDone()) {
             throw new OutcomePendingException(requestId, statusUrl, true);
         }
-        Outcome outcome = outcomes.await(submission.outcome(), properties.outcomeTimeout())
+        Outcome outcome = outcomes.await(decision, properties.outcomeTimeout())
                 .orElseThrow(() -> new OutcomePendingException(requestId, statusUrl, false));
         return bundles.render(outcome);
     }

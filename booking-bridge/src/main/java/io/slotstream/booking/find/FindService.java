@@ -1,9 +1,12 @@
 package io.slotstream.booking.find;
 
+import io.slotstream.schemas.booking.BookingRulebook;
+import io.slotstream.schemas.booking.BookingRules;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 import java.net.URI;
@@ -11,6 +14,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -26,7 +31,9 @@ import java.util.stream.Collectors;
  * &_include=Slot:schedule[&_cursor=..]}. Participant parameters become Schedule actors: a Practitioner and its
  * PractitionerRoles; a Location and the PractitionerRoles and HealthcareServices at it. {@code status=free} is the
  * effective status, so held (busy-tentative) and booked slots never appear (ITI-115: "SHALL NOT include any held
- * appointments"). Each free slot is one proposal; the included Schedules' actors are its participants.
+ * appointments"). Each free slot is one proposal; the included Schedules' actors are its participants. Slots the
+ * provider rules (minimum notice, horizon; {@link BookingRules}, shared with the decision point) would refuse are
+ * never proposed.
  */
 @Service
 public class FindService {
@@ -43,17 +50,39 @@ public class FindService {
 
     private final AvailabilityClient availability;
     private final ProposalCache proposals;
+    private final BookingRulebook rules;
+    private final Clock clock;
 
-    public FindService(AvailabilityClient availability, ProposalCache proposals) {
-        this.availability = availability;
-        this.proposals = proposals;
+    @Autowired
+    public FindService(AvailabilityClient availability, ProposalCache proposals, BookingRulebook rules) {
+        this(availability, proposals, rules, Clock.systemUTC());
     }
 
-    /** @throws AvailabilityClient.AvailabilityException when availability-service fails */
+    FindService(AvailabilityClient availability, ProposalCache proposals, BookingRulebook rules, Clock clock) {
+        this.availability = availability;
+        this.proposals = proposals;
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    /**
+     * Proposals only for slots the decision point would accept now: the search window is narrowed to the loosest
+     * minimum notice and horizon of any source, then each slot is checked against its own source's
+     * {@link BookingRules} (the decision point's rule class). With per-source overrides, a page may hold fewer than
+     * {@code _count} proposals and {@code total} counts before the per-source check.
+     *
+     * @throws AvailabilityClient.AvailabilityException when availability-service fails
+     */
     public Result find(FindCriteria criteria) {
+        long now = clock.millis();
+        Instant start = max(criteria.start(), Instant.ofEpochMilli(rules.earliestStartOfAny(now)));
+        Instant end = min(criteria.end(), Instant.ofEpochMilli(rules.latestStartOfAny(now) + 1)); // horizon inclusive
+        if (!start.isBefore(end)) {
+            return new Result(0, List.of(), null);
+        }
         Map<String, List<String>> params = new LinkedHashMap<>();
         params.put("status", List.of("free"));
-        params.put("start", List.of("ge" + criteria.start(), "lt" + criteria.end()));
+        params.put("start", List.of("ge" + start, "lt" + end));
         List<String> actorGroups = new ArrayList<>();
         if (!criteria.practitioners().isEmpty()) {
             actorGroups.add(String.join(",", actorsOfPractitioners(criteria.practitioners())));
@@ -93,6 +122,9 @@ public class FindService {
         for (Bundle.BundleEntryComponent entry : page.getEntry()) {
             if (entry.getResource() instanceof Slot slot) {
                 Proposal proposal = proposal(slot, criteria, actorsBySchedule);
+                if (rules.rulesFor(proposal.scheduleId()).check(proposal.start().toEpochMilli(), now) != null) {
+                    continue;
+                }
                 proposals.put(proposal);
                 result.add(proposal);
             }
@@ -120,6 +152,14 @@ public class FindService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private List<String> actorsOfPractitioners(List<String> practitioners) {

@@ -69,4 +69,32 @@ class AppointmentViewTest {
             assertThat(a.statusReason()).isEqualTo("hold-expired");
         });
     }
+
+    @Test
+    void theDeepLinkReferralIsKeptAndRenderedAndAConflictIsShown() {
+        view.apply(BookingEvent.newBuilder(event("s.a", BookingEventType.HOLD_PLACED, BookingRequestType.HOLD, "a1", 10,
+                List.of("s.a"))).setBookingSource("agg.example").setBookingReferral("ref-1").setBookingState("st-9")
+                .setReturnUrl("https://agg.example/back").build());
+        // the booking from the hold names no referral: the hold's is kept
+        view.apply(event("s.a", BookingEventType.BOOKED, BookingRequestType.BOOK, "a1", 20, List.of("s.a")));
+        view.apply(BookingEvent.newBuilder(event("s.a", BookingEventType.CONFLICT, null, "a1", 30, List.of("s.a")))
+                .setReason("source-busy").build());
+
+        org.hl7.fhir.r4.model.Appointment a = new io.slotstream.booking.fhir.AppointmentRenderer()
+                .stored(view.get("a1").orElseThrow());
+        assertThat(a.getStatus().toCode()).isEqualTo("booked");
+        assertThat(a.getExtensionByUrl(io.slotstream.booking.fhir.SchedulingFhir.BOOKING_SOURCE_EXTENSION).getValue()
+                .primitiveValue()).isEqualTo("agg.example");
+        assertThat(a.getExtensionByUrl(io.slotstream.booking.fhir.SchedulingFhir.BOOKING_REFERRAL_EXTENSION).getValue()
+                .primitiveValue()).isEqualTo("ref-1");
+        assertThat(a.getExtensionByUrl(io.slotstream.booking.fhir.SchedulingFhir.BOOKING_STATE_EXTENSION).getValue()
+                .primitiveValue()).isEqualTo("st-9");
+        assertThat(a.getExtensionByUrl(io.slotstream.booking.fhir.SchedulingFhir.RETURN_URL_EXTENSION).getValue()
+                .primitiveValue()).isEqualTo("https://agg.example/back");
+        assertThat(a.getExtensionByUrl(io.slotstream.booking.fhir.SchedulingFhir.CONFLICT_EXTENSION).getValue()
+                .primitiveValue()).isEqualTo("true");
+        assertThat(a.getExtensionByUrl(io.slotstream.booking.fhir.SchedulingFhir.STATUS_REASON).getValue())
+                .isInstanceOfSatisfying(org.hl7.fhir.r4.model.CodeableConcept.class,
+                        c -> assertThat(c.getCodingFirstRep().getCode()).isEqualTo("source-busy"));
+    }
 }

@@ -3,6 +3,7 @@ package io.slotstream.publish.config;
 import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.slotstream.publish.manifest.ManifestWriter;
+import io.slotstream.schemas.booking.BookingDeepLinks;
 import io.slotstream.schemas.slot.PatientTypeDefault;
 import io.slotstream.publish.ndjson.ResourceRenderer;
 import io.slotstream.publish.snapshot.SnapshotMetrics;
@@ -36,9 +37,13 @@ public class PublicationConfiguration {
     }
 
     @Bean
-    ResourceRenderer resourceRenderer(PublishProperties properties) {
+    ResourceRenderer resourceRenderer(PublishProperties properties,
+                                      @Value("${slotstream.booking.deep-link-base-url:http://127.0.0.1:8084}") String deepLinkBaseUrl,
+                                      @Value("${slotstream.booking.deep-link-key:}") String deepLinkKey) {
+        // Slotstream's booking deep links (booking-bridge GET /book/{slot}), signed with the key booking-bridge checks
         return new ResourceRenderer(FhirContext.forR4Cached(),
-                new PatientTypeDefault(properties.defaultPatientType(), properties.defaultPatientTypeDisplay()));
+                new PatientTypeDefault(properties.defaultPatientType(), properties.defaultPatientTypeDisplay()),
+                BookingDeepLinks.configured(deepLinkBaseUrl, deepLinkKey));
     }
 
     @Bean(destroyMethod = "")

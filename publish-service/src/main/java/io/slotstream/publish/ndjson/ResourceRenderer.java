@@ -9,6 +9,7 @@ import io.slotstream.publish.store.ResourceType;
 import io.slotstream.publish.store.StoreChange;
 import io.slotstream.schemas.mapping.FhirAvroMapper;
 import io.slotstream.schemas.slot.PatientTypeDefault;
+import io.slotstream.schemas.booking.BookingDeepLinks;
 import io.slotstream.schemas.slot.SlotJsonWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.hl7.fhir.r4.model.Resource;
@@ -30,17 +31,25 @@ public final class ResourceRenderer {
     private final FhirAvroMapper mapper;
     private final SlotJsonWriter slots;
     private final PatientTypeDefault patientType;
+    private final BookingDeepLinks deepLinks;
 
     public ResourceRenderer(FhirContext fhir, PatientTypeDefault patientType) {
+        this(fhir, patientType, null);
+    }
+
+    /** @param deepLinks Slotstream's signed booking deep links for slots without a portal of their own; null: none */
+    public ResourceRenderer(FhirContext fhir, PatientTypeDefault patientType, BookingDeepLinks deepLinks) {
         this.fhir = fhir;
         this.mapper = new FhirAvroMapper(fhir);
-        this.slots = new SlotJsonWriter(patientType);
+        this.slots = new SlotJsonWriter(patientType, deepLinks);
         this.patientType = patientType;
+        this.deepLinks = deepLinks;
     }
 
     /** @return what the rendered lines depend on besides the records; a store built with another one is rebuilt */
     public String fingerprint() {
-        return RENDER_VERSION + "|" + patientType.code() + "|" + patientType.display();
+        return RENDER_VERSION + "|" + patientType.code() + "|" + patientType.display()
+                + (deepLinks == null ? "" : "|" + deepLinks.fingerprint());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.slotstream.schemas.slot;
 
+import io.slotstream.schemas.booking.BookingDeepLinks;
 import io.slotstream.avro.CodeableConcept;
 import io.slotstream.avro.Coding;
 import io.slotstream.avro.ContactPoint;
@@ -32,9 +33,16 @@ import java.util.TimeZone;
 public final class PublishedSlot {
 
     private final PatientTypeDefault patientType;
+    private final BookingDeepLinks deepLinks;
 
     public PublishedSlot(PatientTypeDefault patientType) {
+        this(patientType, null);
+    }
+
+    /** @param deepLinks as {@link SlotJsonWriter#SlotJsonWriter(PatientTypeDefault, BookingDeepLinks)} */
+    public PublishedSlot(PatientTypeDefault patientType, BookingDeepLinks deepLinks) {
         this.patientType = patientType;
+        this.deepLinks = deepLinks;
     }
 
     /** @return a new HAPI Slot for the view record */
@@ -42,8 +50,9 @@ public final class PublishedSlot {
         FhirSlot source = view.getSlot();
         Slot slot = new Slot();
         slot.setId(view.getSlotId());
-        if (SlotJsonWriter.has(view.getBookingDeepLink())) {
-            slot.addExtension(new Extension(SchedulingExtensions.BOOKING_DEEP_LINK, new UrlType(view.getBookingDeepLink())));
+        String deepLink = SlotJsonWriter.deepLink(view, deepLinks);
+        if (deepLink != null) {
+            slot.addExtension(new Extension(SchedulingExtensions.BOOKING_DEEP_LINK, new UrlType(deepLink)));
         }
         if (view.getBookingPhone() != null && !SlotJsonWriter.empty(view.getBookingPhone())) {
             slot.addExtension(new Extension(SchedulingExtensions.BOOKING_PHONE, contactPoint(view.getBookingPhone())));

@@ -10,6 +10,8 @@ import io.slotstream.avro.FhirSlot;
 import io.slotstream.avro.Identifier;
 import io.slotstream.avro.Period;
 import io.slotstream.avro.SlotAvailability;
+import io.slotstream.avro.SlotStatus;
+import io.slotstream.schemas.booking.BookingDeepLinks;
 import io.slotstream.schemas.fhir.SchedulingExtensions;
 import io.slotstream.schemas.mapping.SlotStatusCodes;
 
@@ -29,9 +31,19 @@ public final class SlotJsonWriter {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final PatientTypeDefault patientType;
+    private final BookingDeepLinks deepLinks;
 
     public SlotJsonWriter(PatientTypeDefault patientType) {
+        this(patientType, null);
+    }
+
+    /**
+     * @param deepLinks Slotstream's signed booking deep links for free slots whose source has no portal of its own;
+     *                  null for none
+     */
+    public SlotJsonWriter(PatientTypeDefault patientType, BookingDeepLinks deepLinks) {
         this.patientType = patientType;
+        this.deepLinks = deepLinks;
     }
 
     /** @return the Slot as UTF-8 JSON, no trailing newline */
@@ -51,9 +63,10 @@ public final class SlotJsonWriter {
         json.writeStringField("resourceType", "Slot");
         json.writeStringField("id", view.getSlotId());
         json.writeArrayFieldStart("extension");
-        if (has(view.getBookingDeepLink())) {
+        String deepLink = deepLink(view, deepLinks);
+        if (deepLink != null) {
             extensionStart(json, SchedulingExtensions.BOOKING_DEEP_LINK);
-            json.writeStringField("valueUrl", view.getBookingDeepLink());
+            json.writeStringField("valueUrl", deepLink);
             json.writeEndObject();
         }
         if (view.getBookingPhone() != null && !empty(view.getBookingPhone())) {
@@ -181,6 +194,20 @@ public final class SlotJsonWriter {
         if (has(value)) {
             json.writeStringField(name, value);
         }
+    }
+
+    /**
+     * @return the booking-deep-link of a published slot: the source's own (its portal), else Slotstream's signed link
+     * to booking-bridge while the slot is free, else null
+     */
+    static String deepLink(SlotAvailability view, BookingDeepLinks deepLinks) {
+        if (has(view.getBookingDeepLink())) {
+            return view.getBookingDeepLink();
+        }
+        if (deepLinks == null || view.getEffectiveStatus() != SlotStatus.FREE) {
+            return null;
+        }
+        return deepLinks.linkFor(view.getSlotId(), view.getStart(), view.getEnd());
     }
 
     static boolean has(String value) {

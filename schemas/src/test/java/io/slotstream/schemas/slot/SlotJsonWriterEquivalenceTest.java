@@ -2,6 +2,7 @@ package io.slotstream.schemas.slot;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.slotstream.avro.SlotAvailability;
+import io.slotstream.schemas.booking.BookingDeepLinks;
 import org.hl7.fhir.r4.model.Slot;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,36 @@ class SlotJsonWriterEquivalenceTest {
 
     @Test
     void everyLineParsesWithHapiToTheResourceHapiEncodes() {
+        assertEquivalent(writer, reference);
+    }
+
+    @Test
+    void withSlotstreamDeepLinksToo() {
+        BookingDeepLinks links = new BookingDeepLinks("http://127.0.0.1:8084", "0123456789abcdef-test-key");
+        assertEquivalent(new SlotJsonWriter(defaults, links), new PublishedSlot(defaults, links));
+    }
+
+    @Test
+    void freeSlotsWithoutAPortalOfTheirOwnGetTheSignedLinkOthersKeepTheirsOrHaveNone() {
+        BookingDeepLinks links = new BookingDeepLinks("http://127.0.0.1:8084/", "0123456789abcdef-test-key");
+        SlotJsonWriter linking = new SlotJsonWriter(defaults, links);
+        long start = java.time.Instant.parse("2026-09-30T14:00:00Z").toEpochMilli();
+        SlotAvailability free = SlotAvailability.newBuilder(SlotFixtures.slot("a.1", "s1",
+                io.slotstream.avro.SlotStatus.FREE, start, 0, java.util.List.of("MA"))).setBookingDeepLink(null).build();
+        String expected = links.linkFor("a.1", free.getStart(), free.getEnd());
+        assertThat(expected).startsWith("http://127.0.0.1:8084/book/a.1?v=").contains("&sig=");
+        assertThat(new String(linking.write(free), StandardCharsets.UTF_8))
+                .contains("\"valueUrl\":\"" + expected + "\"");
+        // busy: no link to a slot nobody can book
+        SlotAvailability busy = SlotAvailability.newBuilder(free).setEffectiveStatus(io.slotstream.avro.SlotStatus.BUSY).build();
+        assertThat(new String(linking.write(busy), StandardCharsets.UTF_8)).doesNotContain("booking-deep-link");
+        // the source's own portal wins
+        SlotAvailability own = SlotAvailability.newBuilder(free).setBookingDeepLink("https://portal.example.org/b/1").build();
+        assertThat(new String(linking.write(own), StandardCharsets.UTF_8))
+                .contains("https://portal.example.org/b/1").doesNotContain("127.0.0.1:8084");
+    }
+
+    private static void assertEquivalent(SlotJsonWriter writer, PublishedSlot reference) {
         Random random = new Random(42);
         for (int i = 0; i < 2000; i++) {
             SlotAvailability view = SlotFixtures.random(random, "slot-" + i);
