@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  *   <li>{@code to_publication}: s until publish-service's {@code $bulk-publish} lists every slot of the feed (the
  *       publication is complete), and {@code end_to_end} slots/s over that time;</li>
  *   <li>{@code ingest_cpu}: ingest-service process CPU seconds during the intake (actuator
- *       {@code process_cpu_time_seconds_total}, before and after);</li>
+ *       {@code process.cpu.time}, before and after);</li>
  *   <li>a no-change poll of the same feed ({@code POST /admin/feeds/{source}/poll}, after the minimum interval):
  *       {@code no_change_cpu} (ingest CPU seconds from the request to the poll's end, minus the idle rate measured
  *       just before over the same length), {@code no_change_bytes} (body bytes the feed server sent, after gzip) and
@@ -258,11 +258,15 @@ public final class FeedBenchmark implements Benchmark {
         String url = services.ingest() + "/actuator/prometheus";
         HttpCall.Response r = HttpCall.expect2xx(http.get(url), "ingest-service (" + url + ")");
         for (String line : r.text().split("\n")) {
+            // Micrometer's process.cpu.time: in ns on Spring Boot 4 (Prometheus client 1.x), in s on older ones
+            if (line.startsWith("process_cpu_time_ns_total")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) / 1e9;
+            }
             if (line.startsWith("process_cpu_time_seconds_total")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        throw new BenchException("ingest-service's " + url + " has no process_cpu_time_seconds_total");
+        throw new BenchException("ingest-service's " + url + " has no process_cpu_time metric");
     }
 
     private static JsonNode readJson(HttpCall.Response r, String url) {
