@@ -3,6 +3,7 @@ package io.slotstream.publish;
 import ca.uhn.fhir.context.FhirContext;
 import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.FhirSchedule;
+import io.slotstream.avro.ReferenceAvailability;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.avro.SlotStatus;
 import io.slotstream.deploy.local.LocalStack;
@@ -97,8 +98,9 @@ class ReplicaIntegrationTest {
     @Test
     void replicasServeTheSameManifestRewriteOnlyTheChangedGroupAndRestartWithTheSameUrls() {
         // A conformant clinic (other tests check the whole publication of these shared topics).
-        produce(Topics.LOCATION, Map.of("rep-loc", location()));
-        produce(Topics.SCHEDULE, Map.of("rep-sch", schedule()));
+        produce(Topics.REFERENCE_AVAILABILITY, Map.of(
+                "Location/rep-loc", new ReferenceAvailability("Location/rep-loc", List.of("VT"), location()),
+                "Schedule/rep-sch", new ReferenceAvailability("Schedule/rep-sch", List.of("VT"), schedule())));
         Map<String, SlotAvailability> slots = new LinkedHashMap<>();
         for (int i = 0; i < 30; i++) {
             slots.put("rep-slot-" + i, Slots.slot("rep-slot-" + i, "rep-sch", SlotStatus.FREE,

@@ -95,9 +95,10 @@ public class StreamsConfiguration {
     }
 
     @Bean
-    AvailabilityTopology availabilityTopology(AvailabilityProperties properties, TopologyMetrics metrics) {
-        return new AvailabilityTopology(properties.retirementInterval(),
-                properties.slotRetention(), metrics);
+    AvailabilityTopology availabilityTopology(AvailabilityProperties properties, TopologyMetrics metrics,
+                                              RegistrySettings settings) {
+        return new AvailabilityTopology(properties.retirementInterval(), properties.slotRetention(), metrics,
+                topicSerde(Topics.REFERENCE_AVAILABILITY, settings));
     }
 
     /** The binder's view of the topology: seven inputs (curried), one output. */

@@ -1,9 +1,13 @@
 package io.slotstream.availability.store;
 
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Keys of the reverse index reference -> schedules (store {@link StoreNames#SCHEDULE_DEPENDENTS}): the reference key
@@ -32,7 +36,19 @@ public final class DependentsIndex {
         return bound(referenceKey, (byte) 1);
     }
 
-    /** @return the Schedule id of an index key */
+    /**
+     * @return the dependents of {@code referenceKey} in the index (one range scan), collected first so the caller may
+     * modify the index while it handles them
+     */
+    public static List<String> dependentsOf(KeyValueStore<Bytes, byte[]> index, String referenceKey) {
+        List<String> dependents = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = index.range(from(referenceKey), to(referenceKey))) {
+            it.forEachRemaining(kv -> dependents.add(scheduleIdOf(kv.key)));
+        }
+        return dependents;
+    }
+
+    /** @return the Schedule id (the dependent) of an index key */
     public static String scheduleIdOf(Bytes key) {
         byte[] k = key.get();
         int sep = 0;

@@ -7,6 +7,7 @@ package io.slotstream.availability.store;
 public final class ReferenceKey {
 
     public static final String LOCATION = "Location";
+    public static final String SCHEDULE = "Schedule";
     public static final String PRACTITIONER_ROLE = "PractitionerRole";
     public static final String HEALTHCARE_SERVICE = "HealthcareService";
     public static final String PRACTITIONER = "Practitioner";

@@ -24,6 +24,13 @@ public final class StoreNames {
     public static final String REFERENCE_COPY = "reference-copy";
     /** scheduleId -> {@link ScheduleContext}: right table of the slot join. Schedule partitions. */
     public static final String SCHEDULE_CONTEXTS = "schedule-contexts";
+    /**
+     * {@link ReferenceKey} -> ReferenceAvailability: what was last written to reference.availability.v1 (Schedules on
+     * their own partition, the other reference resources on partition 0). Schedule partitions.
+     */
+    public static final String REFERENCE_EMITTED = "reference-emitted";
+    /** {@link DependentsIndex} key (Location key, role/service key) -> empty: whose emitted states a Location sets. */
+    public static final String REFERENCE_EMISSION_DEPENDENTS = "reference-emission-dependents";
     /** {@link ExpiryIndex} key (slot end, slot id) -> empty: known source slots by end time, for retirement. Slot partitions. */
     public static final String SLOT_END_INDEX = "slot-end-index";
     /** Reference tables (KTables over their topics), partitioned by resource id; searches fan out over them. */

@@ -14,6 +14,7 @@ import io.slotstream.avro.FhirPractitioner;
 import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.FhirSlot;
+import io.slotstream.avro.ReferenceAvailability;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.schemas.topic.Topic;
 import io.slotstream.schemas.topic.Topics;
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TableJoined;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -51,6 +53,8 @@ import java.util.function.Function;
  * fhir.schedule.v1 table [schedules] ─────────────────────────┴─> ScheduleContextProcessor  │
  *    [schedule-context-state, schedule-dependents, reference-copy] ─> toTable [schedule-contexts]
  *    ─> PublishProcessor [slot-view, slot-by-schedule] ─> slot.availability.v1 (returned stream; the caller writes it)
+ * schedule and reference changes ─> ReferenceEmitter [reference-emitted, reference-emission-dependents]
+ *    ─> reference.availability.v1 (written here)
  * </pre>
  * The view is a pure fold of the topics: ingest-service alone decides which version of a resource is current, and
  * every record is applied as it comes (rebuilding from the compacted topics gives the same view). Reference data is
@@ -65,24 +69,27 @@ public final class AvailabilityTopology {
     private final Duration retirementInterval;
     private final Duration slotRetention;
     private final TopologyMetrics metrics;
+    private final Serde<ReferenceAvailability> referenceSerde;
 
     /**
      * @param retirementInterval how often the wall-clock punctuation retires ended slots
      * @param slotRetention      how long after its end a slot stays in the view (zero: it leaves when it ends)
      * @param metrics            where to report; {@link TopologyMetrics#NONE} for none
+     * @param referenceSerde     value serde of {@code reference.availability.v1}, which the topology writes itself
      */
-    public AvailabilityTopology(Duration retirementInterval, Duration slotRetention, TopologyMetrics metrics) {
+    public AvailabilityTopology(Duration retirementInterval, Duration slotRetention, TopologyMetrics metrics,
+                                Serde<ReferenceAvailability> referenceSerde) {
         this.retirementInterval = retirementInterval;
         this.slotRetention = slotRetention;
         this.metrics = metrics;
+        this.referenceSerde = referenceSerde;
     }
 
-    /** Retirement every second, no retention after a slot's end. */
-    public AvailabilityTopology(TopologyMetrics metrics) {
-        this(Duration.ofSeconds(1), Duration.ZERO, metrics);
-    }
-
-    /** @return the published slot stream (null values are tombstones), to be written to slot.availability.v1 */
+    /**
+     * Builds the view onto the sources; writes {@code reference.availability.v1} itself ({@link ReferenceEmitter}).
+     *
+     * @return the published slot stream (null values are tombstones), to be written to slot.availability.v1
+     */
     public KStream<String, SlotAvailability> build(TopologyInputs in) {
         Serde<String> keys = Serdes.String();
         KStream<String, SlotInput> merged = in.slots()
@@ -116,10 +123,15 @@ public final class AvailabilityTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(StateCodec.referenceSerde())
                         .withStreamPartitioner(new BroadcastPartitioner<>()))
                 .mapValues(r -> (ContextInput) new ContextInput.ReferenceChange(r), Named.as("reference-input"));
-        return in.schedules().toStream(Named.as("schedule-changes"))
+        KStream<String, ContextInput> contextInputs = in.schedules().toStream(Named.as("schedule-changes"))
                 .mapValues(s -> (ContextInput) new ContextInput.Schedule(s), Named.as("schedule-input"))
-                .merge(broadcast, Named.as("schedule-and-references"))
-                .process(contextProcessor(), Named.as("schedule-context"))
+                .merge(broadcast, Named.as("schedule-and-references"));
+        KStream<String, ScheduleContext> contexts = contextInputs.process(contextProcessor(), Named.as("schedule-context"));
+        // after the context processor, which adds the stores the emitter reads too
+        contextInputs.process(referenceEmitter(), Named.as("reference-emitter"), StoreNames.SCHEDULE_CONTEXT_STATE,
+                        StoreNames.SCHEDULE_DEPENDENTS, StoreNames.REFERENCE_COPY)
+                .to(Topics.REFERENCE_AVAILABILITY.name(), Produced.with(Serdes.String(), referenceSerde));
+        return contexts
                 .toTable(Named.as("schedule-contexts-table"),
                         Materialized.<String, ScheduleContext, KeyValueStore<Bytes, byte[]>>as(StoreNames.SCHEDULE_CONTEXTS)
                                 .withKeySerde(Serdes.String()).withValueSerde(StateCodec.scheduleContextSerde()));
@@ -176,6 +188,24 @@ public final class AvailabilityTopology {
                                 Serdes.Bytes(), Serdes.ByteArray()),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REFERENCE_COPY),
                                 Serdes.String(), StateCodec.referenceSerde()));
+            }
+        };
+    }
+
+    private static ProcessorSupplier<String, ContextInput, String, ReferenceAvailability> referenceEmitter() {
+        return new ProcessorSupplier<>() {
+            @Override
+            public ReferenceEmitter get() {
+                return new ReferenceEmitter();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REFERENCE_EMITTED),
+                                Serdes.String(), new AvroBinarySerde<>(ReferenceAvailability.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REFERENCE_EMISSION_DEPENDENTS),
+                                Serdes.Bytes(), Serdes.ByteArray()));
             }
         };
     }

@@ -11,10 +11,8 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -79,12 +77,8 @@ final class ScheduleContextProcessor implements Processor<String, ContextInput, 
         } else {
             references.put(referenceKey, resource);
         }
-        List<String> affected = new ArrayList<>();
-        // collect first: the index is modified while the schedules are resolved again
-        try (KeyValueIterator<Bytes, byte[]> it = dependents.range(DependentsIndex.from(referenceKey),
-                DependentsIndex.to(referenceKey))) {
-            it.forEachRemaining(kv -> affected.add(DependentsIndex.scheduleIdOf(kv.key)));
-        }
+        // collected first: the index is modified while the schedules are resolved again
+        List<String> affected = DependentsIndex.dependentsOf(dependents, referenceKey);
         long cause = timestamp;
         if (resource != null && resource.getSchema().getField("provenance") != null) {
             cause = eventTime((Provenance) resource.get(resource.getSchema().getField("provenance").pos()), timestamp);

@@ -14,6 +14,7 @@ import io.slotstream.avro.FhirPractitioner;
 import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.FhirSlot;
+import io.slotstream.avro.ReferenceAvailability;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.schemas.topic.Topic;
 import io.slotstream.schemas.topic.Topics;
@@ -55,6 +56,8 @@ public final class TopologyHarness implements AutoCloseable {
     public final TestInputTopic<String, FhirHealthcareService> services;
     public final TestInputTopic<String, FhirPractitioner> practitioners;
     public final TestOutputTopic<String, SlotAvailability> published;
+    /** reference.availability.v1: what the view emits of Locations, Schedules, roles and services */
+    public final TestOutputTopic<String, ReferenceAvailability> references;
 
     public TopologyHarness(TopologyMetrics metrics) {
         this(metrics, Duration.ZERO, T0);
@@ -67,7 +70,8 @@ public final class TopologyHarness implements AutoCloseable {
     public TopologyHarness(TopologyMetrics metrics, Duration slotRetention, long wallClockMs) {
         StreamsBuilder builder = new StreamsBuilder();
         AvailabilityTopology.TopicSerdes serdes = TopologyHarness::serde;
-        AvailabilityTopology topology = new AvailabilityTopology(Duration.ofSeconds(1), slotRetention, metrics);
+        AvailabilityTopology topology = new AvailabilityTopology(Duration.ofSeconds(1), slotRetention, metrics,
+                serde(Topics.REFERENCE_AVAILABILITY));
         topology.build(AvailabilityTopology.sources(builder, serdes))
                 .to(Topics.SLOT_AVAILABILITY.name(), Produced.with(Serdes.String(), serde(Topics.SLOT_AVAILABILITY)));
         Properties props = new Properties();
@@ -89,6 +93,8 @@ public final class TopologyHarness implements AutoCloseable {
         practitioners = input(Topics.PRACTITIONER);
         published = driver.createOutputTopic(Topics.SLOT_AVAILABILITY.name(), Serdes.String().deserializer(),
                 serde(Topics.SLOT_AVAILABILITY).deserializer());
+        references = driver.createOutputTopic(Topics.REFERENCE_AVAILABILITY.name(), Serdes.String().deserializer(),
+                serde(Topics.REFERENCE_AVAILABILITY).deserializer());
     }
 
     public static <V extends SpecificRecord> Serde<V> serde(Topic<V> topic) {

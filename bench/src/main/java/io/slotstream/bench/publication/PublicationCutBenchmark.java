@@ -19,7 +19,6 @@ import io.slotstream.publish.snapshot.SnapshotMetrics;
 import io.slotstream.publish.snapshot.SnapshotPublisher;
 import io.slotstream.publish.storage.FileSystemStorage;
 import io.slotstream.publish.store.PublicationStore;
-import io.slotstream.publish.store.ResourceType;
 import io.slotstream.publish.store.TimedChange;
 
 import java.io.IOException;
@@ -108,7 +107,7 @@ public final class PublicationCutBenchmark implements Benchmark {
             long lineBytes = 0;
             List<TimedChange> batch = new ArrayList<>(5000);
             for (int i = 0; i < slots; i++) {
-                TimedChange change = new TimedChange(renderer.render(ResourceType.SLOT, "slot-" + i,
+                TimedChange change = new TimedChange(renderer.renderSlot("slot-" + i,
                         slot("slot-" + i, i, states, weeks, SlotStatus.FREE)), ++time);
                 lineBytes += change.change().line().length;
                 batch.add(change);
@@ -135,7 +134,7 @@ public final class PublicationCutBenchmark implements Benchmark {
             for (int c = 0; c < changes; c++) {
                 int i = random.nextInt(slots);
                 SlotStatus status = random.nextBoolean() ? SlotStatus.BUSY : SlotStatus.FREE;
-                store.apply(List.of(new TimedChange(renderer.render(ResourceType.SLOT, "slot-" + i,
+                store.apply(List.of(new TimedChange(renderer.renderSlot("slot-" + i,
                         slot("slot-" + i, i, states, weeks, status)), ++time)), Map.of());
                 long before = previous.files().stream().mapToLong(f -> f.bytes()).sum();
                 long t0 = System.nanoTime();

@@ -205,6 +205,89 @@ class PipelineEndToEndTest {
         }
     }
 
+    /**
+     * Issue 12 item 2: the publication renders the reference resources the view emits (reference.availability.v1): a
+     * Location changed again and again is listed once in every manifest, and HealthcareService is published in the
+     * group of its Location's state.
+     */
+    @Test
+    @Order(6)
+    void referenceResourcesArePublishedAsTheViewEmitsThemOneVersionPerManifest() throws Exception {
+        SampleFeedLoader ingest = new SampleFeedLoader(services.url("ingest-service"));
+        String source = "e2e-ref";
+        String location = """
+                {"resourceType":"Location","id":"loc","name":"Ref Clinic %d","telecom":[{"system":"phone","value":"555-0101"}],
+                 "address":{"state":"VT"}}""";
+        ingest.put(JSON.readTree(location.formatted(0)), source);
+        ingest.put(JSON.readTree("""
+                {"resourceType":"HealthcareService","id":"svc","active":true,"name":"Ref Vaccinations",
+                 "type":[{"coding":[{"system":"http://snomed.info/sct","code":"308335008"}]}],
+                 "location":[{"reference":"Location/loc"}]}"""), source);
+        ingest.put(JSON.readTree("""
+                {"resourceType":"Schedule","id":"sch","actor":[{"reference":"HealthcareService/svc"}],
+                 "serviceType":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/service-type","code":"57"}]}]}"""), source);
+        String locationId = CanonicalId.of(source, "loc");
+        String serviceId = CanonicalId.of(source, "svc");
+        String manifestUrl = services.url("publish-service") + "/$bulk-publish";
+        int manifests = 0;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (int version = 1; version <= 4; version++) {
+                ingest.put(JSON.readTree(location.formatted(version)), source);
+                manifests += checkOneVersionPerLocation(http, manifestUrl);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                JsonNode manifest = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(manifestUrl)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+                manifests += checkOneVersionPerLocation(http, manifestUrl);
+                String locationLine = null;
+                JsonNode serviceOutput = null;
+                for (JsonNode output : manifest.path("output")) {
+                    String body = http.send(HttpRequest.newBuilder(URI.create(output.path("url").asText())).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    for (String line : body.split("\n")) {
+                        if (line.contains("\"id\":\"" + locationId + "\"") && output.path("type").asText().equals("Location")) {
+                            locationLine = line;
+                        }
+                        if (line.contains("\"id\":\"" + serviceId + "\"") && output.path("type").asText().equals("HealthcareService")) {
+                            serviceOutput = output;
+                        }
+                    }
+                }
+                if (locationLine != null && locationLine.contains("Ref Clinic 4") && serviceOutput != null) {
+                    assertThat(serviceOutput.path("url").asText()).contains("/HealthcareService-VT-");
+                    assertThat(serviceOutput.path("extension").path("state").toString()).isEqualTo("[\"VT\"]");
+                    break;
+                }
+                assertThat(System.nanoTime()).as("the last Location version and the HealthcareService published within 60 s")
+                        .isLessThan(deadline);
+                Thread.sleep(300);
+            }
+        }
+        assertThat(manifests).isGreaterThan(4);
+    }
+
+    /** Reads the manifest and every Location line in it; fails when one Location id is listed twice. */
+    private static int checkOneVersionPerLocation(HttpClient http, String manifestUrl) throws Exception {
+        JsonNode manifest = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(manifestUrl)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (JsonNode output : manifest.path("output")) {
+            if (!output.path("type").asText().equals("Location")) {
+                continue;
+            }
+            String body = http.send(HttpRequest.newBuilder(URI.create(output.path("url").asText())).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : body.split("\n")) {
+                if (!line.isEmpty()) {
+                    String id = JSON.readTree(line).path("id").asText();
+                    assertThat(ids.add(id)).as("Location/" + id + " listed twice in " + manifest.path("transactionTime")).isTrue();
+                }
+            }
+        }
+        return 1;
+    }
+
     private static void awaitSlot(String slotId) throws Exception {
         URI read = URI.create(services.url("availability-service") + "/fhir/Slot/" + slotId);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

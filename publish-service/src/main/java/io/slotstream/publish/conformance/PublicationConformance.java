@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>manifest: {@code transactionTime} an instant with seconds and offset (sched-1, checklist-3); {@code request}
  * an absolute http(s) URL ending in {@code $bulk-publish} without query (checklist-1/2); {@code output[]} with a
- * known {@code type} and absolute {@code url} (checklist-4); {@code extension} an object with {@code state} an array
+ * known {@code type} (the STU1 types, and HealthcareService, profiled in STU1 §5.6) and absolute {@code url}
+ * (checklist-4); {@code extension} an object with {@code state} an array
  * of strings (checklist-5), present on every output (sched-4); {@code error} an array (checklist-2);</li>
  * <li>every line: one JSON object that HAPI's strict parser reads as the declared type (checklist-16); ids
  * {@code [A-Za-z0-9\-.]{1,64}}, unique per type (checklist-17);</li>
@@ -68,6 +69,12 @@ public final class PublicationConformance {
     }
 
     private static final Set<String> TYPES = Set.of("Location", "Schedule", "PractitionerRole", "Slot");
+    /**
+     * Output types accepted in a manifest: the STU1 ones plus HealthcareService, which STU1 profiles (§5.6) as a
+     * Schedule actor although its manifest type list leaves it out (clients SHOULD ignore types they do not know).
+     */
+    private static final Set<String> OUTPUT_TYPES = Set.of("Location", "Schedule", "PractitionerRole",
+            "HealthcareService", "Slot");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern INSTANT =
             Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
@@ -121,7 +128,7 @@ public final class PublicationConformance {
         for (JsonNode output : manifest.path("output")) {
             String type = output.path("type").asText();
             String url = output.path("url").asText();
-            if (!TYPES.contains(type) || url.isEmpty()) {
+            if (!OUTPUT_TYPES.contains(type) || url.isEmpty()) {
                 continue;
             }
             try (InputStream in = opener.open(url)) {
@@ -157,8 +164,9 @@ public final class PublicationConformance {
         int i = 0;
         for (JsonNode output : manifest.path("output")) {
             String where = "manifest.output[" + i++ + "]";
-            if (!TYPES.contains(output.path("type").asText())) {
-                run.fail("checklist-4", where + ".type", "not Location, Schedule, PractitionerRole or Slot: " + output.path("type"));
+            if (!OUTPUT_TYPES.contains(output.path("type").asText())) {
+                run.fail("checklist-4", where + ".type",
+                        "not Location, Schedule, PractitionerRole, HealthcareService or Slot: " + output.path("type"));
             }
             if (!absoluteHttp(output.path("url").asText(""))) {
                 run.fail("checklist-4", where + ".url", "not an absolute http(s) URL: " + output.path("url"));

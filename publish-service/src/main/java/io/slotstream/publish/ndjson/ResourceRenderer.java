@@ -1,9 +1,11 @@
 package io.slotstream.publish.ndjson;
 
 import ca.uhn.fhir.context.FhirContext;
+import io.slotstream.avro.FhirHealthcareService;
 import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
+import io.slotstream.avro.ReferenceAvailability;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.publish.store.ResourceType;
 import io.slotstream.publish.store.StoreChange;
@@ -11,21 +13,21 @@ import io.slotstream.schemas.mapping.FhirAvroMapper;
 import io.slotstream.schemas.slot.PatientTypeDefault;
 import io.slotstream.schemas.booking.BookingDeepLinks;
 import io.slotstream.schemas.slot.SlotJsonWriter;
-import org.apache.avro.specific.SpecificRecord;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a consumed record (or tombstone) into the {@link StoreChange} the store keeps: the NDJSON line is rendered
- * once, when the change arrives, so cutting a snapshot is a byte copy. Slots go through {@link SlotJsonWriter} (hot
- * path); Locations, Schedules and PractitionerRoles through {@link FhirAvroMapper} and HAPI's JSON encoder (few,
- * and lossless). Thread-safe.
+ * once, when the change arrives, so cutting a snapshot is a byte copy. Slots ({@code slot.availability.v1}) go
+ * through {@link SlotJsonWriter} (hot path); the reference resources of {@code reference.availability.v1} (Location,
+ * Schedule, PractitionerRole, HealthcareService) through {@link FhirAvroMapper} and HAPI's JSON encoder (few, and
+ * lossless), grouped by the states the view gave them. Thread-safe.
  */
 public final class ResourceRenderer {
 
     /** Bump when the rendering of any line changes, so stores rebuild (see {@link #fingerprint()}). */
-    private static final String RENDER_VERSION = "1";
+    private static final String RENDER_VERSION = "2";
 
     private final FhirContext fhir;
     private final FhirAvroMapper mapper;
@@ -53,34 +55,45 @@ public final class ResourceRenderer {
     }
 
     /**
-     * @param type  the topic's resource type
-     * @param key   the Kafka key (canonical id)
-     * @param value the record, null for a tombstone
-     * @throws IllegalArgumentException when the record is not of the type's class
+     * A {@code slot.availability.v1} record.
+     *
+     * @param key  the Kafka key (canonical Slot id)
+     * @param slot the record, null for a tombstone
      */
-    public StoreChange render(ResourceType type, String key, SpecificRecord value) {
-        if (value == null) {
-            return StoreChange.delete(type, key);
+    public StoreChange renderSlot(String key, SlotAvailability slot) {
+        if (slot == null) {
+            return StoreChange.delete(ResourceType.SLOT, key);
         }
-        return switch (value) {
-            case SlotAvailability slot when type == ResourceType.SLOT ->
-                    new StoreChange(type, key, SlotRules.group(slot), slots.write(slot));
-            case FhirLocation location when type == ResourceType.LOCATION ->
-                    new StoreChange(type, key, locationState(location), encode(mapper.toFhir(location), key));
-            case FhirSchedule schedule when type == ResourceType.SCHEDULE ->
-                    new StoreChange(type, key, "", encode(mapper.toFhir(schedule), key));
-            case FhirPractitionerRole role when type == ResourceType.PRACTITIONER_ROLE ->
-                    new StoreChange(type, key, "", encode(mapper.toFhir(role), key));
-            default -> throw new IllegalArgumentException(
-                    "cannot render " + value.getClass().getSimpleName() + " as " + type.fhirType());
-        };
+        return new StoreChange(ResourceType.SLOT, key, SlotRules.group(slot), slots.write(slot));
     }
 
-    private static String locationState(FhirLocation location) {
-        if (location.getAddress() == null || location.getAddress().getState() == null) {
-            return "";
+    /**
+     * A {@code reference.availability.v1} record: the resource with the canonical id, in the group of its states.
+     *
+     * @param key       the Kafka key, {@code Type/id}
+     * @param reference the record, null for a tombstone
+     * @throws IllegalArgumentException for a key that is not {@code Type/id} of a published type, or a resource that is
+     *                                  not of the key's type
+     */
+    public StoreChange renderReference(String key, ReferenceAvailability reference) {
+        int slash = key.indexOf('/');
+        ResourceType type = slash <= 0 ? null : ResourceType.ofFhirType(key.substring(0, slash));
+        if (type == null || type == ResourceType.SLOT || slash == key.length() - 1) {
+            throw new IllegalArgumentException("not a Type/id key of a published reference type: " + key);
         }
-        return SlotRules.states(java.util.List.of(location.getAddress().getState()));
+        String id = key.substring(slash + 1);
+        if (reference == null) {
+            return StoreChange.delete(type, id);
+        }
+        Resource resource = switch (reference.getResource()) {
+            case FhirLocation location when type == ResourceType.LOCATION -> mapper.toFhir(location);
+            case FhirSchedule schedule when type == ResourceType.SCHEDULE -> mapper.toFhir(schedule);
+            case FhirPractitionerRole role when type == ResourceType.PRACTITIONER_ROLE -> mapper.toFhir(role);
+            case FhirHealthcareService service when type == ResourceType.HEALTHCARE_SERVICE -> mapper.toFhir(service);
+            default -> throw new IllegalArgumentException(
+                    "cannot render " + reference.getResource().getClass().getSimpleName() + " as " + type.fhirType());
+        };
+        return new StoreChange(type, id, SlotRules.states(reference.getStates()), encode(resource, id));
     }
 
     private byte[] encode(Resource resource, String key) {

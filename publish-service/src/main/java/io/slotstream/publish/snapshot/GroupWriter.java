@@ -168,7 +168,7 @@ final class GroupWriter {
 
     /**
      * @return the file name base of a group: {@code Slot-CT_MA-2026-W40} ({@code Slot-nostate-2026-W40} for slots
-     * without a state), {@code Location-MA} ({@code Location-nostate}), {@code Schedule}, {@code PractitionerRole}
+     * without a state), {@code Location-MA}, {@code Schedule-CT_MA}, {@code PractitionerRole-nostate}, ...
      */
     static String baseName(GroupKey group) {
         if (group.type() == ResourceType.SLOT) {
@@ -177,11 +177,7 @@ final class GroupWriter {
             String week = bar < 0 ? group.group() : group.group().substring(bar + 1);
             return "Slot-" + statePart(states) + "-" + week.replaceAll("[^A-Za-z0-9-]", "");
         }
-        if (group.type() == ResourceType.LOCATION) {
-            return "Location-" + statePart(group.group());
-        }
-        String part = group.group().replaceAll("[^A-Za-z0-9_]", "");
-        return group.type().fhirType() + (part.isEmpty() ? "" : "-" + part);
+        return group.type().fhirType() + "-" + statePart(group.group());
     }
 
     private static String statePart(String states) {
@@ -189,13 +185,9 @@ final class GroupWriter {
         return part.isEmpty() ? "nostate" : part;
     }
 
-    /** @return the {@code extension.state} hint of a group's files (Schedule and PractitionerRole get theirs later) */
+    /** @return the {@code extension.state} hint of a group's files: the group's states */
     static List<String> states(GroupKey group) {
-        return switch (group.type()) {
-            case SLOT -> split(statesOf(group.group()));
-            case LOCATION -> split(group.group());
-            default -> List.of();
-        };
+        return group.type() == ResourceType.SLOT ? split(statesOf(group.group())) : split(group.group());
     }
 
     /** @return the states part of a Slot group ({@code "CT,MA|2026-W40"} gives {@code "CT,MA"}) */

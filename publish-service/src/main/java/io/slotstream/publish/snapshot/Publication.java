@@ -1,6 +1,5 @@
 package io.slotstream.publish.snapshot;
 
-import io.slotstream.publish.store.ResourceType;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,15 +14,13 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One published state: the group files of a cut. Immutable; a function of the store's content only, so replicas fed
  * the same records build equal publications (same files, same {@link #transactionTime()}, same {@link #version()}).
  * <p>
- * Manifest order: Location, Schedule, PractitionerRole, then Slot groups, each by file name base and part order.
- * Schedule and PractitionerRole files carry the states of all published Locations as their state hint (a superset:
- * sched-4), Location and Slot files their own states.
+ * Manifest order: Location, Schedule, PractitionerRole, HealthcareService, then Slot groups, each by file name base
+ * and part order. Every file carries its group's states as its state hint (sched-4).
  */
 public final class Publication {
 
@@ -45,19 +42,7 @@ public final class Publication {
         List<PublishedGroup> ordered = new ArrayList<>(groups);
         ordered.sort(Comparator.comparing((PublishedGroup g) -> g.type().ordinal())
                 .thenComparing(bases::get).thenComparing(PublishedGroup::group));
-        TreeSet<String> locationStates = new TreeSet<>();
-        ordered.stream().filter(g -> g.type() == ResourceType.LOCATION).forEach(g -> g.files().forEach(f -> locationStates.addAll(f.states())));
-        List<PublishedGroup> hinted = new ArrayList<>();
-        for (PublishedGroup group : ordered) {
-            if (group.type() == ResourceType.SCHEDULE || group.type() == ResourceType.PRACTITIONER_ROLE) {
-                List<String> states = List.copyOf(locationStates);
-                group = new PublishedGroup(group.type(), group.group(),
-                        group.files().stream().map(f -> f.withStates(states)).toList(), group.deletions(),
-                        group.lastUpsert(), group.lastDelete());
-            }
-            hinted.add(group);
-        }
-        this.groups = List.copyOf(hinted);
+        this.groups = List.copyOf(ordered);
         this.files = this.groups.stream().flatMap(g -> g.files().stream()).toList();
         this.version = digest(transactionTime, this.groups);
     }

@@ -17,9 +17,4 @@ public record PublishedFile(String type, String path, List<String> states, long 
     public PublishedFile {
         states = List.copyOf(states);
     }
-
-    /** @return the same file with other state hints */
-    public PublishedFile withStates(List<String> newStates) {
-        return new PublishedFile(type, path, newStates, lines, bytes);
-    }
 }

@@ -1,13 +1,15 @@
 package io.slotstream.publish.store;
 
 /**
- * The resource types of the publication, in manifest order (SMART Scheduling Links STU1 §3.2 output types), each with
- * the one-byte tag that prefixes its keys in the store.
+ * The resource types of the publication, in manifest order (SMART Scheduling Links STU1 §3.2 output types, plus
+ * HealthcareService, which STU1 profiles for the resources a Schedule's actors reference), each with the one-byte tag
+ * that prefixes its keys in the store.
  */
 public enum ResourceType {
     LOCATION('L', "Location"),
     SCHEDULE('S', "Schedule"),
     PRACTITIONER_ROLE('P', "PractitionerRole"),
+    HEALTHCARE_SERVICE('H', "HealthcareService"),
     SLOT('T', "Slot");
 
     private final byte tag;

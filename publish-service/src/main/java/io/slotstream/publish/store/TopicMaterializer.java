@@ -26,10 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 
 /**
- * Materializes {@code slot.availability.v1} and the reference topics ({@code fhir.location.v1},
- * {@code fhir.schedule.v1}, {@code fhir.practitioner-role.v1}) into the {@link PublicationStore}, on one thread.
+ * Materializes what availability-service emits, {@code slot.availability.v1} and {@code reference.availability.v1}
+ * (design.md, "Truth and ordering": publish-service renders only what the view emits, so a publication never holds a
+ * reference version the view has not applied), into the {@link PublicationStore}, on one thread.
  * <p>
  * A plain consumer with manual assignment of every partition (no group: each instance publishes everything), reading
  * committed records only; each poll becomes one atomic store batch together with the next offsets, so a restart
@@ -43,11 +45,15 @@ public final class TopicMaterializer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TopicMaterializer.class);
 
-    private record Binding(ResourceType type, Deserializer<? extends SpecificRecord> values) {
+    /** How one topic's records become store changes. */
+    private interface Binding extends AutoCloseable {
+        StoreChange render(ConsumerRecord<String, byte[]> record);
+
+        @Override
+        void close();
     }
 
     private final PublicationStore store;
-    private final ResourceRenderer renderer;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Binding> bindings = new HashMap<>();
     private final AtomicLong skipped = new AtomicLong();
@@ -60,11 +66,8 @@ public final class TopicMaterializer implements AutoCloseable {
     public TopicMaterializer(String bootstrapServers, RegistrySettings registry, PublicationStore store,
                              ResourceRenderer renderer) {
         this.store = store;
-        this.renderer = renderer;
-        bind(Topics.SLOT_AVAILABILITY, ResourceType.SLOT, registry);
-        bind(Topics.LOCATION, ResourceType.LOCATION, registry);
-        bind(Topics.SCHEDULE, ResourceType.SCHEDULE, registry);
-        bind(Topics.PRACTITIONER_ROLE, ResourceType.PRACTITIONER_ROLE, registry);
+        bind(Topics.SLOT_AVAILABILITY, registry, renderer::renderSlot);
+        bind(Topics.REFERENCE_AVAILABILITY, registry, renderer::renderReference);
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "publish-service-materializer");
@@ -76,8 +79,22 @@ public final class TopicMaterializer implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("publish-materializer").daemon().unstarted(this::run);
     }
 
-    private <V extends SpecificRecord> void bind(Topic<V> topic, ResourceType type, RegistrySettings registry) {
-        bindings.put(topic.name(), new Binding(type, TopicSerdes.valueSerde(topic, registry).deserializer()));
+    private <V extends SpecificRecord> void bind(Topic<V> topic, RegistrySettings registry,
+                                                 BiFunction<String, V, StoreChange> render) {
+        Deserializer<V> values = TopicSerdes.valueSerde(topic, registry).deserializer();
+        bindings.put(topic.name(), new Binding() {
+            @Override
+            public StoreChange render(ConsumerRecord<String, byte[]> record) {
+                V value = record.value() == null ? null
+                        : values.deserialize(record.topic(), record.headers(), record.value());
+                return render.apply(record.key(), value);
+            }
+
+            @Override
+            public void close() {
+                values.close();
+            }
+        });
     }
 
     public void start() {
@@ -171,9 +188,7 @@ public final class TopicMaterializer implements AutoCloseable {
             if (record.key() == null) {
                 throw new IllegalArgumentException("record without key");
             }
-            SpecificRecord value = record.value() == null ? null
-                    : binding.values().deserialize(record.topic(), record.headers(), record.value());
-            return renderer.render(binding.type(), record.key(), value);
+            return binding.render(record);
         } catch (RuntimeException e) {
             skipped.incrementAndGet();
             log.warn("skipping {}-{}@{} (key {}): {}", record.topic(), record.partition(), record.offset(),
@@ -194,6 +209,6 @@ public final class TopicMaterializer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        bindings.values().forEach(binding -> binding.values().close());
+        bindings.values().forEach(Binding::close);
     }
 }

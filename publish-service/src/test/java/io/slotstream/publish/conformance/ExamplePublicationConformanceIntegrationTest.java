@@ -18,9 +18,7 @@ class ExamplePublicationConformanceIntegrationTest extends StackTestSupport {
     void theExampleFeedsPublicationHasNoViolations() {
         ExampleFeed feed = ExampleFeed.load();
         assertThat(feed.slots).hasSizeGreaterThan(11_000);
-        produce(Topics.LOCATION, feed.locations);
-        produce(Topics.PRACTITIONER_ROLE, feed.roles);
-        produce(Topics.SCHEDULE, feed.schedules);
+        produce(Topics.REFERENCE_AVAILABILITY, feed.references);
         produce(Topics.SLOT_AVAILABILITY, feed.slots);
         await(resources -> feed.slots.keySet().stream().allMatch(id -> resources.containsKey("Slot/" + id))
                 && resources.containsKey("PractitionerRole/9"));

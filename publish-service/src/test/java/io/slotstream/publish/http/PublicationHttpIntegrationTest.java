@@ -1,8 +1,7 @@
 package io.slotstream.publish.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.slotstream.avro.FhirLocation;
-import io.slotstream.avro.FhirSchedule;
+import io.slotstream.avro.ReferenceAvailability;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.avro.SlotStatus;
 import io.slotstream.publish.StackTestSupport;
@@ -57,8 +56,11 @@ class PublicationHttpIntegrationTest extends StackTestSupport {
         schedule.setId("it-sch");
         schedule.addActor(new Reference("Location/it-loc").setDisplay("Integration Clinic Providence"));
         schedule.addServiceType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/service-type").setCode("124");
-        produce(Topics.LOCATION, Map.of("it-loc", (FhirLocation) mapper.toAvro(location, Slots.provenance("it-loc"))));
-        produce(Topics.SCHEDULE, Map.of("it-sch", (FhirSchedule) mapper.toAvro(schedule, Slots.provenance("it-sch"))));
+        produce(Topics.REFERENCE_AVAILABILITY, Map.of(
+                "Location/it-loc", new ReferenceAvailability("Location/it-loc", List.of("RI"),
+                        mapper.toAvro(location, Slots.provenance("it-loc"))),
+                "Schedule/it-sch", new ReferenceAvailability("Schedule/it-sch", List.of("RI"),
+                        mapper.toAvro(schedule, Slots.provenance("it-sch")))));
         Map<String, SlotAvailability> slots = new LinkedHashMap<>();
         for (int i = 0; i < 20; i++) {
             slots.put("it-slot-" + i, Slots.slot("it-slot-" + i, "it-sch", i == 3 ? SlotStatus.BUSY : SlotStatus.FREE,

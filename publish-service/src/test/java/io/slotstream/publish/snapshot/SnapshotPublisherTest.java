@@ -52,7 +52,9 @@ class SnapshotPublisherTest {
             batch.add(timed(change(ResourceType.SLOT, "virtual", 1, "|2026-W41"), T0));
             batch.add(timed(new io.slotstream.publish.store.StoreChange(ResourceType.LOCATION, "l1", "RI",
                     SinceConvergenceTest.line(ResourceType.LOCATION, "l1", 1).getBytes()), T0));
-            batch.add(timed(change(ResourceType.SCHEDULE, "s1", 1, ""), T0));
+            batch.add(timed(change(ResourceType.SCHEDULE, "s1", 1, "RI"), T0));
+            batch.add(timed(change(ResourceType.HEALTHCARE_SERVICE, "h1", 1, "CT,MA"), T0));
+            batch.add(timed(change(ResourceType.PRACTITIONER_ROLE, "r1", 1, ""), T0));
             replica.store.apply(batch, Map.of());
             Publication publication = replica.publisher.cut();
 
@@ -60,16 +62,18 @@ class SnapshotPublisherTest {
             assertThat(publication.files()).extracting(f -> f.path().replaceAll("-[0-9a-f]{16}\\.ndjson$", ""),
                     PublishedFile::lines).containsExactly(
                     org.assertj.core.groups.Tuple.tuple("Location-RI", 1L),
-                    org.assertj.core.groups.Tuple.tuple("Schedule", 1L),
+                    org.assertj.core.groups.Tuple.tuple("Schedule-RI", 1L),
+                    org.assertj.core.groups.Tuple.tuple("PractitionerRole-nostate", 1L),
+                    org.assertj.core.groups.Tuple.tuple("HealthcareService-CT_MA", 1L),
                     org.assertj.core.groups.Tuple.tuple("Slot-CT_RI-2026-W41", 1L),
                     org.assertj.core.groups.Tuple.tuple("Slot-MA-2026-W40", 3L),
                     org.assertj.core.groups.Tuple.tuple("Slot-MA-2026-W40", 3L),
                     org.assertj.core.groups.Tuple.tuple("Slot-MA-2026-W40", 1L),
                     org.assertj.core.groups.Tuple.tuple("Slot-nostate-2026-W41", 1L));
             assertThat(publication.files()).extracting(PublishedFile::states).containsExactly(List.of("RI"),
-                    List.of("RI"), List.of("CT", "RI"), List.of("MA"), List.of("MA"), List.of("MA"), List.of());
+                    List.of("RI"), List.of(), List.of("CT", "MA"), List.of("CT", "RI"), List.of("MA"), List.of("MA"), List.of("MA"), List.of());
             assertThat(publication.transactionTime()).isEqualTo(T0);
-            assertThat(PublicationReader.full(publication, storage)).hasSize(11);
+            assertThat(PublicationReader.full(publication, storage)).hasSize(13);
             for (PublishedFile file : publication.files()) {
                 Path stored = dir.resolve("files").resolve(file.path());
                 assertThat(Files.size(stored)).isEqualTo(file.bytes());

@@ -10,6 +10,7 @@ import io.slotstream.avro.FhirPractitioner;
 import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.FhirSlot;
+import io.slotstream.avro.ReferenceAvailability;
 import io.slotstream.avro.SlotAvailability;
 
 import java.time.Duration;
@@ -71,6 +72,13 @@ public final class Topics {
     /** {@code slot.availability.v1}: the published slot view for aggregators, compacted; writer availability-service. Slot-keyed. */
     public static final Topic<SlotAvailability> SLOT_AVAILABILITY = compacted("slot.availability.v1",
             SlotAvailability.class, "canonical Slot id (CanonicalId)");
+    /**
+     * {@code reference.availability.v1}: the reference resources of the publication (Location, Schedule,
+     * PractitionerRole, HealthcareService) as the view applied them, with their states, compacted; writer
+     * availability-service. Keyed by FHIR relative reference {@code Type/id} (ids are unique per type only).
+     */
+    public static final Topic<ReferenceAvailability> REFERENCE_AVAILABILITY = compacted("reference.availability.v1",
+            ReferenceAvailability.class, "FHIR relative reference Type/id of the resource (canonical id)");
     /** {@code ingest.dead-letter.v1}: rejected input, delete after 14 days; writer ingest-service. */
     public static final Topic<DeadLetter> DEAD_LETTER = new Topic<>("ingest.dead-letter.v1", DeadLetter.class,
             "source id (publisher/EHR id) the input came from", PARTITIONS, CleanupPolicy.DELETE,
@@ -84,7 +92,8 @@ public final class Topics {
             "source id the feed is ingested as");
 
     private static final List<Topic<?>> ALL = List.of(LOCATION, SCHEDULE, SLOT, PRACTITIONER_ROLE, PRACTITIONER,
-            HEALTHCARE_SERVICE, BOOKING_REQUESTS, BOOKING_EVENTS, SLOT_AVAILABILITY, DEAD_LETTER, FEEDS);
+            HEALTHCARE_SERVICE, BOOKING_REQUESTS, BOOKING_EVENTS, SLOT_AVAILABILITY, REFERENCE_AVAILABILITY, DEAD_LETTER,
+            FEEDS);
 
     private Topics() {
     }

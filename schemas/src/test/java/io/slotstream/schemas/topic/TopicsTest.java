@@ -10,6 +10,7 @@ import io.slotstream.avro.FhirPractitioner;
 import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.FhirSlot;
+import io.slotstream.avro.ReferenceAvailability;
 import io.slotstream.avro.SlotAvailability;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ class TopicsTest {
                 tuple("booking.requests.v1", BookingRequest.class),
                 tuple("booking.events.v1", BookingEvent.class),
                 tuple("slot.availability.v1", SlotAvailability.class),
+                tuple("reference.availability.v1", ReferenceAvailability.class),
                 tuple("ingest.dead-letter.v1", DeadLetter.class),
                 tuple("ingest.feeds.v1", FeedSubscription.class));
     }
