@@ -1,7 +1,7 @@
 package io.slotstream.booking.deeplink;
 
 import ca.uhn.fhir.context.FhirContext;
-import io.slotstream.booking.fhir.OperationOutcomes;
+import io.slotstream.edge.outcome.OperationOutcomes;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
