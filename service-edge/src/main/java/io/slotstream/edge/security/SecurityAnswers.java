@@ -1,6 +1,8 @@
 package io.slotstream.edge.security;
 
+import io.slotstream.edge.outcome.OperationOutcomes;
 import jakarta.servlet.http.HttpServletRequest;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
@@ -35,7 +37,7 @@ final class SecurityAnswers implements AuthenticationEntryPoint, AccessDeniedHan
         String reason = e instanceof OAuth2AuthenticationException o && o.getError().getDescription() != null
                 ? "Invalid bearer token: " + o.getError().getDescription()
                 : "A bearer token is required: 'Authorization: Bearer <access token>' from the configured authorization server";
-        write(response, HttpServletResponse.SC_UNAUTHORIZED, "login", reason);
+        write(response, HttpServletResponse.SC_UNAUTHORIZED, IssueType.LOGIN, reason);
     }
 
     @Override
@@ -43,16 +45,16 @@ final class SecurityAnswers implements AuthenticationEntryPoint, AccessDeniedHan
         deniedHandler.handle(request, response, e);
         String reason = e instanceof AuthorizationDeniedException d && d.getAuthorizationResult() instanceof SmartAccessManager.Denial denial
                 ? denial.reason() : "Access denied";
-        write(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", reason);
+        write(response, HttpServletResponse.SC_FORBIDDEN, IssueType.FORBIDDEN, reason);
     }
 
-    private static void write(HttpServletResponse response, int status, String code, String diagnostics) throws IOException {
+    private static void write(HttpServletResponse response, int status, IssueType code, String diagnostics) throws IOException {
         if (response.isCommitted()) {
             return;
         }
         response.setStatus(status);
-        response.setContentType("application/fhir+json;charset=UTF-8");
-        byte[] body = SecurityOutcome.json(code, diagnostics).getBytes(StandardCharsets.UTF_8);
+        response.setContentType(OperationOutcomes.FHIR_JSON.toString());
+        byte[] body = OperationOutcomes.json(OperationOutcomes.error(code, diagnostics, null)).getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
