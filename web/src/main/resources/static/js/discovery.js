@@ -80,7 +80,8 @@
     $('search-button').disabled = true;
     try {
       const slotSearch = S.search('availability', `/fhir/Slot?${query(params)}&_include=Slot:schedule&_count=${PAGE}`, 3);
-      const locationSearch = S.search('availability', `/fhir/Location?${query(placeParams().map(([k, v]) => [k.replace('schedule.actor:Location.', ''), v]))}&_count=1000`, 1);
+      const locationParams = placeParams().map(([k, v]) => [k.replace('schedule.actor:Location.', ''), v]).concat([['_count', '1000']]);
+      const locationSearch = S.search('availability', `/fhir/Location?${query(locationParams)}`, 1);
       const [{ entries, total }, { entries: locEntries }] = await Promise.all([slotSearch, locationSearch]);
       const slots = entries.filter(e => e.resource.resourceType === 'Slot').map(e => e.resource).filter(patientMatches);
       const schedules = new Map(entries.filter(e => e.resource.resourceType === 'Schedule').map(e => [e.resource.id, e.resource]));
@@ -113,11 +114,13 @@
     const roles = new Map();
     if (!wanted.size || !locations.size) return roles;
     const ids = [...locations.keys()];
-    for (let i = 0; i < ids.length; i += 50) {
-      const refs = ids.slice(i, i + 50).map(id => 'Location/' + id).join(',');
-      const { entries } = await S.search('availability', `/fhir/PractitionerRole?location=${encodeURIComponent(refs)}&_count=1000`, 1);
-      entries.forEach(e => { if (wanted.has(e.resource.id)) roles.set(e.resource.id, e.resource); });
-    }
+    try {
+      for (let i = 0; i < ids.length; i += 50) {
+        const refs = ids.slice(i, i + 50).map(id => 'Location/' + id).join(',');
+        const { entries } = await S.search('availability', `/fhir/PractitionerRole?location=${encodeURIComponent(refs)}&_count=1000`, 1);
+        entries.forEach(e => { if (wanted.has(e.resource.id)) roles.set(e.resource.id, e.resource); });
+      }
+    } catch (e) { /* without roles the slots still show, under their Schedule */ }
     return roles;
   }
 

@@ -47,7 +47,7 @@
     $('slot-section').hidden = false;
     if (slot.status !== 'free') {
       $('start-row').hidden = true;
-      lost('slot-busy');
+      lost(slot.status === 'busy-tentative' ? 'slot-held' : 'slot-busy');   // busy-tentative = held by someone
     }
     $('start').addEventListener('click', hold);
     S.liveSlots(onLive);

@@ -20,7 +20,8 @@ final class ServiceProcess implements AutoCloseable {
     record Definition(String module, int port) {
     }
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
+    /** 150 s; {@code -Dslotstream.service-ready-timeout-seconds=N} gives a busy machine longer. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("slotstream.service-ready-timeout-seconds", 150));
 
     private final Definition definition;
     private final ManagedProcess process;
@@ -74,7 +75,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** @throws StackException when the service exits or is not ready within 150 s */
+    /** @throws StackException when the service exits or is not ready within the ready timeout (150 s by default) */
     void awaitReady() {
         process.awaitHttpOk(URI.create(baseUrl + "/actuator/health/readiness"), READY_TIMEOUT);
     }
