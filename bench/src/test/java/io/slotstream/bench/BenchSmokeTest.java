@@ -67,6 +67,15 @@ class BenchSmokeTest {
     }
 
     @Test
+    void theFeedBenchmarkWithoutIngestFailsWithOneLineBeforeGenerating() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = BenchMain.run(new String[] {"feed", "--smoke", "--ingest-url", "http://127.0.0.1:9"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("bench feed: cannot connect to http://127.0.0.1:9/actuator/prometheus");
+    }
+
+    @Test
     void unknownNamesAndBadOptionsAreUsageErrors() {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         assertThat(BenchMain.run(new String[] {"nope"}, quiet, quiet)).isEqualTo(2);

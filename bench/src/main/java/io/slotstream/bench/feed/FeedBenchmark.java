@@ -70,6 +70,7 @@ public final class FeedBenchmark implements Benchmark {
         Duration timeout = Duration.ofMinutes(options.integer("timeout",
                 options.size().name().equalsIgnoreCase("small") ? 10 : 90));
         HttpCall http = new HttpCall();
+        ingestCpuSeconds(http, services); // fail fast (one line) when ingest-service is not there, before generating
         HealthSystem system = new HealthSystem(GeneratorConfig.fromNextMonday(options.size(), options.seed()));
         String feedDir = options.string("feed-dir", null);
         Path folder = feedDir == null ? Files.createTempDirectory("slotstream-bench-feed-") : Path.of(feedDir);

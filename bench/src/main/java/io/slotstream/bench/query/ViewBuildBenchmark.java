@@ -22,6 +22,9 @@ import java.util.SplittableRandom;
  * service going down). It then polls {@code --samples} (default 20) random schedules' last days until all of them
  * are fully visible again. Reports the rebuild time (from the restart command, or from the moment the service was
  * seen down, to the view answering completely; includes JVM start-up) and events/s = Slots of the source / time.
+ * Server side, it also reads availability-service's restore listener metrics after each rebuild
+ * ({@code slotstream.availability.restore.records} and {@code .restore.duration}, see {@code RestoreMetrics}) and
+ * reports {@code server_restore_events_per_s} = restored records ÷ the longest store partition's restore.
  * Options: {@code --timeout} seconds per run (default 1800).
  */
 public final class ViewBuildBenchmark implements Benchmark {
@@ -81,11 +84,73 @@ public final class ViewBuildBenchmark implements Benchmark {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            ServerRestore server = serverRestore(http, services.availability());
             if (i >= warmup) {
                 report.addRun("events_per_s", "events/s", events / seconds);
                 report.addRun("rebuild_time", "s", seconds);
+                if (server.records() > 0 && server.seconds() > 0) {
+                    report.addRun("server_restore_events_per_s", "events/s", server.records() / server.seconds());
+                    report.addRun("server_restored_records", "records", server.records());
+                    report.addRun("server_restore_time", "s", server.seconds());
+                }
+            }
+            System.err.printf(java.util.Locale.ROOT, "view-build run %d: complete after %.1f s; server side: %,.0f records restored, "
+                    + "longest store partition %.1f s%n", i, seconds, server.records(), server.seconds());
+        }
+    }
+
+    /**
+     * @param records restored records, all stores ({@code slotstream.availability.restore.records})
+     * @param seconds the longest store partition's restore ({@code slotstream.availability.restore.duration} max;
+     *                partitions restore side by side, so this approximates the restore's wall time from below)
+     */
+    record ServerRestore(double records, double seconds) {
+    }
+
+    /**
+     * Reads availability-service's restore listener metrics ({@code RestoreMetrics}) from its prometheus endpoint;
+     * counters start at zero with the restarted process, so they describe this restore. Zeros when unavailable.
+     */
+    static ServerRestore serverRestore(HttpCall http, String availability) {
+        HttpCall.Response r;
+        try {
+            r = http.get(availability + "/actuator/prometheus");
+        } catch (BenchException e) {
+            return new ServerRestore(0, 0);
+        }
+        if (r.status() != 200) {
+            return new ServerRestore(0, 0);
+        }
+        return parseRestore(r.text());
+    }
+
+    static ServerRestore parseRestore(String prometheus) {
+        double records = 0;
+        double max = 0;
+        double sum = 0;
+        double count = 0;
+        for (String line : prometheus.split("\n")) {
+            if (line.startsWith("#")) {
+                continue;
+            }
+            double value;
+            try {
+                value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } catch (RuntimeException notAValue) {
+                continue;
+            }
+            if (line.startsWith("slotstream_availability_restore_records_total")) {
+                records += value;
+            } else if (line.startsWith("slotstream_availability_restore_duration_seconds_max")) {
+                max = Math.max(max, value);
+            } else if (line.startsWith("slotstream_availability_restore_duration_seconds_sum")) {
+                sum += value;
+            } else if (line.startsWith("slotstream_availability_restore_duration_seconds_count")) {
+                count += value;
             }
         }
+        // the max decays after a few minutes; the mean partition restore is the fallback
+        return new ServerRestore(records, max > 0 ? max : count > 0 ? sum / count : 0);
     }
 
     private static boolean up(HttpCall http, String availability, HealthSystem system, String source, Provider p) {
