@@ -59,20 +59,20 @@ class BenchSmokeTest {
 
     @Test
     void aBenchmarkWhoseServiceIsDownFailsWithOneLine() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = BenchMain.run(new String[] {"ingest", "--smoke", "--ingest-url", "http://127.0.0.1:9"},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(status).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("bench ingest: cannot connect to http://127.0.0.1:9/fhir");
+        assertFailsWithOneLine("ingest", "bench ingest: cannot connect to http://127.0.0.1:9/fhir");
     }
 
     @Test
     void theFeedBenchmarkWithoutIngestFailsWithOneLineBeforeGenerating() {
+        assertFailsWithOneLine("feed", "bench feed: cannot connect to http://127.0.0.1:9/actuator/prometheus");
+    }
+
+    private static void assertFailsWithOneLine(String benchmark, String expected) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = BenchMain.run(new String[] {"feed", "--smoke", "--ingest-url", "http://127.0.0.1:9"},
+        int status = BenchMain.run(new String[] {benchmark, "--smoke", "--ingest-url", "http://127.0.0.1:9"},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("bench feed: cannot connect to http://127.0.0.1:9/actuator/prometheus");
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(expected);
     }
 
     @Test
