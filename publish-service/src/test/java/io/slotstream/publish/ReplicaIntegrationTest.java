@@ -17,6 +17,8 @@ import io.slotstream.publish.manifest.ManifestWriter;
 import io.slotstream.schemas.slot.PatientTypeDefault;
 import io.slotstream.publish.ndjson.ResourceRenderer;
 import io.slotstream.publish.snapshot.Publication;
+import io.slotstream.publish.snapshot.PublishedFile;
+import io.slotstream.publish.snapshot.PublishedGroup;
 import io.slotstream.publish.storage.PublicationStorage;
 import io.slotstream.publish.storage.S3Storage;
 import io.slotstream.publish.store.TopicMaterializer;
@@ -121,14 +123,22 @@ class ReplicaIntegrationTest {
             produce(Topics.SLOT_AVAILABILITY, Map.of("rep-slot-4", Slots.slot("rep-slot-4", "rep-sch", SlotStatus.BUSY,
                     MONDAY + 7 * 86_400_000L + 4 * 900_000L, -5 * 3600, List.of("VT"))));
             Publication second = awaitSame(a, b, resources -> resources.get("Slot/rep-slot-4").contains("\"busy\""));
-            Set<String> added = new HashSet<>(second.fileNames());
-            added.removeAll(first.fileNames());
-            Set<String> removed = new HashSet<>(first.fileNames());
-            removed.removeAll(second.fileNames());
+            Set<String> added = fullFiles(second);
+            added.removeAll(fullFiles(first));
+            Set<String> removed = fullFiles(first);
+            removed.removeAll(fullFiles(second));
             assertThat(added).singleElement().asString().startsWith("Slot-VT-2026-W46-");
             assertThat(removed).singleElement().asString().startsWith("Slot-VT-2026-W46-");
-            long rewritten = second.files().stream().filter(f -> added.contains(f.path())).findFirst().orElseThrow().bytes();
-            assertThat(a.core.bytesStored() - storedBefore).as("bytes stored by replica a's cut").isEqualTo(rewritten);
+            // stored: the rewritten group file and the group's new change tier (its changed slot only)
+            Set<String> known = first.fileNames();
+            PublishedGroup changed = second.groups().stream()
+                    .filter(g -> g.files().stream().anyMatch(f -> added.contains(f.path()))).findFirst().orElseThrow();
+            Map<String, Long> newFiles = new java.util.TreeMap<>();
+            java.util.stream.Stream.of(changed.files(), changed.latest(), changed.recent()).flatMap(List::stream)
+                    .filter(f -> !known.contains(f.path())).forEach(f -> newFiles.put(f.path(), f.bytes()));
+            assertThat(a.core.bytesStored() - storedBefore).as("bytes stored by replica a's cut")
+                    .isEqualTo(newFiles.values().stream().mapToLong(Long::longValue).sum());
+            assertThat(changed.latest()).as("the group's latest change tier").isNotEmpty();
 
             // A restart serves the same manifest (same URLs) before consuming anything.
             byte[] manifest = manifests.full(second, BASE, FILES);
@@ -161,6 +171,10 @@ class ReplicaIntegrationTest {
             return true;
         });
         return agreed.get();
+    }
+
+    private static Set<String> fullFiles(Publication publication) {
+        return publication.files().stream().map(PublishedFile::path).collect(java.util.stream.Collectors.toCollection(HashSet::new));
     }
 
     private static FhirLocation location() {

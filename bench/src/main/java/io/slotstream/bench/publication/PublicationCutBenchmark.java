@@ -101,7 +101,7 @@ public final class PublicationCutBenchmark implements Benchmark {
         long time = MONDAY - 86_400_000L;
         try (PublicationStore store = PublicationStore.open(dir.resolve("store"), "bench");
              SnapshotPublisher publisher = new SnapshotPublisher(store, new FileSystemStorage(dir.resolve("files")),
-                     dir.resolve("tmp"), 16L << 20, Duration.ofHours(24), Duration.ofMinutes(5), Clock.systemUTC(),
+                     dir.resolve("tmp"), 16L << 20, Duration.ofHours(24), Duration.ofSeconds(5), Duration.ofMinutes(5), Clock.systemUTC(),
                      new SnapshotMetrics(new SimpleMeterRegistry()))) {
             long started = System.nanoTime();
             long lineBytes = 0;

@@ -56,36 +56,43 @@ final class GroupWriter {
     }
 
     /**
-     * @param known names the publication references now: such files are stored already
+     * @param known       names the publication references now: such files are stored already
+     * @param latestSince transaction time of the previous cut (0 before the first): the bound of the latest changes
+     * @param previous    the group as the previous cut published it, or null
      * @return the group's files, or null when the group has neither resources nor remembered deletions
      */
-    PublishedGroup write(StoreView view, GroupKey group, Set<String> known) {
+    PublishedGroup write(StoreView view, GroupKey group, Set<String> known, long latestSince, PublishedGroup previous) {
         String base = baseName(group);
         List<String> states = states(group);
-        Part[] part = {null};
-        List<PublishedFile> files = new ArrayList<>();
+        String type = group.type().fhirType();
+        long previousRecent = previous == null ? latestSince : Math.min(previous.recentSince(), latestSince);
+        Rolling all = new Rolling(base, type, states, known);
+        Rolling latest = new Rolling(base + "-changes", type, states, known);
+        Rolling recent = new Rolling(base + "-changes", type, states, known);
         long[] lastUpsert = {0};
         try {
             view.members(group, (time, value, offset) -> {
                 lastUpsert[0] = Math.max(lastUpsert[0], time);
-                int length = value.length - offset;
                 try {
-                    if (part[0] != null && part[0].bytes > 0 && part[0].bytes + length + 1 > maxFileBytes) {
-                        files.add(finish(part[0], base, group.type().fhirType(), states, known));
-                        part[0] = null;
+                    all.write(value, offset);
+                    if (time >= latestSince) {
+                        latest.write(value, offset);
                     }
-                    if (part[0] == null) {
-                        part[0] = new Part(scratch);
+                    if (time >= previousRecent) {
+                        recent.write(value, offset);
                     }
-                    part[0].write(value, offset, length);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
-            if (part[0] != null) {
-                files.add(finish(part[0], base, group.type().fhirType(), states, known));
-                part[0] = null;
-            }
+            List<PublishedFile> files = all.finish();
+            // a tier holding the whole group is the group's own files; a recent tier past a quarter restarts
+            List<PublishedFile> latestFiles = latest.lines == all.lines ? files : latest.finish();
+            latest.discard();
+            long recentSince = recent.bytes > all.bytes / 4 ? latestSince : previousRecent;
+            List<PublishedFile> recentFiles = recentSince == latestSince ? latestFiles
+                    : recent.lines == all.lines ? files : recent.finish();
+            recent.discard();
             long[] lastDelete = {0};
             List<String> pending = new ArrayList<>();
             Part[] deletions = {null};
@@ -104,11 +111,12 @@ final class GroupWriter {
             if (files.isEmpty() && deleted.isEmpty()) {
                 return null;
             }
-            return new PublishedGroup(group.type(), group.group(), files, deleted, lastUpsert[0], lastDelete[0]);
+            return new PublishedGroup(group.type(), group.group(), files, deleted, lastUpsert[0], lastDelete[0],
+                    latestFiles, latestSince, recentFiles, recentSince);
         } catch (IOException | RuntimeException e) {
-            if (part[0] != null) {
-                part[0].discard();
-            }
+            all.discard();
+            latest.discard();
+            recent.discard();
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot write the files of group " + group, io);
             }
@@ -198,6 +206,54 @@ final class GroupWriter {
 
     private static List<String> split(String commaSeparated) {
         return commaSeparated.isEmpty() ? List.of() : new ArrayList<>(new TreeSet<>(Arrays.asList(commaSeparated.split(","))));
+    }
+
+    /** One stream of lines rolled into content-named files at the byte cap. */
+    private final class Rolling {
+        final String base;
+        final String type;
+        final List<String> states;
+        final Set<String> known;
+        final List<PublishedFile> done = new ArrayList<>();
+        Part part;
+        long lines;
+        long bytes;
+
+        Rolling(String base, String type, List<String> states, Set<String> known) {
+            this.base = base;
+            this.type = type;
+            this.states = states;
+            this.known = known;
+        }
+
+        void write(byte[] value, int offset) throws IOException {
+            int length = value.length - offset;
+            if (part != null && part.bytes > 0 && part.bytes + length + 1 > maxFileBytes) {
+                done.add(GroupWriter.this.finish(part, base, type, states, known));
+                part = null;
+            }
+            if (part == null) {
+                part = new Part(scratch);
+            }
+            part.write(value, offset, length);
+            lines++;
+            bytes += length + 1;
+        }
+
+        List<PublishedFile> finish() throws IOException {
+            if (part != null) {
+                done.add(GroupWriter.this.finish(part, base, type, states, known));
+                part = null;
+            }
+            return List.copyOf(done);
+        }
+
+        void discard() {
+            if (part != null) {
+                part.discard();
+                part = null;
+            }
+        }
     }
 
     /** One file being written: to a scratch file, hashed as it goes. */

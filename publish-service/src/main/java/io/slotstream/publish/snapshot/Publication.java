@@ -78,13 +78,17 @@ public final class Publication {
         for (PublishedGroup group : groups) {
             group.files().forEach(f -> names.add(f.path()));
             group.deletions().forEach(f -> names.add(f.path()));
+            group.latest().forEach(f -> names.add(f.path()));
+            group.recent().forEach(f -> names.add(f.path()));
         }
         return names;
     }
 
     /**
-     * The incremental answer to {@code _since=T} (sched-8): the files of the groups that hold a resource changed at or
-     * after {@code T - overlap}, and the deletion files of the groups with a deletion at or after it. A change this
+     * The incremental answer to {@code _since=T} (sched-8): for each group holding a resource changed at or after
+     * {@code T - overlap}, the smallest of its change tiers that holds every such change (the last cut's changes, its
+     * recent changes, else its full files: {@link PublishedGroup#changedSince}), and the deletion files of the groups
+     * with a deletion at or after it. A change this
      * replica applied after its cut at T has a time &gt;= T, so with no overlap one replica's answers are exact; the
      * overlap covers a T read from another replica that consumed the partitions in another order (its change times
      * differ by the partitions' skew). Files sent again are harmless upserts.
@@ -104,7 +108,7 @@ public final class Publication {
         List<PublishedFile> deleted = new ArrayList<>();
         for (PublishedGroup group : groups) {
             if (group.lastUpsert() >= from) {
-                output.addAll(group.files());
+                output.addAll(group.changedSince(from));
             }
             if (group.lastDelete() >= from) {
                 deleted.addAll(group.deletions());

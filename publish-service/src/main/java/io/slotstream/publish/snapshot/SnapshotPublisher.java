@@ -42,6 +42,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final PublicationStorage storage;
     private final Path scratch;
     private final Duration sinceRetention;
+    private final long sinceOverlapMs;
     private final SnapshotMetrics metrics;
     private final GroupWriter writer;
     private final UnreferencedFiles unreferenced;
@@ -52,12 +53,15 @@ public final class SnapshotPublisher implements AutoCloseable {
      * @param scratch        local directory for files being written (emptied now)
      * @param maxFileBytes   byte cap of one file (a single bigger line still gets a file of its own)
      * @param sinceRetention how long deletions are remembered before the newest change
+     * @param sinceOverlap   the overlap {@code _since} answers use: a group's latest change tier reaches this far
+     *                       before the previous cut, so a client polling every cut is answered from it
      * @param grace          how long an unreferenced file stays downloadable
      * @param clock          wall clock of the grace period only (nothing published depends on it)
      * @throws UncheckedIOException when the scratch directory or the storage cannot be read
      */
     public SnapshotPublisher(PublicationStore store, PublicationStorage storage, Path scratch, long maxFileBytes,
-                             Duration sinceRetention, Duration grace, Clock clock, SnapshotMetrics metrics) {
+                             Duration sinceRetention, Duration sinceOverlap, Duration grace, Clock clock,
+                             SnapshotMetrics metrics) {
         if (maxFileBytes < 1) {
             throw new IllegalArgumentException("maxFileBytes must be >= 1, was " + maxFileBytes);
         }
@@ -65,6 +69,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.storage = storage;
         this.scratch = scratch;
         this.sinceRetention = sinceRetention;
+        this.sinceOverlapMs = sinceOverlap.toMillis();
         this.metrics = metrics;
         this.writer = new GroupWriter(storage, scratch, maxFileBytes);
         this.unreferenced = new UnreferencedFiles(storage, grace, clock);
@@ -114,11 +119,14 @@ public final class SnapshotPublisher implements AutoCloseable {
         StoreCut cut = store.cut(sinceRetention);
         Publication previous = current.get();
         Set<String> known = previous == null ? Set.of() : previous.fileNames();
+        // changes applied after the previous cut have times >= its transaction time; less the overlap, a client
+        // that read the previous cut is answered from the latest change tier alone
+        long latestSince = Math.max(0, store.publishedTime() - sinceOverlapMs);
         try (StoreView view = cut.view()) {
             Map<GroupKey, PublishedGroup> written = new HashMap<>();
             Map<GroupKey, byte[]> entries = new HashMap<>();
             for (GroupKey group : cut.groups()) {
-                PublishedGroup files = writer.write(view, group, known);
+                PublishedGroup files = writer.write(view, group, known, latestSince, table.get(group));
                 written.put(group, files);
                 entries.put(group, files == null ? null : JSON.writeValueAsBytes(files));
             }

@@ -173,6 +173,42 @@ public class SinceConvergenceTest {
     }
 
     @Test
+    void sinceListsOnlyTheChangesAfterTNotTheirWholeGroup() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica replica = new Replica(dir.resolve("r"), storage, 1 << 20, Duration.ofDays(1), Duration.ofDays(1),
+                     new MutableClock(START))) {
+            List<TimedChange> load = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                load.add(timed(change(ResourceType.SLOT, "s" + i, 1, "MA|2026-W40"), START - 60_000 + i * 10L));
+            }
+            replica.store.apply(load, Map.of());
+            replica.publisher.cut();
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s7", 2, "MA|2026-W40"), START)), Map.of());
+            Publication second = replica.publisher.cut();
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s9", 2, "MA|2026-W40"), START + 1000)), Map.of());
+            Publication third = replica.publisher.cut();
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s11", 2, "MA|2026-W40"), START + 2000)), Map.of());
+            Publication fourth = replica.publisher.cut();
+
+            // read the previous cut: the changes at or after its time (within the overlap), not the 200-slot group
+            Delta latest = fourth.since(third.transactionTime(), OVERLAP).orElseThrow();
+            assertThat(latest.output()).singleElement().satisfies(f -> {
+                assertThat(f.path()).startsWith("Slot-MA-2026-W40-changes-");
+                assertThat(PublicationReader.lines(storage, f)).containsExactlyInAnyOrder(
+                        line(ResourceType.SLOT, "s9", 2), line(ResourceType.SLOT, "s11", 2));
+            });
+            // two cuts behind: the group's recent changes (since its change tier started), still not the group
+            Delta recent = fourth.since(second.transactionTime(), OVERLAP).orElseThrow();
+            assertThat(recent.output()).singleElement().satisfies(f -> assertThat(PublicationReader.lines(storage, f))
+                    .contains(line(ResourceType.SLOT, "s7", 2), line(ResourceType.SLOT, "s9", 2),
+                            line(ResourceType.SLOT, "s11", 2)).hasSizeLessThan(50));
+            // the full manifest still lists the whole group, and the change files are part of the publication
+            assertThat(fourth.files()).singleElement().satisfies(f -> assertThat(f.lines()).isEqualTo(200));
+            assertThat(fourth.fileNames()).contains(latest.output().get(0).path(), recent.output().get(0).path());
+        }
+    }
+
+    @Test
     void aDeletionIsPublishedAsATransactionBundleWithDelete() throws IOException {
         MutableClock clock = new MutableClock(START);
         try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
