@@ -54,7 +54,7 @@ import static org.awaitility.Awaitility.await;
  * Skipped, with the reason, when Chromium or chromedriver is not installed (Debian: {@code chromium chromium-driver};
  * other paths through {@code -Dslotstream.chromium} and {@code -Dslotstream.chromedriver}).
  */
-@Timeout(value = 12, unit = TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class WebFlowBrowserTest {
 
     private static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
@@ -79,7 +79,7 @@ class WebFlowBrowserTest {
                 "browser tests skipped: no Chromium at " + CHROMIUM + " or no chromedriver at " + CHROMEDRIVER
                         + " (Debian: apt-get install chromium chromium-driver)");
         // Four service JVMs and two browsers on a shared 2-core machine: give the services longer than 150 s.
-        System.setProperty("slotstream.service-ready-timeout-seconds", System.getProperty("slotstream.service-ready-timeout-seconds", "360"));
+        System.setProperty("slotstream.service-ready-timeout-seconds", System.getProperty("slotstream.service-ready-timeout-seconds", "600"));
         LocalStack stack = SharedStack.get();
         Path logDir = Path.of(System.getProperty("java.io.tmpdir"), "web-services-" + System.nanoTime());
         services = ServiceSet.launch(PROJECT, stack, logDir, ServiceSet.freePorts());
