@@ -270,11 +270,11 @@ class WebFlowBrowserTest {
     private static void writeClinic() throws Exception {
         SampleFeedLoader ingest = new SampleFeedLoader(services.url("ingest-service"));
         ingest.put(JSON.readTree("""
-                {"resourceType":"Location","id":"clinic","name":"Web Test Clinic",
+                {"resourceType":"Location","id":"clinic","name":"Web Test Clinic","telecom":[{"system":"phone","value":"+1-617-555-0100"}],
                  "address":{"line":["1 Main St"],"city":"Cambridge","state":"MA","postalCode":"02139"},
                  "position":{"latitude":42.3656,"longitude":-71.1040}}"""), SOURCE);
         ingest.put(JSON.readTree("""
-                {"resourceType":"PractitionerRole","id":"ada","practitioner":{"display":"Dr. Ada Web"},
+                {"resourceType":"PractitionerRole","id":"ada","practitioner":{"reference":"Practitioner/ada","display":"Dr. Ada Web"},
                  "location":[{"reference":"Location/clinic"}]}"""), SOURCE);
         ingest.put(JSON.readTree("""
                 {"resourceType":"Schedule","id":"sch","actor":[{"reference":"Location/clinic","display":"Web Test Clinic"},
