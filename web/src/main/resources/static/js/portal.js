@@ -76,7 +76,9 @@
       .find(r => r.resourceType === 'Appointment' && (r.slot || []).some(s => s.reference === 'Slot/' + slot.id));
     if (!proposal) { $('start').disabled = false; lost('slot-busy'); return; }
     const answer = await S.api('booking', '/fhir/Appointment/$hold', { method: 'POST', headers: { 'X-Request-Id': 'hold-' + S.uuid() },
-      body: { resourceType: 'Parameters', parameter: [{ name: 'appointment-reference', valueReference: { reference: 'Appointment/' + proposal.id } }] } });
+      body: { resourceType: 'Parameters', parameter: [{ name: 'appointment-reference', valueReference: { reference: 'Appointment/' + proposal.id } }]
+        .concat(source ? [{ name: 'booking-source', valueString: source }] : [])
+        .concat(referral ? [{ name: 'booking-referral', valueString: referral }] : []) } });
     const appointment = appointmentOf(answer);
     if (!appointment || appointment.status !== 'pending') { lost(S.reasonCode(answer.body) || 'slot-held', answer); return; }
     held = appointment;

@@ -54,7 +54,7 @@ import static org.awaitility.Awaitility.await;
  * Skipped, with the reason, when Chromium or chromedriver is not installed (Debian: {@code chromium chromium-driver};
  * other paths through {@code -Dslotstream.chromium} and {@code -Dslotstream.chromedriver}).
  */
-@Timeout(value = 12, unit = TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class WebFlowBrowserTest {
 
     private static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
@@ -79,7 +79,7 @@ class WebFlowBrowserTest {
                 "browser tests skipped: no Chromium at " + CHROMIUM + " or no chromedriver at " + CHROMEDRIVER
                         + " (Debian: apt-get install chromium chromium-driver)");
         // Four service JVMs and two browsers on a shared 2-core machine: give the services longer than 150 s.
-        System.setProperty("slotstream.service-ready-timeout-seconds", System.getProperty("slotstream.service-ready-timeout-seconds", "360"));
+        System.setProperty("slotstream.service-ready-timeout-seconds", System.getProperty("slotstream.service-ready-timeout-seconds", "600"));
         LocalStack stack = SharedStack.get();
         Path logDir = Path.of(System.getProperty("java.io.tmpdir"), "web-services-" + System.nanoTime());
         services = ServiceSet.launch(PROJECT, stack, logDir, ServiceSet.freePorts());
@@ -270,11 +270,11 @@ class WebFlowBrowserTest {
     private static void writeClinic() throws Exception {
         SampleFeedLoader ingest = new SampleFeedLoader(services.url("ingest-service"));
         ingest.put(JSON.readTree("""
-                {"resourceType":"Location","id":"clinic","name":"Web Test Clinic",
+                {"resourceType":"Location","id":"clinic","name":"Web Test Clinic","telecom":[{"system":"phone","value":"+1-617-555-0100"}],
                  "address":{"line":["1 Main St"],"city":"Cambridge","state":"MA","postalCode":"02139"},
                  "position":{"latitude":42.3656,"longitude":-71.1040}}"""), SOURCE);
         ingest.put(JSON.readTree("""
-                {"resourceType":"PractitionerRole","id":"ada","practitioner":{"display":"Dr. Ada Web"},
+                {"resourceType":"PractitionerRole","id":"ada","practitioner":{"reference":"Practitioner/ada","display":"Dr. Ada Web"},
                  "location":[{"reference":"Location/clinic"}]}"""), SOURCE);
         ingest.put(JSON.readTree("""
                 {"resourceType":"Schedule","id":"sch","actor":[{"reference":"Location/clinic","display":"Web Test Clinic"},

@@ -79,6 +79,11 @@ public final class ServiceSet implements AutoCloseable {
     }
 
     private static Map<String, String> environment(ServiceProcess.Definition definition, String host, Map<String, Integer> ports) {
+        if (definition.module().equals("booking-bridge") && ports.containsKey(WEB)) {
+            // booking deep links redirect to this set's portal page (booking-bridge's default names port 8087)
+            return Map.of("SLOTSTREAM_BOOKING_PORTAL_URL_TEMPLATE", "http://" + host + ":" + ports.get(WEB)
+                    + "/portal.html?slot={slot}&source={source}&booking-referral={booking-referral}");
+        }
         if (definition.module().equals(WEB)) {
             Map<String, String> env = new LinkedHashMap<>();
             Map.of("availability-service", "SLOTSTREAM_WEB_AVAILABILITY_URL", "booking-bridge", "SLOTSTREAM_WEB_BOOKING_URL",
