@@ -45,6 +45,9 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- define "slotstream.required" -}}
 {{- $_ := required "kafka.bootstrapServers is required: the Kafka cluster's bootstrap address, e.g. my-cluster-kafka-bootstrap.kafka:9092" .Values.kafka.bootstrapServers -}}
 {{- $_ := required "registry.url is required: the Apicurio Registry v3 API base, e.g. http://apicurio-registry:8080/apis/registry/v3" .Values.registry.url -}}
+{{- if and (eq .Values.security.mode "token") (not .Values.security.issuerUri) -}}
+{{- fail "security.issuerUri is required with security.mode=token: the issuer of the SMART Backend Services tokens the services accept (or set security.mode=off on a trusted network)" -}}
+{{- end -}}
 {{- if and (hasPrefix "SASL" .Values.kafka.securityProtocol) (not .Values.kafka.sasl.existingSecret) -}}
 {{- fail "kafka.sasl.existingSecret is required with a SASL security protocol" -}}
 {{- end -}}
@@ -189,4 +192,16 @@ imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 terminationGracePeriodSeconds: 60
+{{- end -}}
+
+
+{{/* Request security (service-edge) of a service that checks bearer tokens: slotstream.security.* as Spring JSON. */}}
+{{- define "slotstream.securityEnv" -}}
+{{- $s := .Values.security -}}
+{{- $security := dict "mode" $s.mode "audience" $s.audience "search-access" $s.searchAccess -}}
+{{- if $s.issuerUri }}{{ $_ := set $security "issuer-uri" $s.issuerUri }}{{ end -}}
+{{- if $s.jwkSetUri }}{{ $_ := set $security "jwk-set-uri" $s.jwkSetUri }}{{ end -}}
+{{- if $s.clientSources }}{{ $_ := set $security "client-sources" $s.clientSources }}{{ end -}}
+- name: SPRING_APPLICATION_JSON
+  value: {{ dict "slotstream" (dict "security" $security) | toJson | quote }}
 {{- end -}}

@@ -15,6 +15,12 @@ import java.util.List;
  * @param ingestUrl         ingest-service base ({@code /admin/feeds})
  * @param publishUrl        publish-service base ({@code /$bulk-publish})
  * @param ingestAdminToken  bearer token for ingest's {@code /admin/feeds} when it requires one; empty = none
+ * @param tokenUrl          the authorization server's token endpoint; empty = the pass-through sends no token (the
+ *                          services run with {@code slotstream.security.mode=off})
+ * @param clientId          web's SMART Backend Services client id (with {@code token-url})
+ * @param clientKeyFile     that client's private key as a JWK file (RSA for RS384, P-384 EC for ES384)
+ * @param clientScope       the scopes it asks for, space separated (booking: {@code system/Appointment.crus};
+ *                          the status page's feed table: {@code system/Feed.rs})
  * @param patientFields     the portal's patient form: any of {@code name}, {@code birth-date}, {@code phone},
  *                          {@code email}, in display order; all shown are required
  * @param cancelLinkSecret  HMAC-SHA256 key of cancel links (at least 32 characters); empty = a random key per start
@@ -31,6 +37,10 @@ public record WebProperties(@DefaultValue("http://127.0.0.1:8082") URI availabil
                             @DefaultValue("http://127.0.0.1:8081") URI ingestUrl,
                             @DefaultValue("http://127.0.0.1:8083") URI publishUrl,
                             @DefaultValue("") String ingestAdminToken,
+                            @DefaultValue("") String tokenUrl,
+                            @DefaultValue("") String clientId,
+                            @DefaultValue("") String clientKeyFile,
+                            @DefaultValue("system/Appointment.crus system/Feed.rs") String clientScope,
                             @DefaultValue({"name", "birth-date", "phone"}) List<String> patientFields,
                             @DefaultValue("") String cancelLinkSecret,
                             @DefaultValue("30d") Duration cancelLinkTtl,

@@ -38,7 +38,8 @@ class ChartTest {
         Path values = chart.resolve("values.yaml");
         Files.writeString(values, Files.readString(values)
                 .replace("bootstrapServers: \"\"", "bootstrapServers: \"kafka:9092\"")
-                .replace("  url: \"\"", "  url: \"http://registry:8080/apis/registry/v3\""));
+                .replace("  url: \"\"", "  url: \"http://registry:8080/apis/registry/v3\"")
+                .replace("  issuerUri: \"\"", "  issuerUri: \"https://auth.example.org\""));
 
         LintResult result = new Helm(chart).lint().strict().call();
 
@@ -62,7 +63,7 @@ class ChartTest {
                 .set("ingestService.extraEnv[0].vaule", "typo"));
 
         assertThat(chart.unknownFields()).containsExactly(
-                "Deployment/sched-slotstream-ingest-service: spec.template.spec.containers[0].env[7].vaule");
+                "Deployment/sched-slotstream-ingest-service: spec.template.spec.containers[0].env[8].vaule");
     }
 
     @Test
@@ -243,6 +244,34 @@ class ChartTest {
                 .hasMessageContaining("replicaz");
         assertThatThrownBy(() -> RenderedChart.withDefaults(t -> t.set("image.tag", "latest")))
                 .hasMessageContaining("tag");
+    }
+
+    @Test
+    void tokenCheckingServicesGetTheSecuritySettingsAndThePublicationStaysOpen() {
+        RenderedChart chart = RenderedChart.production();
+        Container ingest = chart.one(Deployment.class, "sched-slotstream-ingest-service").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        assertThat(env(ingest).get("SPRING_APPLICATION_JSON"))
+                .contains("\"mode\":\"token\"")
+                .contains("\"issuer-uri\":\"https://keycloak.example.org/realms/scheduling\"")
+                .contains("\"client-sources\":{\"ehr-north-integration\":\"ehr-north\"}");
+        Container bridge = chart.one(Deployment.class, "sched-slotstream-booking-bridge").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        assertThat(env(bridge)).containsKey("SPRING_APPLICATION_JSON");
+        Container publish = chart.one(Deployment.class, "sched-slotstream-publish-service").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        assertThat(env(publish)).as("the publication needs no credentials (SMART Scheduling Links)")
+                .doesNotContainKey("SPRING_APPLICATION_JSON");
+    }
+
+    @Test
+    void tokenModeWithoutAnIssuerFailsWithTheSettingsName() {
+        assertThatThrownBy(() -> RenderedChart.withDefaults(t -> t.set("security.issuerUri", "")))
+                .hasMessageContaining("security.issuerUri is required");
+        RenderedChart open = RenderedChart.withDefaults(t -> t.set("security.issuerUri", "").set("security.mode", "off"));
+        Container ingest = open.one(Deployment.class, "sched-slotstream-ingest-service").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        assertThat(env(ingest).get("SPRING_APPLICATION_JSON")).contains("\"mode\":\"off\"");
     }
 
     @Test

@@ -48,10 +48,11 @@ final class RenderedChart {
         }
     }
 
-    /** Default values plus the two addresses the chart requires. */
+    /** Default values plus the three addresses the chart requires (Kafka, registry, token issuer). */
     static RenderedChart withDefaults(UnaryOperator<TemplateCommand> more) {
         return render(t -> more.apply(t.set("kafka.bootstrapServers", "kafka:9092")
-                .set("registry.url", "http://registry:8080/apis/registry/v3")));
+                .set("registry.url", "http://registry:8080/apis/registry/v3")
+                .set("security.issuerUri", "https://auth.example.org")));
     }
 
     /**

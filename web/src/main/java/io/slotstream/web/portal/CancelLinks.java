@@ -1,6 +1,7 @@
 package io.slotstream.web.portal;
 
 import io.slotstream.web.WebProperties;
+import io.slotstream.web.proxy.ServiceCredentials;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,8 +50,10 @@ public class CancelLinks {
     private final Duration ttl;
     private final URI bookingUrl;
     private final HttpClient http;
+    private final ServiceCredentials credentials;
 
-    public CancelLinks(WebProperties properties, HttpClient http) {
+    public CancelLinks(WebProperties properties, ServiceCredentials credentials, HttpClient http) {
+        this.credentials = credentials;
         if (properties.cancelLinkSecret().isEmpty()) {
             key = new byte[32];
             new SecureRandom().nextBytes(key);
@@ -73,10 +76,12 @@ public class CancelLinks {
         }
         HttpResponse<String> read;
         try {
-            read = http.send(HttpRequest.newBuilder(URI.create(bookingUrl.toString().replaceAll("/$", "") + "/fhir/Appointment/"
-                            + URLEncoder.encode(id, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(5))
-                    .header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+            HttpRequest.Builder appointment = HttpRequest.newBuilder(URI.create(bookingUrl.toString().replaceAll("/$", "")
+                            + "/fhir/Appointment/" + URLEncoder.encode(id, StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(5)).header("Accept", "application/fhir+json");
+            credentials.authorization("booking").ifPresent(value -> appointment.header("Authorization", value));
+            read = http.send(appointment.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException | io.slotstream.edge.security.client.BackendServicesException e) {
             return error(HttpStatus.BAD_GATEWAY, "booking-bridge is not reachable: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

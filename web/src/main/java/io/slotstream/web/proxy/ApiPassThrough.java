@@ -1,5 +1,6 @@
 package io.slotstream.web.proxy;
 
+import io.slotstream.edge.security.client.BackendServicesException;
 import io.slotstream.web.WebProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  * <p>Only public, read-or-book paths are reachable: availability-service {@code GET /fhir/...}; booking-bridge
  * {@code GET|POST /fhir/...} and {@code GET /booking/requests/...}; ingest-service {@code GET /admin/feeds[/{source}]}
  * (read only: subscribing and polling stay admin actions); publish-service {@code GET /$bulk-publish}. Anything else
- * answers 404. An unreachable service answers 502, a slow one 504, both with a JSON {@code error}.
+ * answers 404. An unreachable service answers 502, a slow one 504, both with a JSON {@code error}. Calls to the
+ * protected APIs carry web's own token ({@link ServiceCredentials}); a browser's {@code Authorization} is not forwarded.
  */
 @RestController
 public class ApiPassThrough {
@@ -45,10 +47,13 @@ public class ApiPassThrough {
     private final Map<String, Route> routes;
     private final HttpClient http;
     private final WebProperties properties;
+    private final ServiceCredentials credentials;
     private final tools.jackson.databind.json.JsonMapper json;
 
-    public ApiPassThrough(WebProperties properties, HttpClient http, tools.jackson.databind.json.JsonMapper json) {
+    public ApiPassThrough(WebProperties properties, ServiceCredentials credentials, HttpClient http,
+                          tools.jackson.databind.json.JsonMapper json) {
         this.properties = properties;
+        this.credentials = credentials;
         this.json = json;
         this.http = http;
         this.routes = Map.of(
@@ -77,8 +82,10 @@ public class ApiPassThrough {
                 out.header(name, value);
             }
         }
-        if (service.equals("ingest") && !properties.ingestAdminToken().isEmpty()) {
-            out.header(HttpHeaders.AUTHORIZATION, "Bearer " + properties.ingestAdminToken());
+        try {
+            credentials.authorization(service).ifPresent(value -> out.header(HttpHeaders.AUTHORIZATION, value));
+        } catch (BackendServicesException e) {
+            return error(HttpStatus.BAD_GATEWAY, "no token for " + service + ": " + e.getMessage());
         }
         out.method(request.getMethod(), request.getMethod().equals("POST")
                 ? HttpRequest.BodyPublishers.ofByteArray(request.getInputStream().readAllBytes())

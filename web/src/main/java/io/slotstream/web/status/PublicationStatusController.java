@@ -2,6 +2,7 @@ package io.slotstream.web.status;
 
 import io.slotstream.schemas.topic.Topics;
 import io.slotstream.web.WebProperties;
+import io.slotstream.web.proxy.ServiceCredentials;
 import io.slotstream.web.live.TopicFollower;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -50,11 +51,13 @@ public class PublicationStatusController {
     private final TopicCounts counts;
     private final TopicFollower follower;
     private final WebProperties properties;
+    private final ServiceCredentials credentials;
     private final HttpClient http;
     private final JsonMapper json;
 
     public PublicationStatusController(TopicCounts counts, TopicFollower follower, WebProperties properties,
-                                       HttpClient http, JsonMapper json) {
+                                       ServiceCredentials credentials, HttpClient http, JsonMapper json) {
+        this.credentials = credentials;
         this.counts = counts;
         this.follower = follower;
         this.properties = properties;
@@ -105,10 +108,10 @@ public class PublicationStatusController {
     private JsonNode fetch(URI url, boolean admin) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(java.time.Duration.ofSeconds(5))
                 .header("Accept", "application/json");
-        if (admin && !properties.ingestAdminToken().isEmpty()) {
-            request.header("Authorization", "Bearer " + properties.ingestAdminToken());
-        }
         try {
+            if (admin) {
+                credentials.authorization("ingest").ifPresent(value -> request.header("Authorization", value));
+            }
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return json.createObjectNode().put("error", url + " answered " + response.statusCode());

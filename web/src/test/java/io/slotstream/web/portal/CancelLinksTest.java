@@ -43,8 +43,9 @@ class CancelLinksTest {
 
     private CancelLinks links(String secret, Duration ttl) {
         URI base = URI.create("http://127.0.0.1:" + booking.getAddress().getPort());
-        return new CancelLinks(new WebProperties(base, base, base, base, "", List.of("name"), secret, ttl,
-                Duration.ofMinutes(10), Duration.ofSeconds(5)), HttpClient.newHttpClient());
+        WebProperties properties = new WebProperties(base, base, base, base, "", "", "", "", "system/Appointment.crus",
+                List.of("name"), secret, ttl, Duration.ofMinutes(10), Duration.ofSeconds(5));
+        return new CancelLinks(properties, new io.slotstream.web.proxy.ServiceCredentials(properties), HttpClient.newHttpClient());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.slotstream.deploy.local;
 
 import com.nimbusds.jose.JOSEException;
+import io.slotstream.edge.security.client.BackendServicesClient;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -32,6 +33,8 @@ public final class AuthServerProcess implements AutoCloseable {
     public static final String LOCAL_SOURCE = "slotstream-local-source";
     /** Books through booking-bridge (the main job's booking step). */
     public static final String BOOKING_DEMO = "slotstream-booking-demo";
+    /** The web pages' pass-through: holds and books for the portal, reads feed statuses for the status page. */
+    public static final String WEB_PORTAL = "slotstream-web";
     /** The {@code aud} of the local stack's tokens. */
     public static final String AUDIENCE = "slotstream";
 
@@ -41,12 +44,14 @@ public final class AuthServerProcess implements AutoCloseable {
     private final ServiceProcess process;
     private final String issuer;
     private final Map<String, Registered> clients;
+    private final Path keyDir;
 
     private record Registered(JWK key, String scope) {
     }
 
-    private AuthServerProcess(ServiceProcess process, String issuer, Map<String, Registered> clients) {
+    private AuthServerProcess(ServiceProcess process, String issuer, Map<String, Registered> clients, Path keyDir) {
         this.process = process;
+        this.keyDir = keyDir;
         this.issuer = issuer;
         this.clients = clients;
     }
@@ -63,6 +68,7 @@ public final class AuthServerProcess implements AutoCloseable {
         clients.put(LOCAL_SOURCE, new Registered(rsa(LOCAL_SOURCE),
                 String.join(" ", SOURCE_TYPES.stream().map(t -> "system/" + t + ".cruds").toList())));
         clients.put(BOOKING_DEMO, new Registered(ec(BOOKING_DEMO), "system/Appointment.crus"));
+        clients.put(WEB_PORTAL, new Registered(ec(WEB_PORTAL), "system/Appointment.crus system/Feed.rs"));
         Path dir = dataDir.resolve("auth");
         StringBuilder yml = new StringBuilder("slotstream:\n  auth:\n    issuer: " + issuer + "\n    audience: [" + AUDIENCE + "]\n    clients:\n");
         try {
@@ -89,7 +95,7 @@ public final class AuthServerProcess implements AutoCloseable {
         }
         ServiceProcess process = ServiceProcess.launch(new ServiceProcess.Definition("auth-server", port), projectDir, stack, dataDir,
                 Map.of("SPRING_CONFIG_ADDITIONALLOCATION", "file:" + dir.resolve("auth-server.yml")));
-        return new AuthServerProcess(process, issuer, clients);
+        return new AuthServerProcess(process, issuer, clients, dir);
     }
 
     private static JWK rsa(String client) {
@@ -124,6 +130,14 @@ public final class AuthServerProcess implements AutoCloseable {
                 "SLOTSTREAM_SECURITY_ISSUER_URI", issuer,
                 "SLOTSTREAM_SECURITY_JWK_SET_URI", issuer + "/oauth2/jwks",
                 "SLOTSTREAM_SECURITY_AUDIENCE", AUDIENCE);
+    }
+
+    /** What the web module needs to call the protected APIs as {@link #WEB_PORTAL} ({@code slotstream.web.client-*}). */
+    public Map<String, String> webClientEnvironment() {
+        return Map.of("SLOTSTREAM_WEB_TOKEN_URL", issuer + "/oauth2/token",
+                "SLOTSTREAM_WEB_CLIENT_ID", WEB_PORTAL,
+                "SLOTSTREAM_WEB_CLIENT_KEY_FILE", keyDir.resolve(WEB_PORTAL + ".jwk").toString(),
+                "SLOTSTREAM_WEB_CLIENT_SCOPE", clients.get(WEB_PORTAL).scope());
     }
 
     /** A token source for one of the registered clients ({@link #FEED_ADMIN}, {@link #LOCAL_SOURCE}, {@link #BOOKING_DEMO}). */

@@ -58,7 +58,7 @@ public final class LocalStackMain {
         }, "slotstream-stop"));
         try {
             run(options, projectDir, dataDir, running);
-        } catch (StackException | IllegalArgumentException e) {
+        } catch (StackException | IllegalArgumentException | io.slotstream.edge.security.client.BackendServicesException e) {
             System.err.println("slotstream: " + e.getMessage());
             stopAll(running);
             stopped.countDown();
@@ -92,7 +92,7 @@ public final class LocalStackMain {
         ServiceSet services = null;
         AuthServerProcess authServer = null;
         if (!options.containsKey("no-services")) {
-            Map<String, String> securityEnv = Map.of("SLOTSTREAM_SECURITY_MODE", "off");
+            Map<String, String> securityEnv = Map.of("SLOTSTREAM_SECURITY_MODE", "off");  // services and web (SLOTSTREAM_WEB_*)
             if (!"off".equals(options.getOrDefault("security", "token"))) {
                 authServer = AuthServerProcess.launch(projectDir, stack, dataDir, intOption(options, "auth-server-port", DEFAULT_AUTH_SERVER_PORT));
                 synchronized (running) {
@@ -101,7 +101,8 @@ public final class LocalStackMain {
                 authServer.awaitReady();
                 System.out.printf("slotstream: %-20s %s (SMART Backend Services; clients and keys in %s)%n", "auth-server",
                         authServer.issuer(), dataDir.resolve("auth"));
-                securityEnv = authServer.resourceServerEnvironment();
+                securityEnv = new LinkedHashMap<>(authServer.resourceServerEnvironment());
+                securityEnv.putAll(authServer.webClientEnvironment());
             }
             Map<String, Integer> ports = new LinkedHashMap<>();
             ServiceSet.DEFAULT_PORTS.forEach((module, port) -> ports.put(module, intOption(options, module + "-port", port)));

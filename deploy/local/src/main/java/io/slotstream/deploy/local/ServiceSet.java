@@ -53,6 +53,8 @@ public final class ServiceSet implements AutoCloseable {
      * Like {@link #launch(Path, LocalStack, Path, Map)}, with request security set by {@code securityEnv} (the
      * {@code SLOTSTREAM_SECURITY_*} variables every service gets, e.g. token mode with the launcher's authorization
      * server: {@link AuthServerProcess#resourceServerEnvironment()}); {@code SLOTSTREAM_SECURITY_MODE=off} for none.
+     * The {@code SLOTSTREAM_WEB_*} entries (the web pages' own client, {@link AuthServerProcess#webClientEnvironment()})
+     * go to {@value #WEB} only, which checks no tokens itself: its pages are public.
      */
     public static ServiceSet launch(Path projectDir, LocalStack stack, Path logDir, Map<String, Integer> ports,
                                     Map<String, String> securityEnv) {
@@ -61,7 +63,12 @@ public final class ServiceSet implements AutoCloseable {
             for (var entry : ports.entrySet()) {
                 var definition = new ServiceProcess.Definition(entry.getKey(), entry.getValue());
                 Map<String, String> env = new java.util.HashMap<>(environment(definition, stack.settings().host(), ports));
-                env.putAll(securityEnv);
+                boolean web = definition.module().equals(WEB);
+                securityEnv.forEach((name, value) -> {
+                    if (name.startsWith("SLOTSTREAM_WEB_") == web) {
+                        env.put(name, value);
+                    }
+                });
                 launched.add(ServiceProcess.launch(definition, projectDir, stack, logDir, env));
             }
         } catch (RuntimeException e) {
@@ -79,10 +86,18 @@ public final class ServiceSet implements AutoCloseable {
     }
 
     private static Map<String, String> environment(ServiceProcess.Definition definition, String host, Map<String, Integer> ports) {
-        if (definition.module().equals("booking-bridge") && ports.containsKey(WEB)) {
-            // booking deep links redirect to this set's portal page (booking-bridge's default names port 8087)
-            return Map.of("SLOTSTREAM_BOOKING_PORTAL_URL_TEMPLATE", "http://" + host + ":" + ports.get(WEB)
-                    + "/portal.html?slot={slot}&source={source}&booking-referral={booking-referral}");
+        if (definition.module().equals("booking-bridge")) {
+            Map<String, String> env = new LinkedHashMap<>();
+            if (ports.containsKey("availability-service")) {
+                // $find searches this set's availability-service, not the default port
+                env.put("SLOTSTREAM_BOOKING_AVAILABILITY_URL", "http://" + host + ":" + ports.get("availability-service"));
+            }
+            if (ports.containsKey(WEB)) {
+                // booking deep links redirect to this set's portal page (booking-bridge's default names port 8087)
+                env.put("SLOTSTREAM_BOOKING_PORTAL_URL_TEMPLATE", "http://" + host + ":" + ports.get(WEB)
+                        + "/portal.html?slot={slot}&source={source}&booking-referral={booking-referral}");
+            }
+            return env;
         }
         if (definition.module().equals(WEB)) {
             Map<String, String> env = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package io.slotstream.deploy.local;
+package io.slotstream.edge.security.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 /**
  * A SMART Backend Services client: gets access tokens with {@code client_credentials} and a client assertion signed
  * with its private key (RS384 for an RSA key, ES384 for a P-384 key), and reuses a token until 30 s before it expires.
- * The token is never printed or logged.
+ * The token is never printed or logged. Used by the launcher's own clients and by the web pages' pass-through
+ * (a backend for the browser: the pages never hold a token).
  */
 public final class BackendServicesClient implements Supplier<String> {
 
@@ -58,7 +59,7 @@ public final class BackendServicesClient implements Supplier<String> {
 
     /**
      * @return a valid access token
-     * @throws StackException when the authorization server refuses or cannot be reached
+     * @throws BackendServicesException when the authorization server refuses or cannot be reached
      */
     @Override
     public synchronized String get() {
@@ -77,17 +78,17 @@ public final class BackendServicesClient implements Supplier<String> {
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new StackException("the authorization server refused a token for client " + clientId + ": "
+                throw new BackendServicesException("the authorization server refused a token for client " + clientId + ": "
                         + response.statusCode() + " " + response.body());
             }
             JsonNode body = JSON.readTree(response.body());
             token = body.path("access_token").asText();
             renewAt = Instant.now().plusSeconds(Math.max(0, body.path("expires_in").asLong(60) - 30));
         } catch (IOException e) {
-            throw new StackException("authorization server unreachable at " + tokenUrl + ": " + e.getMessage(), e);
+            throw new BackendServicesException("authorization server unreachable at " + tokenUrl + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StackException("interrupted", e);
+            throw new BackendServicesException("interrupted", e);
         }
     }
 
@@ -101,7 +102,7 @@ public final class BackendServicesClient implements Supplier<String> {
             jwt.sign(rsa ? new RSASSASigner((RSAKey) key) : new ECDSASigner((ECKey) key));
             return jwt.serialize();
         } catch (JOSEException e) {
-            throw new StackException("cannot sign the client assertion of " + clientId + ": " + e.getMessage(), e);
+            throw new BackendServicesException("cannot sign the client assertion of " + clientId + ": " + e.getMessage(), e);
         }
     }
 }
