@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A bare Boot app with service-edge on its classpath: every kind of bad request answers a FHIR OperationOutcome. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"server.max-http-request-header-size=8KB", "server.address=127.0.0.1"})
+        properties = {"server.max-http-request-header-size=8KB", "server.address=127.0.0.1",
+                "slotstream.security.mode=off"})
 class FhirErrorAutoConfigurationTest {
 
     @LocalServerPort
@@ -92,7 +93,7 @@ class FhirErrorAutoConfigurationTest {
 
     private String send(String head, String body) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(120_000);
             OutputStream out = socket.getOutputStream();
             StringBuilder request = new StringBuilder(head).append("Host: localhost\r\nConnection: close\r\n");
             if (body != null) {
