@@ -14,6 +14,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -123,7 +124,7 @@ class WebFlowBrowserTest {
 
         // Discovery: search by ZIP; the clinic and its three slots, grouped by location and day, on the map.
         searchByZip(first);
-        WebElement item = waitFor(first, slotItem(slot));
+        waitFor(first, slotItem(slot));
         assertThat(first.findElement(By.id("result-list")).getText()).contains("1. Web Test Clinic").contains("+1-617-555-0100");
         assertThat(first.findElements(By.cssSelector("#result-list li[data-slot-id]"))).hasSize(3);
         assertThat(first.findElements(By.cssSelector("#map svg circle"))).hasSize(1);
@@ -133,7 +134,11 @@ class WebFlowBrowserTest {
         waitFor(second, slotItem(slot));
 
         // The slot's booking deep link, with source and booking-referral appended, opens the portal on that slot.
-        item.findElement(By.cssSelector("a.book")).click();
+        // the live stream may re-render the list at any moment: find the link afresh until the click lands
+        await().atMost(STEP).ignoreExceptionsInstanceOf(StaleElementReferenceException.class).until(() -> {
+            first.findElement(slotItem(slot)).findElement(By.cssSelector("a.book")).click();
+            return true;
+        });
         waitFor(first, By.id("facts"));
         assertThat(first.getCurrentUrl()).contains("slot=" + slot).contains("source=slotstream-discovery").contains("booking-referral=");
         await().atMost(STEP).untilAsserted(() -> assertThat(first.findElement(By.id("facts")).getText())
@@ -190,15 +195,22 @@ class WebFlowBrowserTest {
 
         // Status: topic counts equal what this test wrote; the publication and the dead letter are shown.
         first.get(webUrl + "status.html");
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
-            first.navigate().refresh();
-            String resources = waitFor(first, By.cssSelector("#resources table")).getText();
-            assertThat(resources).contains("Location fhir.location.v1 1").contains("Schedule fhir.schedule.v1 1")
-                    .contains("Slot fhir.slot.v1 3").contains("PractitionerRole fhir.practitioner-role.v1 1");
-            assertThat(first.findElement(By.id("slots")).getText()).contains("free 3").contains("all published 3");
-            assertThat(first.findElement(By.id("dead")).getText()).contains("1 on ingest.dead-letter.v1");
-            assertThat(first.findElement(By.id("transaction-time")).getText()).matches("\\d{4}-.*Z \\(.*ago\\)");
-        });
+        // the page shows the manifest's facts only once publish-service has cut (an error notice before)
+        try {
+            await().atMost(Duration.ofSeconds(40)).ignoreExceptions().untilAsserted(() -> {
+                first.navigate().refresh();
+                String resources = waitFor(first, By.cssSelector("#resources table")).getText();
+                assertThat(resources).contains("Location fhir.location.v1 1").contains("Schedule fhir.schedule.v1 1")
+                        .contains("Slot fhir.slot.v1 3").contains("PractitionerRole fhir.practitioner-role.v1 1");
+                assertThat(first.findElement(By.id("slots")).getText()).contains("free 3").contains("all published 3");
+                assertThat(first.findElement(By.id("dead")).getText()).contains("1 on ingest.dead-letter.v1");
+                assertThat(first.findElement(By.id("transaction-time")).getText()).matches("\\d{4}-.*Z \\(.*ago\\)");
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            snap(first, "09-status-failed");
+            throw new AssertionError("the status page did not show the expected counts; it shows:\n"
+                    + first.findElement(By.tagName("body")).getText(), e);
+        }
         snap(first, "09-status");
         assertAccessible(first, "status");
         publishScreenshots();

@@ -84,14 +84,14 @@ public class PublicationStatusController {
                 .put("count", g.count()).put("lastAt", g.lastAt().toString()));
         answer.set("publication", publication());
         JsonNode feeds = fetch(properties.ingestUrl().resolve("/admin/feeds"), true);
-        answer.set("feeds", feeds.has("error") ? feeds : feeds.path("feeds"));
+        answer.set("feeds", feeds.path("error").isString() ? feeds : feeds.path("feeds"));
         return answer;
     }
 
     private JsonNode publication() {
         URI url = properties.publishUrl().resolve("/$bulk-publish");
         JsonNode manifest = fetch(url, false);
-        if (manifest.has("error")) {
+        if (manifest.path("error").isString()) {  // fetch's failure note; a manifest's own "error" is an array
             return manifest;
         }
         ObjectNode publication = json.createObjectNode();
