@@ -36,4 +36,15 @@ class ApplicationYamlCatalogueTest {
         assertThat(yml.getProperty("spring.cloud.stream.kafka.streams.binder.configuration.processing.guarantee"))
                 .hasToString("exactly_once_v2");
     }
+
+    @Test
+    void slotDiscoveryIsOpenUnderSlotstreamSecurity() throws Exception {
+        PropertySource<?> yml = new YamlPropertySourceLoader()
+                .load("application", new ClassPathResource("application.yml")).get(0);
+        // under slotstream.security (service-edge reads nothing elsewhere): without these routes every search needs a token
+        assertThat(yml.getProperty("slotstream.security.search-access")).hasToString("open");
+        assertThat(yml.getProperty("slotstream.security.routes[1].paths[0]")).hasToString("/fhir/{type}");
+        assertThat(yml.getProperty("slotstream.security.routes[1].access")).hasToString("search");
+        assertThat(yml.containsProperty("spring.cloud.security.search-access")).isFalse();
+    }
 }

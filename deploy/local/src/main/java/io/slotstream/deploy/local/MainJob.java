@@ -170,8 +170,7 @@ public final class MainJob {
     public void pollNow(String source, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(adminBase + source + "/poll"))
-                    .POST(HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<String> r = admin("POST", source + "/poll", null);
             if (r.statusCode() == 202) {
                 return;
             }
