@@ -101,6 +101,8 @@ class BookingEndToEndIntegrationTest {
             int port = availabilityPorts.get(i);
             contexts.add(new SpringApplicationBuilder(AvailabilityServiceApplication.class).run(
                     "--spring.config.location=" + availabilityConfig,
+                    // its own application.yml only (above), so the module tests' security-off setting must be given here
+                    "--slotstream.security.mode=off",
                     "--server.port=" + port,
                     "--slotstream.kafka.bootstrap-servers=" + stack.bootstrapServers(),
                     "--slotstream.registry.url=" + stack.registryApiUrl(),
