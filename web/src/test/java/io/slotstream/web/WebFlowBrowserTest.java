@@ -10,12 +10,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -135,24 +136,24 @@ class WebFlowBrowserTest {
 
         // The slot's booking deep link, with source and booking-referral appended, opens the portal on that slot.
         // the live stream may re-render the list at any moment: find the link afresh until the click lands
-        await().atMost(STEP).ignoreExceptionsInstanceOf(StaleElementReferenceException.class).until(() -> {
+        eventually().until(() -> {
             first.findElement(slotItem(slot)).findElement(By.cssSelector("a.book")).click();
             return true;
         });
         waitFor(first, By.id("facts"));
         assertThat(first.getCurrentUrl()).contains("slot=" + slot).contains("source=slotstream-discovery").contains("booking-referral=");
-        await().atMost(STEP).untilAsserted(() -> assertThat(first.findElement(By.id("facts")).getText())
+        eventually().untilAsserted(() -> assertThat(first.findElement(By.id("facts")).getText())
                 .contains("Web Test Clinic").contains("10:00").contains("UTC-05:00").contains("Dr. Ada Web"));
         snap(first, "02-portal");
         assertAccessible(first, "portal");
 
         // Hold: the countdown runs and the patient form appears.
-        first.findElement(By.id("start")).click();
+        click(first, By.id("start"));
         waitFor(first, By.id("f-name"));
         assertThat(first.findElement(By.id("countdown")).getText()).matches("\\d+ min \\d\\d s");
 
         // The other browser's discovery page loses the held slot by itself (no reload).
-        await().atMost(STEP).until(() -> second.findElements(slotItem(slot)).isEmpty());
+        eventually().until(() -> second.findElements(slotItem(slot)).isEmpty());
         assertThat(second.findElements(By.cssSelector("#result-list li[data-slot-id]"))).hasSize(2);
         assertThat(second.findElement(By.id("live")).getText()).contains("just taken");
         snap(second, "03-gone-elsewhere");
@@ -161,9 +162,9 @@ class WebFlowBrowserTest {
         String discoveryTab = second.getWindowHandle();
         second.switchTo().newWindow(WindowType.TAB);
         second.get(webUrl + "portal.html?slot=" + slot);
-        await().atMost(STEP).untilAsserted(() -> assertThat(second.findElement(By.id("message")).getText())
+        eventually().untilAsserted(() -> assertThat(second.findElement(By.id("message")).getText())
                 .contains("Someone else is booking this time right now"));
-        await().atMost(STEP).untilAsserted(() -> assertThat(second.findElements(By.cssSelector("#alternatives a"))).hasSize(2));
+        eventually().untilAsserted(() -> assertThat(second.findElements(By.cssSelector("#alternatives a"))).hasSize(2));
         snap(second, "04-lost-race");
         second.close();
         second.switchTo().window(discoveryTab);
@@ -173,25 +174,26 @@ class WebFlowBrowserTest {
         ((JavascriptExecutor) first).executeScript("document.getElementById('f-birth-date').value = '1980-04-02'");
         first.findElement(By.id("f-phone")).sendKeys("+1 617 555 0199");
         snap(first, "05-hold");
-        first.findElement(By.id("book")).click();
-        WebElement cancelLink = waitFor(first, By.id("cancel-link"));
-        assertThat(first.findElement(By.id("confirmation")).getText()).contains("is booked").contains("Confirmation number");
+        click(first, By.id("book"));
+        waitFor(first, By.id("cancel-link"));
+        eventually().untilAsserted(() -> assertThat(first.findElement(By.id("confirmation")).getText())
+                .contains("is booked").contains("Confirmation number"));
         snap(first, "06-booked");
         assertAccessible(first, "confirmation");
         assertThat(second.findElements(slotItem(slot))).isEmpty();
 
         // Cancel with the signed link; the slot is free again and comes back on the other page by itself.
-        cancelLink.click();
-        waitFor(first, By.id("cancel")).click();
-        await().atMost(STEP).untilAsserted(() -> assertThat(first.findElement(By.id("appointment-status")).getText()).isEqualTo("cancelled"));
+        click(first, By.id("cancel-link"));
+        click(first, By.id("cancel"));
+        eventually().untilAsserted(() -> assertThat(first.findElement(By.id("appointment-status")).getText()).isEqualTo("cancelled"));
         snap(first, "07-cancelled");
-        await().atMost(STEP).until(() -> !second.findElements(slotItem(slot)).isEmpty());
+        eventually().until(() -> !second.findElements(slotItem(slot)).isEmpty());
         snap(second, "08-back");
 
         // A changed token is refused.
         String token = first.getCurrentUrl().replaceAll(".*token=", "");
         first.get(webUrl + "cancel.html?token=" + token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A"));
-        await().atMost(STEP).untilAsserted(() -> assertThat(first.findElement(By.id("message")).getText()).contains("not issued here"));
+        eventually().untilAsserted(() -> assertThat(first.findElement(By.id("message")).getText()).contains("not issued here"));
 
         // Status: topic counts equal what this test wrote; the publication and the dead letter are shown.
         first.get(webUrl + "status.html");
@@ -231,7 +233,23 @@ class WebFlowBrowserTest {
     }
 
     private static WebElement waitFor(WebDriver driver, By by) {
-        return await().atMost(STEP).ignoreExceptions().until(() -> driver.findElement(by), e -> e.isDisplayed());
+        return eventually().until(() -> driver.findElement(by), e -> e.isDisplayed());
+    }
+
+    /** Clicks the element, finding it afresh until the click lands: the pages re-render on live events. */
+    private static void click(WebDriver driver, By by) {
+        eventually().until(() -> {
+            driver.findElement(by).click();
+            return true;
+        });
+    }
+
+    /**
+     * A wait that outlasts re-renders: the live stream may replace any element between finding and reading it
+     * (stale element) or briefly remove it (no such element), so those count as "not yet", not as failures.
+     */
+    private static ConditionFactory eventually() {
+        return await().atMost(STEP).ignoreExceptionsInstanceOf(WebDriverException.class);
     }
 
     /** axe-core in the page: no serious or critical violation of WCAG 2.0/2.1 A and AA rules. */
