@@ -218,8 +218,10 @@
     const k = Math.cos(((minLat + maxLat) / 2) * Math.PI / 180);
     const spanX = Math.max((maxLng - minLng) * k, 0.01), spanY = Math.max(maxLat - minLat, 0.01);
     const scale = Math.min((W - 2 * pad) / spanX, (H - 2 * pad) / spanY);
-    const x = p => pad + ((p.lng - minLng) * k) * scale + ((W - 2 * pad) - spanX * scale) / 2;
-    const y = p => H - pad - (p.lat - minLat) * scale - ((H - 2 * pad) - spanY * scale) / 2;
+    // around the box's centre: one location (or several at one address) sits in the middle, not in a corner
+    const midLat = (minLat + maxLat) / 2, midLng = (minLng + maxLng) / 2;
+    const x = p => W / 2 + (p.lng - midLng) * k * scale;
+    const y = p => H / 2 - (p.lat - midLat) * scale;
     const NS = 'http://www.w3.org/2000/svg';
     const svg = document.createElementNS(NS, 'svg');
     svg.setAttribute('viewBox', `0 0 ${W} ${H}`);

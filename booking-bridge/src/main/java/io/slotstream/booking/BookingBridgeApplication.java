@@ -1,8 +1,6 @@
 package io.slotstream.booking;
 
-import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.StackPreflight;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -20,11 +18,6 @@ public class BookingBridgeApplication {
 
     public static void main(String[] args) {
         SpringApplication.run(BookingBridgeApplication.class, args);
-    }
-
-    @Bean
-    RegistrySettings registrySettings(@Value("${slotstream.registry.url}") String registryUrl) {
-        return new RegistrySettings(registryUrl, false);
     }
 
     /** Refuses to start without the broker, the catalogue topics and the registry: one line names what is missing. */

@@ -23,6 +23,7 @@ import io.slotstream.publish.storage.PublicationStorage;
 import io.slotstream.publish.storage.S3Storage;
 import io.slotstream.publish.store.TopicMaterializer;
 import io.slotstream.schemas.mapping.FhirAvroMapper;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
 import io.slotstream.schemas.topic.TopicSerdes;
@@ -80,7 +81,7 @@ class ReplicaIntegrationTest {
             LocalStack stack = SharedStack.get();
             this.core = new Replica(dir, storage, 1 << 20, Duration.ofDays(1), Duration.ofMinutes(5),
                     new MutableClock(0));
-            this.materializer = new TopicMaterializer(stack.bootstrapServers(),
+            this.materializer = new TopicMaterializer(KafkaClientSettings.plaintext(stack.bootstrapServers()),
                     new RegistrySettings(stack.registryApiUrl(), false), core.store,
                     new ResourceRenderer(FhirContext.forR4Cached(), new PatientTypeDefault("newpt", "New patients")));
             materializer.start();

@@ -1,7 +1,5 @@
 package io.slotstream.web;
 
-import io.slotstream.schemas.topic.RegistrySettings;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -23,11 +21,6 @@ public class WebApplication {
 
     public static void main(String[] args) {
         SpringApplication.run(WebApplication.class, args);
-    }
-
-    @Bean
-    RegistrySettings registrySettings(@Value("${slotstream.registry.url}") String registryUrl) {
-        return new RegistrySettings(registryUrl, false);
     }
 
     /** One HTTP client for every call to the services (pass-through, status, cancel links). */

@@ -126,9 +126,15 @@ class WebFlowBrowserTest {
         // Discovery: search by ZIP; the clinic and its three slots, grouped by location and day, on the map.
         searchByZip(first);
         waitFor(first, slotItem(slot));
-        assertThat(first.findElement(By.id("result-list")).getText()).contains("1. Web Test Clinic").contains("+1-617-555-0100");
+        eventually().untilAsserted(() -> assertThat(first.findElement(By.id("result-list")).getText())
+                .contains("1. Web Test Clinic").contains("+1-617-555-0100"));
         assertThat(first.findElements(By.cssSelector("#result-list li[data-slot-id]"))).hasSize(3);
         assertThat(first.findElements(By.cssSelector("#map svg circle"))).hasSize(1);
+        // one location: its dot in the middle of the 360 x 300 map, not in a corner
+        eventually().untilAsserted(() -> {
+            WebElement dot = first.findElement(By.cssSelector("#map svg circle"));
+            assertThat(dot.getAttribute("cx") + "," + dot.getAttribute("cy")).isEqualTo("180.0,150.0");
+        });
         snap(first, "01-discovery");
         assertAccessible(first, "discovery");
         searchByZip(second);
@@ -150,12 +156,12 @@ class WebFlowBrowserTest {
         // Hold: the countdown runs and the patient form appears.
         click(first, By.id("start"));
         waitFor(first, By.id("f-name"));
-        assertThat(first.findElement(By.id("countdown")).getText()).matches("\\d+ min \\d\\d s");
+        eventually().untilAsserted(() -> assertThat(first.findElement(By.id("countdown")).getText()).matches("\\d+ min \\d\\d s"));
 
         // The other browser's discovery page loses the held slot by itself (no reload).
         eventually().until(() -> second.findElements(slotItem(slot)).isEmpty());
         assertThat(second.findElements(By.cssSelector("#result-list li[data-slot-id]"))).hasSize(2);
-        assertThat(second.findElement(By.id("live")).getText()).contains("just taken");
+        eventually().untilAsserted(() -> assertThat(second.findElement(By.id("live")).getText()).contains("just taken"));
         snap(second, "03-gone-elsewhere");
 
         // A lost race: the same slot opened in another tab is explained, with the schedule's next free times offered.

@@ -14,6 +14,7 @@ import io.slotstream.avro.FhirPractitionerRole;
 import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.FhirSlot;
 import io.slotstream.avro.SlotAvailability;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
 import io.slotstream.schemas.topic.Topics;
@@ -21,7 +22,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.cloud.stream.binder.kafka.provisioning.AdminClientConfigCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
@@ -37,11 +38,6 @@ import java.util.function.Function;
  */
 @Configuration(proxyBeanMethods = false)
 public class StreamsConfiguration {
-
-    @Bean
-    RegistrySettings registrySettings(@Value("${slotstream.registry.url}") String registryUrl) {
-        return new RegistrySettings(registryUrl, false);
-    }
 
     @Bean
     Serde<FhirSlot> fhirSlotSerde(RegistrySettings settings) {
@@ -88,10 +84,27 @@ public class StreamsConfiguration {
         return new MicrometerTopologyMetrics(registry);
     }
 
-    /** Restore progress as metrics (view rebuild events/s, server side). */
+    /**
+     * Every Streams app of this service (the binder takes one configurer): the cluster's client properties
+     * ({@code slotstream.kafka.config}: security.protocol, sasl.*, ssl.*) and restore progress as metrics (view
+     * rebuild events/s, server side).
+     */
     @Bean
-    StreamsBuilderFactoryBeanConfigurer restoreMetricsConfigurer(MeterRegistry registry) {
-        return factoryBean -> factoryBean.setStateRestoreListener(new RestoreMetrics(registry));
+    StreamsBuilderFactoryBeanConfigurer streamsConfigurer(KafkaClientSettings kafka, MeterRegistry registry) {
+        return factoryBean -> {
+            java.util.Properties config = factoryBean.getStreamsConfiguration(); // a copy
+            if (config != null) {
+                config.putAll(kafka.properties());
+                factoryBean.setStreamsConfiguration(config);
+            }
+            factoryBean.setStateRestoreListener(new RestoreMetrics(registry));
+        };
+    }
+
+    /** The binder's topic checks use an admin client: it reaches a secured cluster the same way. */
+    @Bean
+    AdminClientConfigCustomizer clusterAdminConfig(KafkaClientSettings kafka) {
+        return config -> config.putAll(kafka.properties());
     }
 
     @Bean

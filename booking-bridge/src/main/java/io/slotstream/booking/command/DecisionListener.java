@@ -2,6 +2,7 @@ package io.slotstream.booking.command;
 
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.booking.appointment.AppointmentView;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.TopicSerdes;
 import io.slotstream.schemas.topic.Topics;
@@ -14,7 +15,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -34,7 +34,7 @@ public class DecisionListener implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionListener.class);
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final RegistrySettings registry;
     private final AppointmentView view;
     private final Outcomes outcomes;
@@ -44,9 +44,8 @@ public class DecisionListener implements SmartLifecycle {
     private volatile Map<TopicPartition, Long> endAtStart;
     private volatile boolean caughtUp;
 
-    public DecisionListener(@Value("${slotstream.kafka.bootstrap-servers}") String bootstrapServers,
-                            RegistrySettings registry, AppointmentView view, Outcomes outcomes) {
-        this.bootstrapServers = bootstrapServers;
+    public DecisionListener(KafkaClientSettings kafka, RegistrySettings registry, AppointmentView view, Outcomes outcomes) {
+        this.kafka = kafka;
         this.registry = registry;
         this.view = view;
         this.outcomes = outcomes;
@@ -59,13 +58,12 @@ public class DecisionListener implements SmartLifecycle {
 
     @Override
     public void start() {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "booking-bridge-decisions",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
-                new StringDeserializer(), TopicSerdes.valueSerde(Topics.BOOKING_EVENTS, registry).deserializer());
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "booking-bridge-decisions");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        consumer = new KafkaConsumer<>(config, new StringDeserializer(), TopicSerdes.valueSerde(Topics.BOOKING_EVENTS, registry).deserializer());
         List<TopicPartition> partitions = IntStream.range(0, Topics.BOOKING_EVENTS.partitions())
                 .mapToObj(p -> new TopicPartition(Topics.BOOKING_EVENTS.name(), p)).toList();
         consumer.assign(partitions);

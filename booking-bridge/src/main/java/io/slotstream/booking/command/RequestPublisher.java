@@ -1,6 +1,7 @@
 package io.slotstream.booking.command;
 
 import io.slotstream.avro.BookingRequest;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.TopicSerdes;
 import io.slotstream.schemas.topic.Topics;
@@ -9,7 +10,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.util.Map;
@@ -27,15 +27,13 @@ public class RequestPublisher implements DisposableBean {
 
     private final KafkaProducer<String, BookingRequest> producer;
 
-    public RequestPublisher(@Value("${slotstream.kafka.bootstrap-servers}") String bootstrapServers,
-                            RegistrySettings registry) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.CLIENT_ID_CONFIG, "booking-bridge-requests"),
-                new StringSerializer(), TopicSerdes.valueSerde(Topics.BOOKING_REQUESTS, registry).serializer());
+    public RequestPublisher(KafkaClientSettings kafka, RegistrySettings registry) {
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "booking-bridge-requests");
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), TopicSerdes.valueSerde(Topics.BOOKING_REQUESTS, registry).serializer());
     }
 
     /**

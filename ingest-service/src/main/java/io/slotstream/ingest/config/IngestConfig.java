@@ -20,6 +20,7 @@ import io.slotstream.ingest.validation.FhirJsonReader;
 import io.slotstream.ingest.validation.FullValidator;
 import io.slotstream.ingest.validation.SchedulingRules;
 import io.slotstream.schemas.mapping.FhirAvroMapper;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.springframework.beans.factory.annotation.Value;
@@ -60,9 +61,8 @@ public class IngestConfig {
     }
 
     @Bean
-    AcceptedLog acceptedLog(@Value("${slotstream.kafka.bootstrap-servers}") String bootstrapServers,
-                            RegistrySettings registry, IngestProperties p) {
-        return new AcceptedLog(bootstrapServers, registry, p.store().stateDir());
+    AcceptedLog acceptedLog(KafkaClientSettings kafka, RegistrySettings registry, IngestProperties p) {
+        return new AcceptedLog(kafka, registry, p.store().stateDir());
     }
 
     @Bean

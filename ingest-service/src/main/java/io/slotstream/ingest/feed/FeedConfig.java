@@ -8,6 +8,7 @@ import io.slotstream.ingest.intake.ResourcePreparer;
 import io.slotstream.ingest.kafka.TransactionalWriter;
 import io.slotstream.ingest.store.AcceptedLog;
 import io.slotstream.schemas.identity.CanonicalId;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
@@ -31,9 +32,9 @@ class FeedConfig {
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    FeedSubscriptions feedSubscriptions(@Value("${slotstream.kafka.bootstrap-servers}") String bootstrapServers,
-                                        RegistrySettings registry, TransactionalWriter writer, FeedProperties properties) {
-        return new FeedSubscriptions(bootstrapServers, registry, writer, properties.feedPolling().groupId());
+    FeedSubscriptions feedSubscriptions(KafkaClientSettings kafka, RegistrySettings registry, TransactionalWriter writer,
+                                        FeedProperties properties) {
+        return new FeedSubscriptions(kafka, registry, writer, properties.feedPolling().groupId());
     }
 
     @Bean

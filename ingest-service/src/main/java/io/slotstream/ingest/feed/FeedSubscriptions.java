@@ -3,6 +3,7 @@ package io.slotstream.ingest.feed;
 import io.slotstream.avro.FeedSubscription;
 import io.slotstream.ingest.kafka.KafkaWrite;
 import io.slotstream.ingest.kafka.TransactionalWriter;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.TopicSerdes;
 import io.slotstream.schemas.topic.Topics;
@@ -56,11 +57,11 @@ final class FeedSubscriptions implements AutoCloseable {
     private volatile boolean caughtUp;
     private volatile boolean running = true;
 
-    FeedSubscriptions(String bootstrapServers, RegistrySettings registry, TransactionalWriter writer, String groupId) {
+    FeedSubscriptions(KafkaClientSettings kafka, RegistrySettings registry, TransactionalWriter writer, String groupId) {
         this.writer = writer;
         this.deserializer = TopicSerdes.valueSerde(Topics.FEEDS, registry).deserializer();
-        this.catalogue = new KafkaConsumer<>(consumerProps(bootstrapServers, null), new StringDeserializer(), new ByteArrayDeserializer());
-        this.membership = new KafkaConsumer<>(consumerProps(bootstrapServers, groupId), new StringDeserializer(), new ByteArrayDeserializer());
+        this.catalogue = new KafkaConsumer<>(consumerProps(kafka, null), new StringDeserializer(), new ByteArrayDeserializer());
+        this.membership = new KafkaConsumer<>(consumerProps(kafka, groupId), new StringDeserializer(), new ByteArrayDeserializer());
         this.catalogueThread = Thread.ofPlatform().daemon().name("feed-subscriptions").unstarted(this::readCatalogue);
         this.membershipThread = Thread.ofPlatform().daemon().name("feed-ownership").unstarted(this::holdMembership);
     }
@@ -70,9 +71,9 @@ final class FeedSubscriptions implements AutoCloseable {
         membershipThread.start();
     }
 
-    private static Properties consumerProps(String bootstrapServers, String groupId) {
+    private static Properties consumerProps(KafkaClientSettings kafka, String groupId) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(kafka.clientConfig());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

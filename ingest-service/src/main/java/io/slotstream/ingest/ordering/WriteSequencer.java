@@ -154,13 +154,15 @@ public final class WriteSequencer implements AutoCloseable {
     private List<TopicPartition> partitions;
 
     /**
+     * @param connection               how clients reach the cluster ({@code KafkaClientSettings#clientConfig()}), for
+     *                                 the offsets consumer
      * @param producerConfig           producer properties without serializers and transactional.id
      * @param transactionalId          the writer lease: the same on every replica
      * @param maxRecordsPerTransaction at least 1: a group stops taking queued requests at this many records
      * @param commitLanes              1 to {@link #MAX_LANES}: transactions committing at once
      * @param catchUpTimeout           how long taking the lease may wait for the store to catch up (then 503)
      */
-    public WriteSequencer(AcceptedLog store, ContentEquality equality, Map<String, Object> producerConfig,
+    public WriteSequencer(AcceptedLog store, ContentEquality equality, Map<String, Object> connection, Map<String, Object> producerConfig,
                           String transactionalId, int maxRecordsPerTransaction, int commitLanes, Duration catchUpTimeout) {
         if (maxRecordsPerTransaction < 1) {
             throw new IllegalArgumentException("slotstream.ingest.kafka.max-records-per-transaction must be at least 1");
@@ -175,7 +177,7 @@ public final class WriteSequencer implements AutoCloseable {
         this.maxRecordsPerTransaction = maxRecordsPerTransaction;
         this.catchUpTimeout = catchUpTimeout;
         producerProps.putAll(producerConfig);
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, producerConfig.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
+        consumerProps.putAll(connection);
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-writer-offsets");
         for (int i = 0; i < commitLanes; i++) {

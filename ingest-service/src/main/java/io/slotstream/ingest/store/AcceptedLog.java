@@ -3,6 +3,7 @@ package io.slotstream.ingest.store;
 import io.slotstream.ingest.intake.ResourceKind;
 import io.slotstream.ingest.ordering.SourceVersion;
 import io.slotstream.ingest.ordering.StoredState;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
 import io.slotstream.schemas.topic.TopicSerdes;
@@ -89,19 +90,19 @@ public final class AcceptedLog implements AutoCloseable {
     private volatile boolean running;
 
     /**
-     * @param bootstrapServers Kafka bootstrap servers
+     * @param kafka            how clients reach the cluster
      * @param registry         registry settings for the Avro deserializers
      * @param stateDir         RocksDB directory, exclusive to this instance (kept across restarts: the positions are
      *                         checkpointed with the data)
      */
     @SuppressWarnings("unchecked")
-    public AcceptedLog(String bootstrapServers, RegistrySettings registry, String stateDir) {
+    public AcceptedLog(KafkaClientSettings kafka, RegistrySettings registry, String stateDir) {
         this.stateDir = Path.of(stateDir);
         for (ResourceKind kind : ResourceKind.values()) {
             kindsByTopic.put(kind.topic().name(), kind);
             deserializers.put(kind, (Deserializer<SpecificRecord>) TopicSerdes.valueSerde(kind.topic(), registry).deserializer());
         }
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        consumerProps.putAll(kafka.clientConfig());
         // Only committed transactions are "accepted": an aborted Bundle must never show up in GET or in decisions.
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

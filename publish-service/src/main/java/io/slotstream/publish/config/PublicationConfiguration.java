@@ -14,6 +14,7 @@ import io.slotstream.publish.storage.PublicationStorage;
 import io.slotstream.publish.storage.S3Storage;
 import io.slotstream.publish.store.PublicationStore;
 import io.slotstream.publish.store.TopicMaterializer;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -68,10 +69,9 @@ public class PublicationConfiguration {
     }
 
     @Bean(destroyMethod = "")
-    TopicMaterializer topicMaterializer(@Value("${slotstream.kafka.bootstrap-servers}") String bootstrapServers,
-                                        @Value("${slotstream.registry.url}") String registryUrl,
-                                        PublicationStore store, ResourceRenderer renderer) {
-        return new TopicMaterializer(bootstrapServers, new RegistrySettings(registryUrl, false), store, renderer);
+    TopicMaterializer topicMaterializer(KafkaClientSettings kafka, RegistrySettings registry, PublicationStore store,
+                                        ResourceRenderer renderer) {
+        return new TopicMaterializer(kafka, registry, store, renderer);
     }
 
     @Bean(destroyMethod = "")

@@ -1,6 +1,7 @@
 package io.slotstream.publish.store;
 
 import io.slotstream.publish.ndjson.ResourceRenderer;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
 import io.slotstream.schemas.topic.TopicSerdes;
@@ -63,13 +64,13 @@ public final class TopicMaterializer implements AutoCloseable {
     private Map<TopicPartition, Long> catchUpTarget;
     private final Map<String, PartitionPosition> positions = new HashMap<>();
 
-    public TopicMaterializer(String bootstrapServers, RegistrySettings registry, PublicationStore store,
+    public TopicMaterializer(KafkaClientSettings kafka, RegistrySettings registry, PublicationStore store,
                              ResourceRenderer renderer) {
         this.store = store;
         bind(Topics.SLOT_AVAILABILITY, registry, renderer::renderSlot);
         bind(Topics.REFERENCE_AVAILABILITY, registry, renderer::renderReference);
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(kafka.clientConfig());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "publish-service-materializer");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

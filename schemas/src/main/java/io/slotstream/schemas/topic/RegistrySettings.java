@@ -12,8 +12,16 @@ import java.util.Objects;
  *                     (not the {@code /apis/ccompat/v7} API: the Apicurio serdes cannot use it)
  * @param autoRegister whether serializers may register a schema that is not in the registry yet; false in deployed
  *                     services, where the deploy step registers schemas under a compatibility rule
+ * @param username     HTTP basic user of a secured registry ({@code slotstream.registry.username}), or null for an
+ *                     open registry
+ * @param password     its password ({@code slotstream.registry.password}), or null
  */
-public record RegistrySettings(String registryUrl, boolean autoRegister) {
+public record RegistrySettings(String registryUrl, boolean autoRegister, String username, String password) {
+
+    /** An open registry (no credentials). */
+    public RegistrySettings(String registryUrl, boolean autoRegister) {
+        this(registryUrl, autoRegister, null, null);
+    }
 
     /**
      * @throws NullPointerException     when registryUrl is null
@@ -34,6 +42,27 @@ public record RegistrySettings(String registryUrl, boolean autoRegister) {
             throw new IllegalArgumentException("registryUrl must be the Apicurio v3 API base (.../apis/registry/v3), "
                     + "not the ccompat API: the Apicurio serdes only speak v2/v3 (toolchain-notes §3); was " + registryUrl);
         }
+        username = username == null || username.isBlank() ? null : username;
+        if (username != null && (password == null || password.isEmpty())) {
+            throw new IllegalArgumentException("slotstream.registry.username is set but slotstream.registry.password is not");
+        }
+        password = username == null ? null : password;
+    }
+
+    /** @return the HTTP {@code Authorization} header value for the registry ({@code Basic ...}), or null when open */
+    public String basicAuthorization() {
+        if (username == null) {
+            return null;
+        }
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Keeps the password out of logs and error messages. */
+    @Override
+    public String toString() {
+        return "RegistrySettings[registryUrl=" + registryUrl + ", autoRegister=" + autoRegister
+                + (username == null ? "" : ", username=" + username + ", password=***") + "]";
     }
 
     /**
@@ -42,14 +71,15 @@ public record RegistrySettings(String registryUrl, boolean autoRegister) {
      * {@code id-handler=Default4ByteIdHandler}, {@code headers.enabled=false} (id in the payload),
      * {@code dereference-schema=true} (one self-contained schema per subject), {@code http.adapter=JDK} (the Vert.x
      * adapter can hang) and {@code use-specific-avro-reader=true} (deserializers return the generated classes), plus
-     * {@code avro-datum-provider=}{@link CachedAvroDatumProvider} (no schema fingerprint per record).
+     * {@code avro-datum-provider=}{@link CachedAvroDatumProvider} (no schema fingerprint per record), and for a
+     * secured registry {@code auth.username}/{@code auth.password} (HTTP basic).
      * Values are Strings, as they would come from properties files.
      *
      * @return an unmodifiable map to merge into producer, consumer or Streams configs, or to pass to
      *         {@code Serde.configure}
      */
     public Map<String, Object> serdeConfig() {
-        return Map.of(
+        Map<String, Object> config = new java.util.HashMap<>(Map.of(
                 "apicurio.registry.url", registryUrl,
                 "apicurio.registry.auto-register", Boolean.toString(autoRegister),
                 "apicurio.registry.use-id", "contentId",
@@ -58,6 +88,11 @@ public record RegistrySettings(String registryUrl, boolean autoRegister) {
                 "apicurio.registry.dereference-schema", "true",
                 "apicurio.registry.http.adapter", "JDK",
                 "apicurio.registry.use-specific-avro-reader", "true",
-                "apicurio.registry.avro-datum-provider", CachedAvroDatumProvider.class.getName());
+                "apicurio.registry.avro-datum-provider", CachedAvroDatumProvider.class.getName()));
+        if (username != null) {
+            config.put("apicurio.registry.auth.username", username);
+            config.put("apicurio.registry.auth.password", password);
+        }
+        return Map.copyOf(config);
     }
 }

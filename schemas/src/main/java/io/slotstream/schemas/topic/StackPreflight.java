@@ -28,33 +28,51 @@ public final class StackPreflight {
         }
     }
 
-    private final String bootstrapServers;
-    private final String registryUrl;
+    private final KafkaClientSettings kafka;
+    private final RegistrySettings registry;
     private final Duration timeout;
 
     /**
-     * @param bootstrapServers Kafka {@code bootstrap.servers}
-     * @param registryUrl      Apicurio Registry v3 API base, for example {@code http://127.0.0.1:18080/apis/registry/v3}
-     * @param timeout          how long to keep retrying before giving up
+     * @param kafka    how Kafka clients reach the cluster
+     * @param registry how the Apicurio Registry v3 API is reached (its credentials included)
+     * @param timeout  how long to keep retrying before giving up
      */
-    public StackPreflight(String bootstrapServers, String registryUrl, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
+    public StackPreflight(KafkaClientSettings kafka, RegistrySettings registry, Duration timeout) {
+        this.kafka = kafka;
+        this.registry = registry;
         this.timeout = timeout;
     }
 
+    /** A plaintext cluster and an open registry. */
+    public StackPreflight(String bootstrapServers, String registryUrl, Duration timeout) {
+        this(KafkaClientSettings.plaintext(bootstrapServers), new RegistrySettings(registryUrl, false), timeout);
+    }
+
     /**
-     * The check as a service configures it: {@code slotstream.kafka.bootstrap-servers}, {@code slotstream.registry.url}
-     * and {@code slotstream.startup.stack-timeout} (a {@link Duration} such as {@code PT30S} or {@code 30s}; default 30 s).
+     * The check as a service configures it: {@code slotstream.kafka.bootstrap-servers}, {@code slotstream.kafka.config}
+     * (the cluster's client properties file, optional), {@code slotstream.registry.url},
+     * {@code slotstream.registry.username}/{@code password} (optional) and {@code slotstream.startup.stack-timeout}
+     * (a {@link Duration} such as {@code PT30S} or {@code 30s}; default 30 s).
      *
      * @param property looks a setting up by name (for example Spring's {@code Environment::getProperty})
-     * @throws IllegalArgumentException when a setting is missing or the timeout is malformed
+     * @throws IllegalArgumentException when a setting is missing, the timeout is malformed or the properties file
+     *                                  cannot be read
      */
     public static StackPreflight fromSettings(java.util.function.Function<String, String> property) {
-        String bootstrap = required(property, "slotstream.kafka.bootstrap-servers");
-        String registry = required(property, "slotstream.registry.url");
         String timeout = property.apply("slotstream.startup.stack-timeout");
-        return new StackPreflight(bootstrap, registry, timeout == null ? Duration.ofSeconds(30) : parseDuration(timeout));
+        return new StackPreflight(kafkaSettings(property), registrySettings(property),
+                timeout == null ? Duration.ofSeconds(30) : parseDuration(timeout));
+    }
+
+    /** @return {@code slotstream.kafka.bootstrap-servers} with the client properties of {@code slotstream.kafka.config} */
+    public static KafkaClientSettings kafkaSettings(java.util.function.Function<String, String> property) {
+        return KafkaClientSettings.load(required(property, "slotstream.kafka.bootstrap-servers"), property.apply("slotstream.kafka.config"));
+    }
+
+    /** @return {@code slotstream.registry.url} with {@code slotstream.registry.username}/{@code password}; no auto-register */
+    public static RegistrySettings registrySettings(java.util.function.Function<String, String> property) {
+        return new RegistrySettings(required(property, "slotstream.registry.url"), false,
+                property.apply("slotstream.registry.username"), property.apply("slotstream.registry.password"));
     }
 
     private static String required(java.util.function.Function<String, String> property, String name) {
@@ -111,10 +129,10 @@ public final class StackPreflight {
     }
 
     private String kafkaProblem() {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000))) {
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(6, TimeUnit.SECONDS);
             Set<String> missing = new TreeSet<>();
             for (Topic<?> topic : Topics.all()) {
@@ -123,18 +141,29 @@ public final class StackPreflight {
                 }
             }
             return missing.isEmpty() ? null
-                    : "Kafka at " + bootstrapServers + " lacks the catalogue topics " + missing + " (the stack or deploy step creates them)";
+                    : "Kafka at " + kafka.bootstrapServers() + " lacks the catalogue topics " + missing + " (the stack or deploy step creates them)";
         } catch (Exception e) {
-            return "Kafka broker unreachable at " + bootstrapServers;
+            for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (c instanceof org.apache.kafka.common.errors.AuthenticationException refused) {
+                    return "Kafka at " + kafka.bootstrapServers() + " refused the client (" + kafka.securityProtocol()
+                            + ", check slotstream.kafka.config): " + refused.getMessage();
+                }
+            }
+            return "Kafka broker unreachable at " + kafka.bootstrapServers();
         } 
     }
 
     private String registryProblem() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(registryUrl + "/system/info"))
-                .timeout(Duration.ofSeconds(3)).GET().build();
+        String registryUrl = registry.registryUrl();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(registryUrl + "/system/info"))
+                .timeout(Duration.ofSeconds(3)).GET();
+        if (registry.basicAuthorization() != null) {
+            request.header("Authorization", registry.basicAuthorization());
+        }
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()) {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status == 200 ? null : "schema registry at " + registryUrl + " answered HTTP " + status;
+            int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 200 ? null : "schema registry at " + registryUrl + " answered HTTP " + status
+                    + (status == 401 || status == 403 ? " (check slotstream.registry.username/password)" : "");
         } catch (IOException | IllegalArgumentException e) {
             return "schema registry unreachable at " + registryUrl;
         } catch (InterruptedException e) {

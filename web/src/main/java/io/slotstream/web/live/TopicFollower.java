@@ -3,6 +3,7 @@ package io.slotstream.web.live;
 import io.slotstream.avro.DeadLetter;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.schemas.mapping.SlotStatusCodes;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
 import io.slotstream.schemas.topic.TopicSerdes;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -44,7 +44,7 @@ public class TopicFollower implements SmartLifecycle {
     private static final List<Topic<?>> RESOURCE_TOPICS = List.of(Topics.LOCATION, Topics.SCHEDULE, Topics.SLOT,
             Topics.PRACTITIONER_ROLE, Topics.PRACTITIONER, Topics.HEALTHCARE_SERVICE);
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final RegistrySettings registry;
     private final TopicCounts counts;
     private final SlotEvents events;
@@ -56,9 +56,8 @@ public class TopicFollower implements SmartLifecycle {
     private Deserializer<SlotAvailability> slots;
     private Deserializer<DeadLetter> deadLetters;
 
-    public TopicFollower(@Value("${slotstream.kafka.bootstrap-servers}") String bootstrapServers, RegistrySettings registry,
-                         TopicCounts counts, SlotEvents events) {
-        this.bootstrapServers = bootstrapServers;
+    public TopicFollower(KafkaClientSettings kafka, RegistrySettings registry, TopicCounts counts, SlotEvents events) {
+        this.kafka = kafka;
         this.registry = registry;
         this.counts = counts;
         this.events = events;
@@ -73,14 +72,13 @@ public class TopicFollower implements SmartLifecycle {
     public void start() {
         slots = TopicSerdes.valueSerde(Topics.SLOT_AVAILABILITY, registry).deserializer();
         deadLetters = TopicSerdes.valueSerde(Topics.DEAD_LETTER, registry).deserializer();
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "web-topic-follower",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "web-topic-follower");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         List<Topic<?>> topics = new ArrayList<>(RESOURCE_TOPICS);
         topics.add(Topics.SLOT_AVAILABILITY);
         topics.add(Topics.DEAD_LETTER);
