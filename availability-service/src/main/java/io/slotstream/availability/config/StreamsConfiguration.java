@@ -25,6 +25,8 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.springframework.cloud.stream.binder.kafka.provisioning.AdminClientConfigCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.kafka.streams.KafkaStreamsMicrometerListener;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 
 import java.util.function.Function;
@@ -85,13 +87,16 @@ public class StreamsConfiguration {
     }
 
     /**
-     * Every Streams app of this service (the binder takes one configurer): the cluster's client properties
-     * ({@code slotstream.kafka.config}: security.protocol, sasl.*, ssl.*) and restore progress as metrics (view
-     * rebuild events/s, server side).
+     * Every Streams app of this service: the cluster's client properties ({@code slotstream.kafka.config}:
+     * security.protocol, sasl.*, ssl.*), restore progress as metrics (view rebuild events/s, server side) and the
+     * Kafka Streams client metrics. Primary: the binder applies only a unique (or primary) configurer, and Spring
+     * Boot's Kafka metrics auto-configuration adds a second one (whose metrics listener is included here).
      */
     @Bean
+    @Primary
     StreamsBuilderFactoryBeanConfigurer streamsConfigurer(KafkaClientSettings kafka, MeterRegistry registry) {
         return factoryBean -> {
+            factoryBean.addListener(new KafkaStreamsMicrometerListener(registry));
             java.util.Properties config = factoryBean.getStreamsConfiguration(); // a copy
             if (config != null) {
                 config.putAll(kafka.properties());

@@ -1,7 +1,8 @@
 package io.slotstream.schemas.topic;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The start-up check every service makes before it serves: the Kafka cluster answers, every topic of the catalogue
@@ -130,10 +130,12 @@ public final class StackPreflight {
 
     private String kafkaProblem() {
         Map<String, Object> config = kafka.clientConfig();
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-        try (Admin admin = Admin.create(config)) {
-            Set<String> existing = admin.listTopics().names().get(6, TimeUnit.SECONDS);
+        config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "slotstream-preflight");
+        // a consumer, not an admin client: it raises an authentication failure (wrong SASL password, refused
+        // certificate) as such instead of a timeout
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            Set<String> existing = consumer.listTopics(Duration.ofSeconds(6)).keySet();
             Set<String> missing = new TreeSet<>();
             for (Topic<?> topic : Topics.all()) {
                 if (!existing.contains(topic.name())) {

@@ -32,9 +32,24 @@ public final class KafkaNode implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrapServers;
 
+    /**
+     * A second client listener, {@code SASL_PLAINTEXT} with the {@code PLAIN} mechanism and a fixed user list, beside
+     * the PLAINTEXT one: for testing clients configured for a secured cluster (authentication only, no ACLs).
+     *
+     * @param port  its port
+     * @param users user name to password
+     */
+    public record SaslPlainListener(int port, Map<String, String> users) {
+    }
+
     private KafkaNode(KafkaRaftServer server, String bootstrapServers) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Like {@link #start(String, int, int, Path, SaslPlainListener)} with the PLAINTEXT listener only. */
+    public static KafkaNode start(String host, int port, int controllerPort, Path dataDir) {
+        return start(host, port, controllerPort, dataDir, null);
     }
 
     /**
@@ -43,9 +58,10 @@ public final class KafkaNode implements AutoCloseable {
      * @param host           bind and advertised address, for example {@code 127.0.0.1}
      * @param port           client listener port
      * @param controllerPort KRaft controller listener port
+     * @param sasl           a SASL_PLAINTEXT listener to add, or null
      * @throws StackException when the node fails to format, start or become ready within 60 s
      */
-    public static KafkaNode start(String host, int port, int controllerPort, Path dataDir) {
+    public static KafkaNode start(String host, int port, int controllerPort, Path dataDir, SaslPlainListener sasl) {
         Ports.requireFree(host, port, "Kafka broker listener", "--kafka-port");
         Ports.requireFree(host, controllerPort, "Kafka controller listener", "--kafka-controller-port");
         String logDir = dataDir.toAbsolutePath().toString();
@@ -71,6 +87,17 @@ public final class KafkaNode implements AutoCloseable {
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024))));
+        if (sasl != null) {
+            Ports.requireFree(host, sasl.port(), "Kafka SASL listener", "a free port");
+            String saslListener = "SASL_PLAINTEXT://" + host + ":" + sasl.port();
+            props.put("listeners", props.get("listeners") + "," + saslListener);
+            props.put("advertised.listeners", props.get("advertised.listeners") + "," + saslListener);
+            props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            sasl.users().forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+            props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
         try {
             Files.createDirectories(dataDir);
             new Formatter()

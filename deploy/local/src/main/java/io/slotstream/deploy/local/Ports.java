@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Port checks on the stack's bind address, done before anything starts so a taken port fails fast and clearly. */
-final class Ports {
+public final class Ports {
 
     private Ports() {
     }
@@ -27,7 +27,7 @@ final class Ports {
     }
 
     /** A port that was free on {@code host} a moment ago (for tests that run several stacks side by side). */
-    static int free(String host) {
+    public static int free(String host) {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName(host))) {
             return socket.getLocalPort();
         } catch (IOException e) {
