@@ -1,5 +1,6 @@
 package io.slotstream.bench;
 
+import io.slotstream.bench.booking.BookingBenchmark;
 import io.slotstream.bench.core.BenchException;
 import io.slotstream.bench.core.BenchOptions;
 import io.slotstream.bench.core.Benchmark;
@@ -37,7 +38,8 @@ public final class BenchMain {
     static {
         for (Benchmark b : List.of(new GeneratorBenchmark(), new NdjsonWriterBenchmark(), new KafkaProducerPerfBenchmark(),
                 new IngestBenchmark(), new FreshnessBenchmark(), new LocationChangeBenchmark(), new ViewBuildBenchmark(),
-                new QueryBenchmark(), new PublicationBenchmark(), new PublicationCutBenchmark(), new FeedBenchmark())) {
+                new QueryBenchmark(), new PublicationBenchmark(), new PublicationCutBenchmark(), new FeedBenchmark(),
+                new BookingBenchmark())) {
             BENCHMARKS.put(b.name(), b);
         }
     }

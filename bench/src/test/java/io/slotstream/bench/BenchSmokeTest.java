@@ -67,6 +67,15 @@ class BenchSmokeTest {
         assertFailsWithOneLine("feed", "bench feed: cannot connect to http://127.0.0.1:9/actuator/prometheus");
     }
 
+    @Test
+    void theBookingBenchmarkWithoutBookingBridgeFailsWithOneLineBeforeLoading() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = BenchMain.run(new String[] {"booking", "--smoke", "--booking-url", "http://127.0.0.1:9"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("bench booking: cannot connect to http://127.0.0.1:9/fhir/metadata");
+    }
+
     private static void assertFailsWithOneLine(String benchmark, String expected) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = BenchMain.run(new String[] {benchmark, "--smoke", "--ingest-url", "http://127.0.0.1:9"},

@@ -3,6 +3,8 @@ package io.slotstream.booking;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import io.slotstream.availability.AvailabilityServiceApplication;
+import io.slotstream.avro.BookingEvent;
+import io.slotstream.avro.BookingEventType;
 import io.slotstream.avro.CodeableConcept;
 import io.slotstream.avro.Coding;
 import io.slotstream.avro.FhirSchedule;
@@ -16,10 +18,14 @@ import io.slotstream.schemas.topic.Topic;
 import io.slotstream.schemas.topic.TopicSerdes;
 import io.slotstream.schemas.topic.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
@@ -49,13 +55,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -74,8 +77,11 @@ class BookingEndToEndIntegrationTest {
 
     static final String SNOMED = "http://snomed.info/sct";
     static final int CONTENTION_CLIENTS = 100;
-    static final int RANDOM_SLOTS = 20;
-    static final int RANDOM_OPERATIONS = 300;
+    /** The randomized run (issue 11, "Done when"): 2,000 mixed operations over 50 slots by concurrent clients. */
+    static final int RANDOM_SLOTS = 50;
+    static final int RANDOM_OPERATIONS = 2_000;
+    static final int RANDOM_CLIENTS = 10;
+    static final long DEFAULT_SEED = 20_261_130L;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String source = "bk" + run;
@@ -273,58 +279,85 @@ class BookingEndToEndIntegrationTest {
 
     @Test
     void randomizedMixedOperationsNeverBookASlotTwiceAndEverySuccessIsSearchable() throws Exception {
-        Random random = new Random(run.hashCode());
-        Map<String, String> bookedBy = new ConcurrentHashMap<>(); // appointment id -> slot, as the client believes
-        Set<String> cancelled = ConcurrentHashMap.newKeySet();
-        List<Future<?>> calls = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-            for (int i = 0; i < RANDOM_OPERATIONS; i++) {
-                String slot = slotId(3 + random.nextInt(RANDOM_SLOTS));
-                int op = random.nextInt(10);
-                calls.add(pool.submit(() -> {
-                    if (op < 7 || bookedBy.isEmpty()) {
-                        Bundle b = (Bundle) parse(post("/fhir/Appointment/$book", bookSlots(slot), Map.of()).body());
-                        if (b.getEntryFirstRep().getResource() instanceof Appointment a) {
-                            bookedBy.put(a.getIdPart(), slot);
-                        }
-                    } else {
-                        String victim = bookedBy.keySet().stream().skip(random.nextInt(bookedBy.size())).findFirst().orElseThrow();
-                        Appointment cancel = new Appointment().setStatus(Appointment.AppointmentStatus.CANCELLED);
-                        cancel.setId(victim);
-                        Parameters p = new Parameters();
-                        p.addParameter().setName("appointment-resource").setResource(cancel);
-                        HttpResponse<String> r = post("/fhir/Appointment/$book", p, Map.of());
-                        if (r.statusCode() == 200 && parse(r.body()) instanceof Bundle b
-                                && b.getEntryFirstRep().getResource() instanceof Appointment a
-                                && a.getStatus() == Appointment.AppointmentStatus.CANCELLED) {
-                            cancelled.add(victim);
-                        }
-                    }
-                    return null;
-                }));
+        long seed = Long.getLong("slotstream.booking.seed", DEFAULT_SEED);
+        System.out.printf("randomized booking run: seed %d (replay: -Dslotstream.booking.seed=%d), %d operations, "
+                + "%d clients, %d slots%n", seed, seed, RANDOM_OPERATIONS, RANDOM_CLIENTS, RANDOM_SLOTS);
+        List<String> slots = new ArrayList<>();
+        for (int i = 0; i < RANDOM_SLOTS; i++) {
+            slots.add(slotId(3 + i));
+        }
+        MixedBookingRun mixed = new MixedBookingRun(this::post, seed, run, slots, day);
+        mixed.run(RANDOM_CLIENTS, RANDOM_OPERATIONS);
+        System.out.println("randomized booking run (seed " + seed + "): " + mixed.summary());
+        for (MixedBookingRun.Op op : MixedBookingRun.Op.values()) {
+            assertThat(mixed.successes(op)).as("successful %s calls (seed %d)", op, seed).isPositive();
+        }
+
+        // booking.events.v1: in log order, no BOOKED of a slot while another appointment holds its booking
+        Set<String> ours = Set.copyOf(slots);
+        Map<String, String> owner = new HashMap<>();
+        int bookedEvents = 0;
+        for (BookingEvent e : bookingEvents()) {
+            if (!ours.contains(e.getSlotId())) {
+                continue;
             }
-            for (Future<?> call : calls) {
-                call.get();
+            assertThat(e.getType()).as("no conflicts in this run").isNotEqualTo(BookingEventType.CONFLICT);
+            if (e.getType() == BookingEventType.BOOKED) {
+                String previous = owner.putIfAbsent(e.getSlotId(), e.getAppointmentId());
+                assertThat(previous).as("Slot/%s booked by %s while booked by %s (seed %d)", e.getSlotId(),
+                        e.getAppointmentId(), previous, seed).isNull();
+                bookedEvents++;
+            } else if (e.getType() == BookingEventType.CANCELLED) {
+                owner.remove(e.getSlotId(), e.getAppointmentId());
             }
         }
-        assertThat(bookedBy).isNotEmpty();
-        Bundle all = (Bundle) parse(get(bridge + "/fhir/Appointment?status=booked&_count=500&date=ge"
-                + day.toString().substring(0, 10)).body());
-        Map<String, String> slotOwner = new HashMap<>();
-        Set<String> searchable = new HashSet<>();
-        for (Bundle.BundleEntryComponent e : all.getEntry()) {
-            Appointment a = (Appointment) e.getResource();
-            for (Reference s : a.getSlot()) {
-                String previous = slotOwner.put(s.getReference(), a.getIdPart());
-                assertThat(previous).as("slot %s booked by %s and %s", s.getReference(), previous, a.getIdPart()).isNull();
+        assertThat(bookedEvents).isEqualTo(mixed.bookedSlots().size());
+
+        // ITI-118: every successful call's Appointment with the status its calls imply, no slot booked twice
+        Map<String, Appointment> found = new HashMap<>();
+        String page = bridge + "/fhir/Appointment?date=ge" + day.toString().substring(0, 10) + "&date=lt"
+                + day.plus(1, ChronoUnit.DAYS).toString().substring(0, 10) + "&_count=500";
+        while (page != null) {
+            Bundle bundle = (Bundle) parse(get(page).body());
+            for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+                if (e.getResource() instanceof Appointment a && a.getSlot().stream()
+                        .anyMatch(r -> ours.contains(r.getReferenceElement().getIdPart()))) {
+                    found.put(a.getIdPart(), a);
+                }
             }
-            searchable.add(a.getIdPart());
+            page = bundle.getLink(Bundle.LINK_NEXT) == null ? null : bundle.getLink(Bundle.LINK_NEXT).getUrl();
         }
-        for (String appointment : bookedBy.keySet()) {
-            if (!cancelled.contains(appointment)) {
-                assertThat(searchable).as("successful booking %s in ITI-118 search", appointment).contains(appointment);
-            }
+        MixedBookingRun.bookedBySlot(found).forEach((slot, ids) ->
+                assertThat(ids).as("booked Appointments of Slot/%s in ITI-118 search (seed %d)", slot, seed).hasSize(1));
+        mixed.expectedStatus().forEach((id, status) -> {
+            assertThat(found).as("Appointment/%s of a successful call in ITI-118 search (seed %d)", id, seed).containsKey(id);
+            assertThat(found.get(id).getStatus().toCode()).as("status of Appointment/%s (seed %d)", id, seed)
+                    .isEqualTo(status);
+        });
+        mixed.bookedSlots().forEach((id, slot) -> assertThat(found.get(id).getSlot())
+                .extracting(r -> r.getReferenceElement().getIdPart()).containsExactly(slot));
+    }
+
+    /** @return every record of booking.events.v1, in partition order (all partitions, from the start to the end) */
+    private List<BookingEvent> bookingEvents() {
+        LocalStack stack = SharedStack.get();
+        List<BookingEvent> events = new ArrayList<>();
+        try (KafkaConsumer<String, BookingEvent> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), TopicSerdes.valueSerde(Topics.BOOKING_EVENTS,
+                new RegistrySettings(stack.registryApiUrl(), false)).deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.BOOKING_EVENTS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> events.add(r.value()));
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+            });
         }
+        return events;
     }
 
     @Test

@@ -12,9 +12,12 @@ import java.util.List;
  * @param slotIds         its slots, in request order
  * @param patient         patient reference, or null
  * @param holdExpiresAtMs hold expiry, UTC epoch ms (only meaningful while HELD)
+ * @param claimedAtMs     when its slots became Slotstream's, UTC epoch ms: the decision that placed its hold, kept when
+ *                        that hold is booked; the decision that booked it directly otherwise. The EHR can only have
+ *                        learnt of the appointment after this (see the echo rule of {@link BookingDecisionProcessor})
  */
 public record AppointmentLedger(String appointmentId, String scheduleId, Status status, List<String> slotIds,
-                                String patient, long holdExpiresAtMs) {
+                                String patient, long holdExpiresAtMs, long claimedAtMs) {
 
     /** Life cycle as the decision point sees it. */
     public enum Status { HELD, BOOKED, RELEASED, EXPIRED, CANCELLED }
@@ -24,6 +27,6 @@ public record AppointmentLedger(String appointmentId, String scheduleId, Status 
     }
 
     AppointmentLedger with(Status next) {
-        return new AppointmentLedger(appointmentId, scheduleId, next, slotIds, patient, holdExpiresAtMs);
+        return new AppointmentLedger(appointmentId, scheduleId, next, slotIds, patient, holdExpiresAtMs, claimedAtMs);
     }
 }

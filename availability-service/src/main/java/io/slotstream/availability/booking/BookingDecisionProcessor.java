@@ -38,11 +38,33 @@ import java.util.List;
  *       second decision.</li>
  *   <li>Reschedule: the replaced appointment is cancelled only if the new one is booked, in one decision.</li>
  *   <li>A source change that makes a held slot not free (or deletes it) ends the hold (HOLD_RELEASED, reason
- *       source-busy / slot-deleted); on a booked slot it is flagged as CONFLICT (event + metric).</li>
+ *       source-busy / slot-deleted). On a booked slot the echo rule below decides whether it is flagged as CONFLICT
+ *       (event + metric).</li>
  *   <li>A slot that ended and left the view (SlotFactRouter's retirement) is forgotten: a hold on it lapses, and a
  *       booked appointment none of whose slots is known any more is forgotten too.</li>
  * </ul>
  * REJECTED events of a request that names no slot (a cancel of an unknown appointment) are keyed by the appointment id.
+ *
+ * <h2>The echo rule (issue 11 deliverable 4; design.md "Booking")</h2>
+ * Once the source's EHR has our booking (forwarded upstream, ITI-117, or read from appointment.v1) it marks the Slot
+ * {@code busy} and that change comes back through ingest: the echo of our own booking, not a conflict. A FHIR R4 Slot
+ * does not say which Appointment occupies it (Appointment.slot points to the Slot, never the reverse; SMART Scheduling
+ * Links §5.3 publishes only {@code status}), so the only evidence the EHR gives us is the status and when it changed
+ * ({@code meta.lastUpdated}, carried as {@link SlotFact#sourceChangedMs}). A source change of a slot booked here is:
+ * <ul>
+ *   <li>an <b>echo</b> (no event) when it makes the slot {@code busy} or {@code busy-tentative} at or after the moment
+ *       the slot became ours ({@link AppointmentLedger#claimedAtMs}: when its hold was placed, for an upstream EHR that
+ *       is before the EHR saw the Appointment) minus the clock tolerance ({@code slotstream.booking.source-clock-tolerance});
+ *       the EHR may have learnt of our booking by then;</li>
+ *   <li>a <b>CONFLICT</b> (reason {@code source-busy}) when it made the slot busy <i>before</i> that moment: the EHR
+ *       booked it for someone else before it could know of ours, and the change reached us late;</li>
+ *   <li>a <b>CONFLICT</b> (reason {@code source-unavailable}) when it makes the slot {@code busy-unavailable} (also
+ *       from an earlier echo's {@code busy}): the source closed the time, which no booking of ours does;</li>
+ *   <li>a <b>CONFLICT</b> (reason {@code slot-deleted}) when it deletes the slot.</li>
+ * </ul>
+ * A slot that is only held here, not booked, has no booking the EHR could echo: a source change that makes it not free
+ * is someone else taking it, and ends the hold. What the rule cannot see: an EHR that books directly after our claim
+ * without our booking, and whose change reaches us after our booking, looks like an echo.
  */
 final class BookingDecisionProcessor implements Processor<String, BookingInput, String, BookingEvent> {
 
@@ -54,6 +76,7 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
     private final BookingRulebook rulebook;
     private final Duration expiryInterval;
     private final long outcomeRetentionMs;
+    private final long sourceClockToleranceMs;
     private final DecisionMetrics metrics;
     private ProcessorContext<String, BookingEvent> context;
     private KeyValueStore<String, SlotLedger> slots;
@@ -64,10 +87,11 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
     private KeyValueStore<Bytes, byte[]> outcomeExpiries;
 
     BookingDecisionProcessor(BookingRulebook rulebook, Duration expiryInterval, Duration outcomeRetention,
-                             DecisionMetrics metrics) {
+                             Duration sourceClockTolerance, DecisionMetrics metrics) {
         this.rulebook = rulebook;
         this.expiryInterval = expiryInterval;
         this.outcomeRetentionMs = outcomeRetention.toMillis();
+        this.sourceClockToleranceMs = sourceClockTolerance.toMillis();
         this.metrics = metrics;
     }
 
@@ -145,7 +169,7 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
             slots.put(slotId, ledger(slotId).withHold(appointmentId, expiry));
         }
         appointments.put(appointmentId, new AppointmentLedger(appointmentId, request.getScheduleId(),
-                AppointmentLedger.Status.HELD, slotIds, request.getPatientReference(), expiry));
+                AppointmentLedger.Status.HELD, slotIds, request.getPatientReference(), expiry, now));
         expiries.put(ExpiryIndex.key(expiry, appointmentId), EMPTY);
         return accept(request, slotIds, BookingEventType.HOLD_PLACED, appointmentId, expiresAt, now);
     }
@@ -170,10 +194,11 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
         if (rejected != null) {
             return rejected;
         }
+        long claimedAt = claimedAt(existing, now);
         if (existing != null && existing.status() == AppointmentLedger.Status.HELD) {
             dropHold(existing);
         }
-        bookSlots(request, appointmentId, slotIds);
+        bookSlots(request, appointmentId, slotIds, claimedAt);
         return accept(request, slotIds, BookingEventType.BOOKED, appointmentId, null, now);
     }
 
@@ -229,10 +254,11 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
             events.add(event(slotId, BookingEventType.CANCELLED, request, replacedId, replaced.slotIds(), null, null, now)
                     .build());
         }
+        long claimedAt = claimedAt(existing, now);
         if (existing != null && existing.status() == AppointmentLedger.Status.HELD) {
             dropHold(existing);
         }
-        bookSlots(request, appointmentId, slotIds);
+        bookSlots(request, appointmentId, slotIds, claimedAt);
         events.addAll(accept(request, slotIds, BookingEventType.BOOKED, appointmentId, null, now));
         return events;
     }
@@ -289,12 +315,19 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
         return other != null && !other.equals(appointmentId) && !other.equals(replacedId);
     }
 
-    private void bookSlots(BookingRequest request, String appointmentId, List<String> slotIds) {
+    /** @return when the slots of a booking decided now became ours: its active hold's claim, else now */
+    private static long claimedAt(AppointmentLedger existing, long now) {
+        boolean held = existing != null && existing.status() == AppointmentLedger.Status.HELD
+                && existing.holdExpiresAtMs() > now;
+        return held ? existing.claimedAtMs() : now;
+    }
+
+    private void bookSlots(BookingRequest request, String appointmentId, List<String> slotIds, long claimedAt) {
         for (String slotId : slotIds) {
             slots.put(slotId, ledger(slotId).booked(appointmentId));
         }
         appointments.put(appointmentId, new AppointmentLedger(appointmentId, request.getScheduleId(),
-                AppointmentLedger.Status.BOOKED, slotIds, request.getPatientReference(), 0));
+                AppointmentLedger.Status.BOOKED, slotIds, request.getPatientReference(), 0, claimedAt));
         if (request.getPatientReference() != null) {
             patientBookings.put(patientKey(request.getScheduleId(), request.getPatientReference()), appointmentId);
         }
@@ -338,10 +371,9 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
         SlotLedger before = slots.get(fact.slotId());
         if (!fact.deleted()) {
             slots.put(fact.slotId(), (before == null ? SlotLedger.EMPTY : before).withFact(fact));
-            boolean becameBusy = fact.status() != SlotStatus.FREE
-                    && (before == null || before.fact() == null || before.fact().status() == SlotStatus.FREE);
-            if (before != null && becameBusy) {
-                endBySource(fact.slotId(), before, BookingReason.SOURCE_BUSY, now);
+            SlotStatus was = before == null || before.fact() == null ? SlotStatus.FREE : before.fact().status();
+            if (before != null && fact.status() != was && fact.status() != SlotStatus.FREE) {
+                onSourceTaken(fact, was, before, now);
             }
             return;
         }
@@ -353,6 +385,31 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
             onRetired(before, now);
         } else {
             endBySource(fact.slotId(), before, BookingReason.SLOT_DELETED, now);
+        }
+    }
+
+    /**
+     * The source changed a slot from {@code was} to a status that is not free. A hold ends when the slot was free
+     * before; a booking is judged by the echo rule (class Javadoc).
+     */
+    private void onSourceTaken(SlotFact fact, SlotStatus was, SlotLedger before, long now) {
+        if (was == SlotStatus.FREE && before.heldAt(now)) {
+            endBySource(fact.slotId(), before, BookingReason.SOURCE_BUSY, now);
+            return;
+        }
+        AppointmentLedger booked = before.bookedAppointmentId() == null ? null
+                : appointments.get(before.bookedAppointmentId());
+        if (booked == null || booked.status() != AppointmentLedger.Status.BOOKED) {
+            return;
+        }
+        BookingReason conflict = null;
+        if (fact.status() == SlotStatus.BUSY_UNAVAILABLE) {
+            conflict = BookingReason.SOURCE_UNAVAILABLE;
+        } else if (was == SlotStatus.FREE && fact.sourceChangedMs() + sourceClockToleranceMs < booked.claimedAtMs()) {
+            conflict = BookingReason.SOURCE_BUSY;
+        }
+        if (conflict != null) {
+            flagConflict(fact.slotId(), booked, conflict, now);
         }
     }
 
@@ -375,10 +432,15 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
         if (before.bookedAppointmentId() != null) {
             AppointmentLedger booked = appointments.get(before.bookedAppointmentId());
             if (booked != null) {
-                metrics.conflict(reason.code());
-                emit(systemEvent(slotId, BookingEventType.CONFLICT, booked, reason, now));
+                flagConflict(slotId, booked, reason, now);
             }
         }
+    }
+
+    /** A booking stays but is flagged: CONFLICT on the slot, counted. */
+    private void flagConflict(String slotId, AppointmentLedger booked, BookingReason reason, long now) {
+        metrics.conflict(reason.code());
+        emit(systemEvent(slotId, BookingEventType.CONFLICT, booked, reason, now));
     }
 
     /**

@@ -39,6 +39,7 @@ public final class BookingDecisionTopology {
     private final BookingRulebook rulebook;
     private final Duration holdExpiryInterval;
     private final Duration outcomeRetention;
+    private final Duration sourceClockTolerance;
     private final Duration retirementInterval;
     private final Duration slotRetention;
     private final DecisionMetrics metrics;
@@ -49,15 +50,19 @@ public final class BookingDecisionTopology {
      *                           expiry is late by at most this
      * @param outcomeRetention   how long a request's outcome is kept for retries with the same request id (the
      *                           idempotency window)
+     * @param sourceClockTolerance how far a source's clock may lag ours before a busy Slot counts as changed before our
+     *                           booking (the echo rule of {@link BookingDecisionProcessor})
      * @param retirementInterval how often ended slots are retired (wall clock)
      * @param slotRetention      how long after its end a slot is still known (the view's slot retention)
      * @param metrics            where conflicts are counted
      */
     public BookingDecisionTopology(BookingRulebook rulebook, Duration holdExpiryInterval, Duration outcomeRetention,
-                                   Duration retirementInterval, Duration slotRetention, DecisionMetrics metrics) {
+                                   Duration sourceClockTolerance, Duration retirementInterval, Duration slotRetention,
+                                   DecisionMetrics metrics) {
         this.rulebook = rulebook;
         this.holdExpiryInterval = holdExpiryInterval;
         this.outcomeRetention = outcomeRetention;
+        this.sourceClockTolerance = sourceClockTolerance;
         this.retirementInterval = retirementInterval;
         this.slotRetention = slotRetention;
         this.metrics = metrics;
@@ -103,7 +108,8 @@ public final class BookingDecisionTopology {
         return new ProcessorSupplier<>() {
             @Override
             public BookingDecisionProcessor get() {
-                return new BookingDecisionProcessor(rulebook, holdExpiryInterval, outcomeRetention, metrics);
+                return new BookingDecisionProcessor(rulebook, holdExpiryInterval, outcomeRetention, sourceClockTolerance,
+                        metrics);
             }
 
             @Override

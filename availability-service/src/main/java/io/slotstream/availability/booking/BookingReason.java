@@ -19,6 +19,7 @@ public enum BookingReason {
     NOT_HELD("not-held", "the appointment is not held"),
     NOT_BOOKED("not-booked", "the appointment is not booked"),
     SOURCE_BUSY("source-busy", "the source made the slot busy (e.g. booked directly in the EHR)"),
+    SOURCE_UNAVAILABLE("source-unavailable", "the source closed the slot (busy-unavailable, e.g. the provider is away)"),
     SLOT_DELETED("slot-deleted", "the source deleted the slot"),
     SLOT_RETIRED("slot-retired", "the slot has ended");
 

@@ -35,7 +35,8 @@ public class BookingStreamsConfiguration {
             booking(BookingProperties properties, AvailabilityProperties view, MeterRegistry registry) {
         // retirement follows the view's slot retention: a slot that left the view leaves the decision point too
         BookingDecisionTopology topology = new BookingDecisionTopology(properties.rulebook(),
-                properties.holdExpiryInterval(), properties.outcomeRetention(), view.retirementInterval(),
+                properties.holdExpiryInterval(), properties.outcomeRetention(), properties.sourceClockTolerance(),
+                view.retirementInterval(),
                 view.slotRetention(), reason -> registry.counter("slotstream.booking.conflicts", "reason", reason).increment());
         return slots -> requests -> topology.build(slots, requests);
     }

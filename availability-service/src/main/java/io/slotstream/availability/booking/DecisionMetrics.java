@@ -5,9 +5,9 @@ package io.slotstream.availability.booking;
 public interface DecisionMetrics {
 
     /**
-     * A source update made a booked slot unavailable: a CONFLICT was written.
+     * A source update contradicted a booking (not the echo of it): a CONFLICT was written.
      *
-     * @param reason the {@link BookingReason} code (source-busy, slot-deleted)
+     * @param reason the {@link BookingReason} code (source-busy, source-unavailable, slot-deleted)
      */
     void conflict(String reason);
 

@@ -13,6 +13,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static io.slotstream.availability.store.DataCodec.readList;
 import static io.slotstream.availability.store.DataCodec.readString;
@@ -22,10 +23,13 @@ import static io.slotstream.availability.store.DataCodec.writeString;
 /**
  * Binary serdes of the decision point's internal types (stores and the slot-fact repartition topic): a format byte,
  * then {@link DataOutputStream} fields; nullable strings behind a presence byte. Not a wire format for other services.
+ * Format 2 added {@link SlotFact#sourceChangedMs} and {@link AppointmentLedger#claimedAtMs}; format 1 values (an
+ * earlier release's stores, changelogs and repartition records) are still read, with 0 for both.
  */
 final class LedgerCodec {
 
     private static final byte FORMAT = 1;
+    private static final byte FORMAT_2 = 2;
     /** Status byte of a deleted / retired slot fact (real statuses are enum ordinals &ge; 0). */
     private static final byte DELETED = -1;
     private static final byte RETIRED = -2;
@@ -35,11 +39,11 @@ final class LedgerCodec {
     }
 
     static Serde<SlotFact> slotFactSerde() {
-        return serde(LedgerCodec::writeFact, LedgerCodec::readFact);
+        return versioned(LedgerCodec::writeFact, in -> readFact(in, false), in -> readFact(in, true));
     }
 
     static Serde<SlotLedger> slotLedgerSerde() {
-        return serde((l, out) -> {
+        return versioned((l, out) -> {
             out.writeBoolean(l.fact() != null);
             if (l.fact() != null) {
                 writeFact(l.fact(), out);
@@ -47,19 +51,28 @@ final class LedgerCodec {
             writeString(l.holdAppointmentId(), out);
             out.writeLong(l.holdExpiresAtMs());
             writeString(l.bookedAppointmentId(), out);
-        }, in -> new SlotLedger(in.readBoolean() ? readFact(in) : null, readString(in), in.readLong(), readString(in)));
+        }, in -> readLedger(in, false), in -> readLedger(in, true));
     }
 
     static Serde<AppointmentLedger> appointmentSerde() {
-        return serde((a, out) -> {
+        return versioned((a, out) -> {
             out.writeUTF(a.appointmentId());
             out.writeUTF(a.scheduleId());
             out.writeByte(a.status().ordinal());
             writeStrings(a.slotIds(), out);
             writeString(a.patient(), out);
             out.writeLong(a.holdExpiresAtMs());
-        }, in -> new AppointmentLedger(in.readUTF(), in.readUTF(), AppointmentLedger.Status.values()[in.readByte()],
-                readStrings(in), readString(in), in.readLong()));
+            out.writeLong(a.claimedAtMs());
+        }, in -> readAppointment(in, false), in -> readAppointment(in, true));
+    }
+
+    private static SlotLedger readLedger(DataInputStream in, boolean v2) throws IOException {
+        return new SlotLedger(in.readBoolean() ? readFact(in, v2) : null, readString(in), in.readLong(), readString(in));
+    }
+
+    private static AppointmentLedger readAppointment(DataInputStream in, boolean v2) throws IOException {
+        return new AppointmentLedger(in.readUTF(), in.readUTF(), AppointmentLedger.Status.values()[in.readByte()],
+                readStrings(in), readString(in), in.readLong(), v2 ? in.readLong() : 0);
     }
 
     static Serde<List<BookingEvent>> eventsSerde() {
@@ -86,14 +99,15 @@ final class LedgerCodec {
         out.writeByte(f.retired() ? RETIRED : f.status() == null ? DELETED : f.status().ordinal());
         out.writeLong(f.startMs());
         out.writeLong(f.endMs());
+        out.writeLong(f.sourceChangedMs());
     }
 
-    private static SlotFact readFact(DataInputStream in) throws IOException {
+    private static SlotFact readFact(DataInputStream in, boolean v2) throws IOException {
         String slotId = in.readUTF();
         String scheduleId = in.readUTF();
         byte status = in.readByte();
         return new SlotFact(slotId, scheduleId, status < 0 ? null : SlotStatus.values()[status], in.readLong(),
-                in.readLong(), status == RETIRED);
+                in.readLong(), status == RETIRED, v2 ? in.readLong() : 0);
     }
 
     private static void writeStrings(List<String> values, DataOutputStream out) throws IOException {
@@ -106,5 +120,10 @@ final class LedgerCodec {
 
     private static <T> Serde<T> serde(Writer<T> writer, Reader<T> reader) {
         return DataCodec.serde(FORMAT, "booking state", "", writer, reader);
+    }
+
+    /** Writes format 2; reads format 1 (without the fields format 2 added) and 2. */
+    private static <T> Serde<T> versioned(Writer<T> writer, Reader<T> format1, Reader<T> format2) {
+        return DataCodec.serde(FORMAT_2, "booking state", "", writer, Map.of(FORMAT, format1, FORMAT_2, format2));
     }
 }

@@ -76,7 +76,7 @@ final class SlotFactRouter implements Processor<String, FhirSlot, String, SlotFa
             return;
         }
         SlotFact fact = new SlotFact(slotId, scheduleId, slot.getStatus(), slot.getStart().toEpochMilli(),
-                slot.getEnd().toEpochMilli());
+                slot.getEnd().toEpochMilli(), slot.getProvenance().getEventTime().toEpochMilli());
         routes.put(slotId, fact);
         ends.put(ExpiryIndex.key(fact.endMs(), slotId), EMPTY);
         context.forward(record.withKey(scheduleId).withValue(fact));

@@ -11,6 +11,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The binary framing the internal state codecs share ({@link StateCodec} for the slot view, the booking decision
@@ -40,6 +41,21 @@ public final class DataCodec {
      * @throws SerializationException (from the serde) on an I/O failure or an unknown format byte
      */
     public static <T> Serde<T> serde(byte format, String what, String formatHint, Writer<T> writer, Reader<T> reader) {
+        return serde(format, what, formatHint, writer, Map.of(format, reader));
+    }
+
+    /**
+     * A serde writing {@code format} then the value, and reading every format in {@code readers}: a store or changelog
+     * written by an earlier release (before a field was added) stays readable.
+     *
+     * @param readers the reader of each readable format byte; must contain {@code format}
+     * @throws SerializationException (from the serde) on an I/O failure or a format byte not in {@code readers}
+     */
+    public static <T> Serde<T> serde(byte format, String what, String formatHint, Writer<T> writer,
+                                     Map<Byte, Reader<T>> readers) {
+        if (!readers.containsKey(format)) {
+            throw new IllegalArgumentException("no reader for the written format " + format);
+        }
         return Serdes.serdeFrom((topic, value) -> {
             if (value == null) {
                 return null;
@@ -61,7 +77,8 @@ public final class DataCodec {
             try {
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
                 byte found = in.readByte();
-                if (found != format) {
+                Reader<T> reader = readers.get(found);
+                if (reader == null) {
                     throw new SerializationException("unknown " + what + " format " + found + " (expected " + format
                             + ")" + formatHint);
                 }

@@ -44,6 +44,7 @@ class BookingDecisionTopologyTest {
     static final String SCHEDULE = "src.sched-1";
 
     static final Duration OUTCOME_RETENTION = Duration.ofHours(24);
+    static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(2);
     final List<String> conflicts = new java.util.concurrent.CopyOnWriteArrayList<>();
     TopologyTestDriver driver;
     TestInputTopic<String, FhirSlot> slots;
@@ -58,7 +59,7 @@ class BookingDecisionTopologyTest {
 
     void start(BookingRulebook rulebook) {
         StreamsBuilder builder = new StreamsBuilder();
-        new BookingDecisionTopology(rulebook, Duration.ofSeconds(1), OUTCOME_RETENTION, Duration.ofSeconds(1),
+        new BookingDecisionTopology(rulebook, Duration.ofSeconds(1), OUTCOME_RETENTION, CLOCK_TOLERANCE, Duration.ofSeconds(1),
                 Duration.ZERO, conflicts::add)
                 .build(builder.stream(Topics.SLOT.name(), Consumed.with(Serdes.String(), new AvroBinarySerde<>(FhirSlot.class))),
                         builder.stream(Topics.BOOKING_REQUESTS.name(),
@@ -337,11 +338,12 @@ class BookingDecisionTopologyTest {
     }
 
     @Test
-    void theEhrBookingABookedSlotIsFlaggedAsAConflictOnceAndTheBookingStays() {
-        freeSlot("src.s1", T0 + 48 * HOUR);
+    void theEhrBookingABookedSlotBeforeOurBookingIsFlaggedAsAConflictOnceAndTheBookingStays() {
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.FREE, T0 + 48 * HOUR, T0 - HOUR));
         send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").setPatientReference("Patient/p").build());
 
-        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 + 1));
+        // the EHR booked the slot itself 5 s before our decision (beyond the 2 s clock tolerance); its change arrives late
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 - 5_000));
         assertThat(events.readKeyValuesToList()).singleElement().satisfies(kv -> {
             assertThat(kv.key).isEqualTo("src.s1");
             assertThat(kv.value.getType()).isEqualTo(BookingEventType.CONFLICT);
@@ -364,6 +366,39 @@ class BookingDecisionTopologyTest {
     }
 
     @Test
+    void theEhrsEchoOfOurOwnBookingIsNoConflict() {
+        // system of record (appointment.v1): booked directly at T0, the EHR marks the slot busy 3 s later
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.FREE, T0 + 48 * HOUR, T0 - HOUR));
+        assertThat(types(send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").build())))
+                .containsExactly(BookingEventType.BOOKED);
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 + 3_000));
+        assertThat(events.readKeyValuesToList()).isEmpty();
+
+        // upstream EHR: held at T0, the EHR accepts the forward (and marks the slot busy, its clock 1 s behind ours)
+        // before the BOOK is decided 10 s later; the echo arrives after the booking
+        slots.pipeInput("src.s2", slot("src.s2", SCHEDULE, SlotStatus.FREE, T0 + 49 * HOUR, T0 - HOUR));
+        assertThat(types(send(request("r2", BookingRequestType.HOLD, "appt-2", "src.s2").build())))
+                .containsExactly(BookingEventType.HOLD_PLACED);
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(types(send(request("r3", BookingRequestType.BOOK, "appt-2").build())))
+                .containsExactly(BookingEventType.BOOKED);
+        slots.pipeInput("src.s2", slot("src.s2", SCHEDULE, SlotStatus.BUSY, T0 + 49 * HOUR, T0 - 1_000));
+        assertThat(events.readKeyValuesToList()).isEmpty();
+        assertThat(conflicts).isEmpty();
+
+        // the slot stays ours: nobody else gets it, and a later close of the time by the source is a conflict
+        assertThat(send(request("r4", BookingRequestType.HOLD, "appt-3", "src.s2").build()))
+                .singleElement().satisfies(kv -> assertThat(kv.value.getReason()).isEqualTo("slot-booked"));
+        slots.pipeInput("src.s2", slot("src.s2", SCHEDULE, SlotStatus.BUSY_UNAVAILABLE, T0 + 49 * HOUR, T0 + 20_000));
+        assertThat(events.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.value.getType()).isEqualTo(BookingEventType.CONFLICT);
+            assertThat(kv.value.getReason()).isEqualTo("source-unavailable");
+            assertThat(kv.value.getAppointmentId()).isEqualTo("appt-2");
+        });
+        assertThat(conflicts).containsExactly("source-unavailable");
+    }
+
+    @Test
     void bookVersusEhrBusyWhicheverComesFirstDecides() {
         // the EHR's busy arrives first: the booking is rejected; Slotstream's booking first: the EHR's busy is a conflict
         freeSlot("src.s1", T0 + 48 * HOUR);
@@ -373,7 +408,7 @@ class BookingDecisionTopologyTest {
                 .singleElement().satisfies(kv -> assertThat(kv.value.getReason()).isEqualTo("slot-busy"));
         assertThat(types(send(request("r2", BookingRequestType.BOOK, "appt-2", "src.s2").build())))
                 .containsExactly(BookingEventType.BOOKED);
-        slots.pipeInput("src.s2", slot("src.s2", SCHEDULE, SlotStatus.BUSY_UNAVAILABLE, T0 + 49 * HOUR, T0 + 1));
+        slots.pipeInput("src.s2", slot("src.s2", SCHEDULE, SlotStatus.BUSY, T0 + 49 * HOUR, T0 - 60_000));
         assertThat(types(events.readKeyValuesToList())).containsExactly(BookingEventType.CONFLICT);
         assertThat(conflicts).containsExactly("source-busy");
     }

@@ -7,8 +7,11 @@ import io.slotstream.booking.command.Referral;
 import org.springframework.stereotype.Component;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Appointments folded from booking.events.v1 (every partition, from the beginning; see DecisionListener): the data of
@@ -19,13 +22,30 @@ import java.util.concurrent.ConcurrentHashMap;
 public class AppointmentView {
 
     private final ConcurrentHashMap<String, StoredAppointment> appointments = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * Registers a listener told the id of every appointment a decision changed, after the change, on the thread that
+     * applies decisions (keep it short).
+     */
+    public void onChange(Consumer<String> listener) {
+        listeners.add(listener);
+    }
 
     /** Applies one decision. */
     public void apply(BookingEvent e) {
         if (e.getAppointmentId() == null) {
             return;
         }
-        appointments.compute(e.getAppointmentId(), (id, old) -> {
+        StoredAppointment before = appointments.get(e.getAppointmentId());
+        StoredAppointment after = fold(e);
+        if (after != before) {
+            listeners.forEach(l -> l.accept(e.getAppointmentId()));
+        }
+    }
+
+    private StoredAppointment fold(BookingEvent e) {
+        return appointments.compute(e.getAppointmentId(), (id, old) -> {
             if (old != null && e.getEventTime().isBefore(old.lastUpdated())) {
                 return old;
             }

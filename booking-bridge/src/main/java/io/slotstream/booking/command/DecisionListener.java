@@ -2,6 +2,7 @@ package io.slotstream.booking.command;
 
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.booking.appointment.AppointmentView;
+import io.slotstream.booking.kafka.ConsumerLoop;
 import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.TopicSerdes;
@@ -15,7 +16,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -30,7 +30,7 @@ import java.util.stream.IntStream;
  * cannot be decoded is logged and skipped.
  */
 @Component
-public class DecisionListener implements SmartLifecycle {
+public class DecisionListener extends ConsumerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionListener.class);
 
@@ -39,8 +39,6 @@ public class DecisionListener implements SmartLifecycle {
     private final AppointmentView view;
     private final Outcomes outcomes;
     private volatile KafkaConsumer<String, BookingEvent> consumer;
-    private volatile Thread thread;
-    private volatile boolean running;
     private volatile Map<TopicPartition, Long> endAtStart;
     private volatile boolean caughtUp;
 
@@ -69,13 +67,13 @@ public class DecisionListener implements SmartLifecycle {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         endAtStart = consumer.endOffsets(partitions);
-        running = true;
-        thread = Thread.ofPlatform().name("booking-decisions").daemon().start(this::run);
+        wakes(consumer);
+        startLoop("booking-decisions", this::run);
     }
 
     private void run() {
         try {
-            while (running) {
+            while (running()) {
                 org.apache.kafka.clients.consumer.ConsumerRecords<String, BookingEvent> records;
                 try {
                     records = consumer.poll(Duration.ofMillis(200));
@@ -106,25 +104,5 @@ public class DecisionListener implements SmartLifecycle {
         } finally {
             consumer.close();
         }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

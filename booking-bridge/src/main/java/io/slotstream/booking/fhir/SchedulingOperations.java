@@ -164,6 +164,10 @@ public class SchedulingOperations {
                        @OperationParam(name = "state", max = 1) StringType state,
                        @OperationParam(name = "return-url", max = 1) StringType returnUrl,
                        RequestDetails request) {
+        Optional<Bundle> decided = decided(request);
+        if (decided.isPresent()) {
+            return decided.get();
+        }
         Referral referral = referral(bookingSource, bookingReferral, state, returnUrl);
         String id = appointmentId(reference, "appointment-reference");
         Proposal proposal = proposals.get(id).orElseThrow(() -> new ResourceNotFoundException(
@@ -189,6 +193,10 @@ public class SchedulingOperations {
                        @OperationParam(name = "state", max = 1) StringType state,
                        @OperationParam(name = "return-url", max = 1) StringType returnUrl,
                        RequestDetails request) {
+        Optional<Bundle> decided = decided(request);
+        if (decided.isPresent()) {
+            return decided.get();
+        }
         Referral referral = referral(bookingSource, bookingReferral, state, returnUrl);
         if ((reference == null) == (resource == null)) {
             throw invalid("exactly one of appointment-reference and appointment-resource is required (ITI-117)",
@@ -286,6 +294,20 @@ public class SchedulingOperations {
         }
         return view.get(id).filter(a -> "booked".equals(a.status()))
                 .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked"));
+    }
+
+    /**
+     * A retry of a decided request (its {@code X-Request-Id} already has an outcome) gets that outcome again, before
+     * anything is checked against the current state: once a hold is booked or a booking cancelled, the Appointment
+     * no longer matches what the first call asked, yet the retry must not answer 404 (issue 11: same request id, same
+     * outcome).
+     */
+    private Optional<Bundle> decided(RequestDetails request) {
+        String id = request.getHeader("X-Request-Id");
+        if (id == null || !BookingService.REQUEST_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        return outcomes.known(id).map(bundles::render);
     }
 
     /** Writes the request and waits for its decision (or answers 202). */

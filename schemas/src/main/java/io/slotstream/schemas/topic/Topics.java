@@ -4,6 +4,7 @@ import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.DeadLetter;
 import io.slotstream.avro.FeedSubscription;
+import io.slotstream.avro.FhirAppointment;
 import io.slotstream.avro.FhirHealthcareService;
 import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.FhirPractitioner;
@@ -69,6 +70,13 @@ public final class Topics {
     public static final Topic<BookingEvent> BOOKING_EVENTS = new Topic<>("booking.events.v1", BookingEvent.class,
             "canonical Slot id (CanonicalId) the event is about", PARTITIONS, CleanupPolicy.DELETE,
             BOOKING_EVENTS_RETENTION_MS);
+    /**
+     * {@code appointment.v1}: Appointments as booked, for the integration engines of sources without an upstream FHIR
+     * endpoint (Slotstream is their system of record), compacted; writer booking-bridge (the owner of the Appointment
+     * view folded from booking.events.v1). Keyed by Appointment id.
+     */
+    public static final Topic<FhirAppointment> APPOINTMENT = compacted("appointment.v1", FhirAppointment.class,
+            "Appointment id (booking-bridge's UUID)");
     /** {@code slot.availability.v1}: the published slot view for aggregators, compacted; writer availability-service. Slot-keyed. */
     public static final Topic<SlotAvailability> SLOT_AVAILABILITY = compacted("slot.availability.v1",
             SlotAvailability.class, "canonical Slot id (CanonicalId)");
@@ -92,7 +100,7 @@ public final class Topics {
             "source id the feed is ingested as");
 
     private static final List<Topic<?>> ALL = List.of(LOCATION, SCHEDULE, SLOT, PRACTITIONER_ROLE, PRACTITIONER,
-            HEALTHCARE_SERVICE, BOOKING_REQUESTS, BOOKING_EVENTS, SLOT_AVAILABILITY, REFERENCE_AVAILABILITY, DEAD_LETTER,
+            HEALTHCARE_SERVICE, BOOKING_REQUESTS, BOOKING_EVENTS, APPOINTMENT, SLOT_AVAILABILITY, REFERENCE_AVAILABILITY, DEAD_LETTER,
             FEEDS);
 
     private Topics() {

@@ -4,6 +4,7 @@ import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.DeadLetter;
 import io.slotstream.avro.FeedSubscription;
+import io.slotstream.avro.FhirAppointment;
 import io.slotstream.avro.FhirHealthcareService;
 import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.FhirPractitioner;
@@ -37,6 +38,7 @@ class TopicsTest {
                 tuple("fhir.healthcare-service.v1", FhirHealthcareService.class),
                 tuple("booking.requests.v1", BookingRequest.class),
                 tuple("booking.events.v1", BookingEvent.class),
+                tuple("appointment.v1", FhirAppointment.class),
                 tuple("slot.availability.v1", SlotAvailability.class),
                 tuple("reference.availability.v1", ReferenceAvailability.class),
                 tuple("ingest.dead-letter.v1", DeadLetter.class),
@@ -52,7 +54,7 @@ class TopicsTest {
     @Test
     void cleanupPoliciesAndRetentionFollowTheDesign() {
         for (Topic<?> topic : List.of(Topics.LOCATION, Topics.SCHEDULE, Topics.SLOT, Topics.PRACTITIONER_ROLE,
-                Topics.PRACTITIONER, Topics.HEALTHCARE_SERVICE, Topics.SLOT_AVAILABILITY)) {
+                Topics.PRACTITIONER, Topics.HEALTHCARE_SERVICE, Topics.APPOINTMENT, Topics.SLOT_AVAILABILITY)) {
             assertThat(topic.cleanupPolicy()).as(topic.name()).isEqualTo(CleanupPolicy.COMPACT);
             assertThat(topic.retentionMs()).as(topic.name()).isEqualTo(-1);
         }
