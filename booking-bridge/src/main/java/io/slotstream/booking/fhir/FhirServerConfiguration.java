@@ -27,6 +27,15 @@ public class FhirServerConfiguration {
     @Bean
     ServletRegistrationBean<RestfulServer> fhirServlet(FhirContext fhir, SchedulingOperations operations,
                                                        AppointmentSearch search) {
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(
+                server(fhir, operations, search), "/fhir/*");
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    /** @return the FHIR server of booking-bridge (also what the module's tests and fuzz tests run in-process) */
+    public static RestfulServer server(FhirContext fhir, SchedulingOperations operations, AppointmentSearch search) {
         RestfulServer server = new RestfulServer(fhir);
         server.setServerName("Slotstream booking-bridge (IHE ITI Scheduling: ITI-115, ITI-116, ITI-117, ITI-118)");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
@@ -34,9 +43,7 @@ public class FhirServerConfiguration {
         server.registerProvider(search);
         server.setPagingProvider(new FifoMemoryPagingProvider(1000).setDefaultPageSize(50).setMaximumPageSize(500));
         server.registerInterceptor(new ResponseHighlighterInterceptor());
-        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
-        registration.setName("fhir");
-        registration.setLoadOnStartup(1);
-        return registration;
+        server.registerInterceptor(new ParameterErrors());
+        return server;
     }
 }

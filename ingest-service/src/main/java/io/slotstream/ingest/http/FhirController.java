@@ -13,6 +13,7 @@ import io.slotstream.ingest.metrics.IntakeMetrics;
 import io.slotstream.ingest.validation.FhirJsonReader;
 import io.slotstream.ingest.validation.IntakeException;
 import io.slotstream.ingest.validation.Issue;
+import io.slotstream.edge.outcome.MethodNotAllowedException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -31,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The FHIR R4 REST intake under {@code slotstream.ingest.fhir-base} (default {@code /fhir}): read, update (create or
@@ -171,13 +173,15 @@ public class FhirController {
         return responses.of(200, bundles.process(source, node, request.getContentType(), receivedAt, nanos, representation));
     }
 
-    /** Type-level interactions (create, search) are not offered: 405 for known types, 404 for others. */
+    /**
+     * Type-level interactions (create, search) are not offered: 405 for known types (with an empty {@code Allow}: no
+     * method is served at [base]/Type), 404 for others.
+     */
     @RequestMapping(path = "/{type}", method = {RequestMethod.POST, RequestMethod.GET})
     public ResponseEntity<String> typeLevel(@PathVariable String type) {
         ResourceKind kind = kind(type);
-        throw new IntakeException(405, Issue.structure("not-supported", null, FHIR_REST,
-                "Create and search on " + kind.fhirType() + " are not supported: use PUT [base]/" + kind.fhirType()
-                        + "/id or a transaction/batch Bundle at the base"));
+        throw new MethodNotAllowedException(Set.of(), "Create and search on " + kind.fhirType()
+                + " are not supported: use PUT [base]/" + kind.fhirType() + "/id or a transaction/batch Bundle at the base");
     }
 
     private static ResourceKind kind(String type) {

@@ -2,6 +2,7 @@ package io.slotstream.edge.outcome;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +27,52 @@ public class FhirErrorController implements ErrorController {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         int status = code instanceof Integer i && i >= 400 ? i : 500;
+        InvalidParameterException bad = parameterFailure(failure);
+        if (bad != null) {
+            // parameters first read by a filter (outside Spring MVC's handlers)
+            return OperationOutcomes.response(parameterStatus(bad), parameterOutcome(bad,
+                    (String) request.getAttribute(RequestDispatcher.ERROR_QUERY_STRING)));
+        }
         if (failure instanceof ErrorResponse known) {
             status = known.getStatusCode().value();
         } else if (failure instanceof Throwable t && status >= 500) {
             LOG.error("request to {} failed", request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), t);
         }
         return OperationOutcomes.response(status, outcome(status));
+    }
+
+    private static InvalidParameterException parameterFailure(Object failure) {
+        for (Throwable t = failure instanceof Throwable f ? f : null; t != null; t = t.getCause()) {
+            if (t instanceof InvalidParameterException bad) {
+                return bad;
+            }
+        }
+        return null;
+    }
+
+    /** @return Tomcat's status for a parameter failure when it is a 4xx (413: too many parameters), else 400 */
+    static int parameterStatus(InvalidParameterException failure) {
+        int code = failure.getErrorCode();
+        return code >= 400 && code < 500 ? code : 400;
+    }
+
+    /**
+     * The outcome for request parameters Tomcat could not parse: names the query parameter that is not valid
+     * percent-encoded UTF-8 (never echoing its value), else says the parameters (query or form body) are unreadable.
+     */
+    static OperationOutcome parameterOutcome(InvalidParameterException failure, String query) {
+        int status = parameterStatus(failure);
+        if (status == 413) {
+            return OperationOutcomes.error(OperationOutcomes.typeFor(413),
+                    "The request has more parameters than this server accepts", null);
+        }
+        return QueryStringDecoding.firstBadParameter(query).map(bad -> {
+            OperationOutcome outcome = OperationOutcomes.error(OperationOutcome.IssueType.INVALID,
+                    "Parameter '" + bad.name() + "' is not valid percent-encoded UTF-8", bad.name());
+            OperationOutcomes.rule(outcome.getIssueFirstRep(), "RFC 3986 §2.1 percent-encoding");
+            return outcome;
+        }).orElseGet(() -> OperationOutcomes.error(OperationOutcome.IssueType.INVALID, "The request parameters "
+                + "(query string or form body) are not valid percent-encoded UTF-8", null));
     }
 
     /** The generic outcome for a bare HTTP status (also used by {@link FhirErrorReportValve}). */

@@ -1,5 +1,7 @@
 package io.slotstream.edge.outcome;
 
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
@@ -15,6 +17,7 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
@@ -24,7 +27,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 /**
  * Spring MVC's own request failures as OperationOutcomes for every service: 404 unknown path, 405 wrong method (with
  * {@code Allow}), 415 unsupported {@code Content-Type}, 406 unsatisfiable {@code Accept}, 400 unreadable body,
- * missing or mistyped parameter, 413 oversized upload. The issue names the parameter or header concerned in
+ * missing or mistyped parameter, a parameter the container cannot decode (bad percent-encoding), 413 oversized
+ * upload; a service's own {@link MethodNotAllowedException}. Every 405 carries {@code Allow}. The issue names the parameter or header concerned in
  * {@code expression}. Ordered first so a service's catch-all handler never turns bad input into a 5xx; services keep
  * their own handlers for their own exceptions. The answer's {@code Content-Type} is preset, so it is written even when
  * the client's {@code Accept} excludes FHIR JSON.
@@ -44,8 +48,21 @@ public class FhirExceptionAdvice extends ResponseEntityExceptionHandler {
             answer.addAll(headers);
         }
         answer.remove(HttpHeaders.CONTENT_TYPE);
+        if (status == 405 && !answer.containsHeader(HttpHeaders.ALLOW)) {
+            answer.set(HttpHeaders.ALLOW, ""); // RFC 9110 §10.2.1: an empty Allow means no method is allowed
+        }
         ResponseEntity<String> entity = OperationOutcomes.response(status, outcome, answer);
         return ResponseEntity.status(entity.getStatusCode()).headers(entity.getHeaders()).body(entity.getBody());
+    }
+
+    /**
+     * Tomcat could not parse the request parameters (thrown where a handler or filter first reads them): 400 naming
+     * the query parameter that is not valid percent-encoded UTF-8, or Tomcat's own 4xx (413 for too many parameters).
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    public ResponseEntity<String> invalidParameters(InvalidParameterException ex, HttpServletRequest request) {
+        return OperationOutcomes.response(FhirErrorController.parameterStatus(ex),
+                FhirErrorController.parameterOutcome(ex, request.getQueryString()));
     }
 
     /** The parameter or header the failure is about, when there is one. */
@@ -57,6 +74,7 @@ public class FhirExceptionAdvice extends ResponseEntityExceptionHandler {
             case HttpMediaTypeNotSupportedException e -> HttpHeaders.CONTENT_TYPE;
             case HttpMediaTypeNotAcceptableException e -> HttpHeaders.ACCEPT;
             case HttpRequestMethodNotSupportedException e -> "method";
+            case MethodNotAllowedException e -> "method";
             case NoResourceFoundException e -> "path";
             case HttpMessageNotReadableException e -> "body";
             default -> null;

@@ -2,12 +2,15 @@ package io.slotstream.edge.outcome;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -18,6 +21,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,6 +71,35 @@ class FhirErrorAutoConfigurationTest {
     void containerLevelErrorsAreOperationOutcomesToo() throws IOException {
         assertOutcome(send("GET /things/%zz HTTP/1.1\r\n", null), 400, null);
         assertOutcome(send("GET /things HTTP/1.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n", null), 431, null);
+    }
+
+    @Test
+    void multipartBodyIs415NamingTheAcceptedMediaTypes() throws IOException {
+        String head = "POST /things HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=x\r\n";
+        String answer = send(head, "--x\r\n\r\n--x--");
+        assertOutcome(answer, 415, "Content-Type");
+        assertThat(answer).contains("application/json");
+        // a handler reading the raw body sees it as it came (no part parsing before the handler)
+        assertThat(send("PUT /raw HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=x\r\n", "--x\r\n\r\n--x--"))
+                .startsWith("HTTP/1.1 200 ").endsWith("multipart/form-data; boundary=x 12");
+    }
+
+    @Test
+    void badPercentEncodingIs400NamingTheParameter() throws IOException {
+        assertOutcome(send("GET /params?ok=1&status=%zz HTTP/1.1\r\n", null), 400, "status");
+        assertOutcome(send("GET /params?name=%C3%28 HTTP/1.1\r\n", null), 400, "name"); // not UTF-8
+        assertOutcome(send("GET /things?count=%2 HTTP/1.1\r\n", null), 400, "count");
+        assertThat(send("GET /params?status=%41 HTTP/1.1\r\n", null)).startsWith("HTTP/1.1 200 ").endsWith("status=A");
+    }
+
+    @Test
+    void aServicesOwn405CarriesAllowEvenWhenNothingIsAllowed() throws IOException {
+        String none = send("POST /closed HTTP/1.1\r\n", "");
+        assertOutcome(none, 405, "method");
+        assertThat(none).contains("use PUT instead").containsIgnoringCase("\r\nAllow: \r\n");
+        String some = send("GET /closed HTTP/1.1\r\n", null);
+        assertOutcome(some, 405, "method");
+        assertThat(some).containsIgnoringCase("\r\nAllow: PUT\r\n");
     }
 
     @Test
@@ -134,6 +167,28 @@ class FhirErrorAutoConfigurationTest {
         @GetMapping("/required")
         String required(@RequestParam("q") String q) {
             return q;
+        }
+
+        @PutMapping("/raw")
+        String raw(HttpServletRequest request) throws IOException {
+            return request.getContentType() + " " + request.getInputStream().readAllBytes().length;
+        }
+
+        @GetMapping("/params")
+        String params(HttpServletRequest request) {
+            StringBuilder text = new StringBuilder();
+            request.getParameterMap().forEach((k, v) -> text.append(k).append('=').append(String.join(",", v)));
+            return text.toString();
+        }
+
+        @PostMapping("/closed")
+        String closed() {
+            throw new MethodNotAllowedException(Set.of(), "Nothing is allowed here: use PUT instead");
+        }
+
+        @GetMapping("/closed")
+        String closedButPut() {
+            throw new MethodNotAllowedException(Set.of(HttpMethod.PUT), "Only PUT here");
         }
 
         @GetMapping("/boom")
