@@ -48,6 +48,17 @@ final class InProcessFhirServer implements AutoCloseable {
         this.server = server;
     }
 
+    private static InProcessFhirServer shared;
+
+    /** @return one server per test JVM (started on first use, stopped at JVM exit) */
+    static synchronized InProcessFhirServer shared() throws Exception {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
     static InProcessFhirServer start() throws Exception {
         HttpServer availability = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         availability.createContext("/", exchange -> {

@@ -2,7 +2,6 @@ package io.slotstream.booking.fhir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,12 +14,7 @@ class ParameterErrorsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = InProcessFhirServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+        server = InProcessFhirServer.shared();
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slotstream.ingest.validation.FhirJsonReader;
 import io.slotstream.ingest.validation.IntakeException;
 import io.slotstream.ingest.validation.Issue;
+import io.slotstream.ingest.validation.SchedulingRules;
 import io.slotstream.schemas.identity.CanonicalId;
 
 import java.util.ArrayList;
@@ -26,8 +27,9 @@ import java.util.regex.Pattern;
  */
 final class BundleReader {
 
-    private static final Pattern TYPE_ID = Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/([^/?#]+)");
-    private static final Pattern TYPE = Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/?");
+    /** request.url: relative to the base, or an absolute http(s) URL of this server (R4 Bundle.entry.request.url). */
+    private static final Pattern TYPE_ID = Pattern.compile("(?:https?://[^?#]*/)?([A-Z][A-Za-z]+)/([^/?#]+)");
+    private static final Pattern TYPE = Pattern.compile("(?:https?://[^?#]*/)?([A-Z][A-Za-z]+)/?");
     private static final Pattern URN_UUID = Pattern.compile("urn:uuid:([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})");
     private static final String RULE = "FHIR R4 transaction/batch (http.html#transaction)";
 
@@ -119,6 +121,18 @@ final class BundleReader {
                     "request.ifMatch must be a version (W/\"3\") on a PUT or DELETE entry"));
             return null;
         }
+        if (SchedulingRules.hasDotSegment(url)) {
+            issues.add(Issue.structure("value", at + ".request.url", RULE, "request.url must be Type/id (or Type) "
+                    + "relative to the base; '.' and '..' segments (path traversal) are refused"));
+            return null;
+        }
+        String fullUrl = text(entry, "fullUrl");
+        if (fullUrl != null && SchedulingRules.hasDotSegment(fullUrl)) {
+            // references equal to a fullUrl resolve to its entry: a traversing one must not become a target
+            issues.add(Issue.structure("value", at + ".fullUrl", "R4 Bundle.entry.fullUrl: an absolute URL or "
+                    + "urn:uuid/urn:oid", "fullUrl may not contain '.' or '..' segments (path traversal)"));
+            return null;
+        }
         JsonNode resource = entry.get("resource");
         switch (method) {
             case "PUT", "DELETE" -> {
@@ -148,7 +162,6 @@ final class BundleReader {
                 if (kind == null) {
                     return null;
                 }
-                String fullUrl = text(entry, "fullUrl");
                 Matcher uuid = fullUrl == null ? null : URN_UUID.matcher(fullUrl);
                 String id = uuid != null && uuid.matches() ? uuid.group(1).toLowerCase() : UUID.randomUUID().toString();
                 return withResource(i, method, kind, id, true, resource, at, issues, null);

@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
 import org.hl7.fhir.r4.model.UriType;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +57,14 @@ public final class SchedulingRules {
         } else if (!CanonicalId.isValidFhirId(id)) {
             issues.add(Issue.structure("value", type + ".id", R4_ID, "Invalid id '" + id + "'"));
         }
-        if (resource.hasMeta() && resource.getMeta().hasLastUpdatedElement()
-                && !Instants.isInstant(resource.getMeta().getLastUpdatedElement().getValueAsString())) {
-            issues.add(Issue.structure("value", type + ".meta.lastUpdated", "R4 instant",
-                    "meta.lastUpdated must be an instant with seconds and offset"));
+        if (resource.hasMeta() && resource.getMeta().hasLastUpdatedElement()) {
+            String lastUpdated = resource.getMeta().getLastUpdatedElement().getValueAsString();
+            if (!Instants.isInstant(lastUpdated)) {
+                issues.add(Issue.structure("value", type + ".meta.lastUpdated", "R4 instant",
+                        "meta.lastUpdated must be an instant with seconds and offset"));
+            } else if (Instants.tooPrecise(lastUpdated)) {
+                issues.add(tooPrecise(type + ".meta.lastUpdated", lastUpdated));
+            }
         }
         for (ReferenceScan.Located ref : references) {
             checkReferenceSyntax(ref, issues);
@@ -87,13 +92,15 @@ public final class SchedulingRules {
         } else if (value.startsWith("#")) {
             return;
         } else if (value.contains("://") || value.startsWith("urn:")) {
-            if (!isAbsolute(value)) {
+            if (!isAbsolute(value) || hasDotSegment(value)) {
                 issues.add(Issue.structure("value", path, R4_REF, "Invalid reference '" + value + "'"));
             }
         } else {
             var match = RELATIVE.matcher(value);
-            if (!match.matches()) {
-                issues.add(Issue.structure("value", path, R4_REF, "Invalid reference '" + value + "'"));
+            if (!match.matches() || hasDotSegment(value)) {
+                issues.add(Issue.structure("value", path, R4_REF, "Invalid reference '" + value + "': a relative "
+                        + "reference is Type/id" + (hasDotSegment(value) ? "; '.' and '..' segments (path traversal) "
+                        + "are refused" : "")));
             } else if (!knownTypes.contains(match.group(1))) {
                 issues.add(Issue.structure("value", path, R4_REF, "Unknown resource type '" + match.group(1) + "'"));
             }
@@ -188,6 +195,11 @@ public final class SchedulingRules {
     }
 
     private void checkLocation(Location location, List<Issue> issues) {
+        if (location.hasPosition()) {
+            Location.LocationPositionComponent position = location.getPosition();
+            coordinate(position.getLatitude(), "Location.position.latitude", 90, issues);
+            coordinate(position.getLongitude(), "Location.position.longitude", 180, issues);
+        }
         if (!location.hasName()) {
             issues.add(Issue.profile("required", "Location.name", "STU1 §5.1 Location.name 1..1", "Location.name is missing"));
         }
@@ -200,6 +212,16 @@ public final class SchedulingRules {
                 issues.add(Issue.profile("required", "Location.telecom[" + i + "]",
                         "STU1 §5.1 Location.telecom.system 1..1, value 1..1", "Location.telecom needs system and value"));
             }
+        }
+    }
+
+    /** WGS84 degrees (R4 Location.position: as in KML): latitude within ±90, longitude within ±180; both 1..1. */
+    private static void coordinate(BigDecimal degrees, String path, int limit, List<Issue> issues) {
+        if (degrees == null) {
+            issues.add(Issue.structure("required", path, "R4 " + path + " 1..1", path + " is missing"));
+        } else if (degrees.abs().compareTo(BigDecimal.valueOf(limit)) > 0) {
+            issues.add(Issue.structure("value", path, "R4 " + path + ": WGS84 degrees, -" + limit + " to " + limit,
+                    path + " " + degrees.toPlainString() + " is outside -" + limit + ".." + limit));
         }
     }
 
@@ -262,7 +284,26 @@ public final class SchedulingRules {
                     "'" + text + "' is not an instant with seconds and a UTC offset"));
             return false;
         }
+        if (Instants.tooPrecise(text)) {
+            issues.add(tooPrecise(path, text));
+            return false;
+        }
         return true;
+    }
+
+    private static Issue tooPrecise(String path, String text) {
+        return Issue.structure("value", path, Instants.PRECISION_RULE, "'" + text + "' has more than "
+                + Instants.MAX_FRACTION_DIGITS + " fractional-second digits");
+    }
+
+    /** A {@code .} or {@code ..} path segment: resolving it would climb out of the server's base (RFC 3986 §5.2.4). */
+    public static boolean hasDotSegment(String reference) {
+        for (String segment : reference.split("[/?#]", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isHttpUrl(String value) {
