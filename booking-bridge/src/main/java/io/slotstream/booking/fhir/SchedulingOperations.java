@@ -21,6 +21,8 @@ import io.slotstream.booking.find.FindService;
 import io.slotstream.booking.find.Proposal;
 import io.slotstream.booking.find.ProposalCache;
 import io.slotstream.edge.outcome.OperationOutcomes;
+import io.slotstream.schemas.identity.CanonicalId;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -273,7 +275,7 @@ public class SchedulingOperations {
     }
 
     private Bundle cancel(String id, RequestDetails request) {
-        StoredAppointment current = view.get(id).filter(a -> !"cancelled".equals(a.status()))
+        StoredAppointment current = view.get(requireId(id)).filter(a -> !"cancelled".equals(a.status()))
                 .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked or held"));
         return decide(request, new BookingService.Command(BookingRequestType.CANCEL, current.scheduleId(), id, List.of(),
                 null, current.patient(), current.participants(), null, current.referral()));
@@ -289,11 +291,16 @@ public class SchedulingOperations {
     }
 
     private StoredAppointment booked(String id) {
+        return view.get(requireId(id)).filter(a -> "booked".equals(a.status()))
+                .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked"));
+    }
+
+    /** @return the id of the Appointment to modify or cancel; 400 when {@code appointment-resource.id} is absent */
+    private static String requireId(String id) {
         if (id == null) {
             throw invalid("appointment-resource.id is required to modify or cancel", "appointment-resource.id");
         }
-        return view.get(id).filter(a -> "booked".equals(a.status()))
-                .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked"));
+        return id;
     }
 
     /**
@@ -346,8 +353,24 @@ public class SchedulingOperations {
         return schedule;
     }
 
+    /**
+     * @return the ids of {@code appointment-resource.slot}
+     * @throws InvalidRequestException 400 when one is not a literal reference {@code Slot/[id]} with an R4 id (an
+     *                                 id such as {@code ..} would climb out of availability-service's Slot path)
+     */
     private static List<String> slotIds(Appointment resource) {
-        return resource.getSlot().stream().map(r -> r.getReferenceElement().getIdPart()).filter(s -> s != null).toList();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < resource.getSlot().size(); i++) {
+            IIdType target = resource.getSlot().get(i).getReferenceElement();
+            String id = target.getIdPart();
+            if (id == null || !CanonicalId.isValidFhirId(id) || id.chars().allMatch(c -> c == '.')
+                    || (target.hasResourceType() && !"Slot".equals(target.getResourceType()))) {
+                throw invalid("appointment-resource.slot[" + i + "] must be a literal reference Slot/[id]",
+                        "appointment-resource.slot[" + i + "]");
+            }
+            ids.add(id);
+        }
+        return ids;
     }
 
     private static List<String> actors(Appointment resource) {
