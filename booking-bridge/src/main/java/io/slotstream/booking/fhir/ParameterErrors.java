@@ -3,6 +3,7 @@ package io.slotstream.booking.fhir;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -11,8 +12,12 @@ import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Makes HAPI's own answers to a URL parameter it cannot convert (a {@code start=notadate} of {@code $find}, a
@@ -23,6 +28,8 @@ import java.util.Map;
  */
 @Interceptor
 public class ParameterErrors {
+
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
 
     /**
      * @return a 400 OperationOutcome naming the parameter in {@code expression}, or null to keep HAPI's answer
@@ -60,7 +67,7 @@ public class ParameterErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (!(root instanceof IllegalArgumentException || root instanceof ca.uhn.fhir.parser.DataFormatException)) {
+        if (!(root instanceof IllegalArgumentException || root instanceof DataFormatException)) {
             return false;
         }
         for (StackTraceElement frame : root.getStackTrace()) {
@@ -112,9 +119,9 @@ public class ParameterErrors {
 
     /** HAPI sometimes quotes only a part of the value (e.g. a bad date prefix), re-encoded: that part must be unique. */
     private static String parameterContaining(Map<String, String[]> parameters, List<String> messages) {
-        java.util.Set<String> found = new java.util.LinkedHashSet<>();
+        Set<String> found = new LinkedHashSet<>();
         for (String message : messages) {
-            java.util.regex.Matcher quoted = QUOTED.matcher(message);
+            Matcher quoted = QUOTED.matcher(message);
             while (quoted.find()) {
                 String part = quoted.group(1).replace('+', ' ');
                 if (part.isBlank()) {
@@ -131,6 +138,4 @@ public class ParameterErrors {
         }
         return found.size() == 1 ? found.iterator().next() : null;
     }
-
-    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"([^\"]+)\"");
 }

@@ -1,6 +1,7 @@
 package io.slotstream.ingest.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slotstream.edge.outcome.MethodNotAllowedException;
 import io.slotstream.ingest.intake.BundleProcessor;
 import io.slotstream.ingest.intake.IntakeService;
 import io.slotstream.ingest.intake.PreparedWrite;
@@ -13,7 +14,6 @@ import io.slotstream.ingest.metrics.IntakeMetrics;
 import io.slotstream.ingest.validation.FhirJsonReader;
 import io.slotstream.ingest.validation.IntakeException;
 import io.slotstream.ingest.validation.Issue;
-import io.slotstream.edge.outcome.MethodNotAllowedException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome;
