@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
+import io.slotstream.booking.audit.AuditEventProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,8 +13,8 @@ import org.springframework.context.annotation.Configuration;
 import java.util.List;
 
 /**
- * HAPI's plain server ({@link RestfulServer}) at {@code /fhir/*}: the IHE ITI Scheduling operations and Appointment
- * search/read. HAPI generates the CapabilityStatement ({@code GET /fhir/metadata}) from the providers and renders
+ * HAPI's plain server ({@link RestfulServer}) at {@code /fhir/*}: the IHE ITI Scheduling operations, Appointment
+ * search/read, and the audit trail's AuditEvent search/read. HAPI generates the CapabilityStatement ({@code GET /fhir/metadata}) from the providers and renders
  * every error as an OperationOutcome.
  */
 @Configuration(proxyBeanMethods = false)
@@ -26,12 +27,13 @@ public class FhirServerConfiguration {
 
     @Bean
     ServletRegistrationBean<RestfulServer> fhirServlet(FhirContext fhir, SchedulingOperations operations,
-                                                       AppointmentSearch search) {
+                                                       AppointmentSearch search, AuditEventProvider auditEvents) {
         RestfulServer server = new RestfulServer(fhir);
         server.setServerName("Slotstream booking-bridge (IHE ITI Scheduling: ITI-115, ITI-116, ITI-117, ITI-118)");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setPlainProviders(List.of(operations));
         server.registerProvider(search);
+        server.registerProvider(auditEvents);
         server.setPagingProvider(new FifoMemoryPagingProvider(1000).setDefaultPageSize(50).setMaximumPageSize(500));
         server.registerInterceptor(new ResponseHighlighterInterceptor());
         ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");

@@ -1,7 +1,10 @@
 package io.slotstream.edge.audit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.slotstream.edge.stack.StackConnectionAutoConfiguration;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
+import io.slotstream.schemas.topic.StackPreflight;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -16,9 +19,9 @@ import java.time.Clock;
 /**
  * The audit trail of a service ({@link AuditProperties}): active when {@code slotstream.audit.enabled} (default) and
  * the service lists {@code slotstream.audit.routes}; sends to the broker and registry the service already uses
- * ({@code slotstream.kafka.bootstrap-servers}, {@code slotstream.registry.url}).
+ * ({@link KafkaClientSettings}, {@link RegistrySettings} of {@link StackConnectionAutoConfiguration}).
  */
-@AutoConfiguration
+@AutoConfiguration(after = StackConnectionAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(prefix = "slotstream.audit", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(AuditProperties.class)
@@ -30,10 +33,10 @@ public class AuditAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(prefix = "slotstream.audit", name = "routes[0].paths[0]")
     AuditEventSender auditEventSender(AuditProperties properties, Environment environment,
-                                      ObjectProvider<RegistrySettings> registry, ObjectProvider<MeterRegistry> meters) {
-        RegistrySettings settings = registry.getIfAvailable(() ->
-                new RegistrySettings(environment.getRequiredProperty("slotstream.registry.url"), false));
-        return new AuditEventSender(environment.getRequiredProperty("slotstream.kafka.bootstrap-servers"), settings,
+                                      ObjectProvider<KafkaClientSettings> kafka, ObjectProvider<RegistrySettings> registry,
+                                      ObjectProvider<MeterRegistry> meters) {
+        return new AuditEventSender(kafka.getIfAvailable(() -> StackPreflight.kafkaSettings(environment::getProperty)),
+                registry.getIfAvailable(() -> StackPreflight.registrySettings(environment::getProperty)),
                 service(environment), properties.queueCapacity(), meters.getIfAvailable());
     }
 

@@ -17,6 +17,8 @@ public final class AuditDetails {
     private String action;
     private String eventCode;
     private String detail;
+    private String interaction;
+    private String refusal;
 
     private AuditDetails() {
     }
@@ -62,6 +64,21 @@ public final class AuditDetails {
         return this;
     }
 
+    /** The FHIR restful-interaction the body revealed, e.g. {@code batch} for a batch Bundle posted to the base. */
+    public AuditDetails interaction(String interaction) {
+        this.interaction = interaction;
+        return this;
+    }
+
+    /**
+     * The request failed although its HTTP status is 2xx (e.g. an ITI-116 hold lost to another client answers 200 with
+     * an OperationOutcome): recorded as a minor failure (outcome 4) with this description.
+     */
+    public AuditDetails refused(String description) {
+        this.refusal = description;
+        return this;
+    }
+
     /** The service's finer name for what happened, e.g. the booking command {@code cancel}. */
     public AuditDetails detail(String detail) {
         this.detail = detail;
@@ -90,5 +107,13 @@ public final class AuditDetails {
 
     String detail() {
         return detail;
+    }
+
+    String interaction() {
+        return interaction;
+    }
+
+    String refusal() {
+        return refusal;
     }
 }

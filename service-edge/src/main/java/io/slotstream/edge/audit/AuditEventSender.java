@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slotstream.avro.AuditEvent;
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.TopicSerdes;
 import io.slotstream.schemas.topic.Topics;
@@ -41,24 +42,27 @@ public final class AuditEventSender implements AutoCloseable {
     private final Counter dropped;
 
     /**
-     * @param bootstrapServers Kafka bootstrap servers
+     * @param kafka            the stack's Kafka client settings (bootstrap servers, SASL/TLS)
      * @param registry         the Apicurio registry (the schema is registered by provisioning)
      * @param service          the service name, part of the producer's client id
      * @param queueCapacity    events that may wait for the sender thread
      * @param meters           where the counters go; null = not exported
      */
-    public AuditEventSender(String bootstrapServers, RegistrySettings registry, String service, int queueCapacity,
+    public AuditEventSender(KafkaClientSettings kafka, RegistrySettings registry, String service, int queueCapacity,
                             MeterRegistry meters) {
-        this(new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                // a broker outage must not park the sender thread for a minute per event
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000,
-                ProducerConfig.CLIENT_ID_CONFIG, service + "-audit"),
-                new StringSerializer(), TopicSerdes.valueSerde(Topics.AUDIT_EVENTS, registry).serializer()),
-                queueCapacity, meters);
+        this(new KafkaProducer<>(producerConfig(kafka, service), new StringSerializer(),
+                TopicSerdes.valueSerde(Topics.AUDIT_EVENTS, registry).serializer()), queueCapacity, meters);
+    }
+
+    private static Map<String, Object> producerConfig(KafkaClientSettings kafka, String service) {
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // a broker outage must not park the sender thread for a minute per event
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-audit");
+        return config;
     }
 
     AuditEventSender(Producer<String, AuditEvent> producer, int queueCapacity, MeterRegistry meters) {

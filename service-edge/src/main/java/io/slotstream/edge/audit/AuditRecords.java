@@ -58,11 +58,18 @@ final class AuditRecords {
             operation = id;
             id = null;
         }
+        boolean postSearch = "_search".equals(id);
+        if (postSearch) {
+            id = null;
+        }
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         String interaction;
         String action;
         if (operation != null) {
             interaction = "operation";
+            action = "E";
+        } else if (postSearch) {
+            interaction = "search-type";
             action = "E";
         } else {
             switch (method) {
@@ -102,7 +109,13 @@ final class AuditRecords {
         String patient = null;
         String eventCode = null;
         String detail = null;
+        int outcome = outcome(status);
+        String description = status >= 400 ? "HTTP " + status + " " + reason(status) : null;
         if (details != null) {
+            if (details.refusal() != null && outcome == 0) {
+                outcome = 4;
+                description = "HTTP " + status + ": " + details.refusal();
+            }
             if (details.entityType() != null) {
                 type = details.entityType();
                 id = details.entityId();
@@ -112,6 +125,9 @@ final class AuditRecords {
             detail = details.detail();
             if (details.action() != null) {
                 action = details.action();
+            }
+            if (details.interaction() != null) {
+                interaction = details.interaction();
             }
         }
         SmartCaller caller = request.getAttribute(SmartAccessManager.CALLER_ATTRIBUTE) instanceof SmartCaller c ? c : null;
@@ -139,7 +155,7 @@ final class AuditRecords {
                 .setPath(request.getRequestURI())
                 .setQuery("search-type".equals(interaction) ? redactedQuery(request.getQueryString()) : null)
                 .setHttpStatus(status)
-                .setOutcome(outcome(status))
+                .setOutcome(outcome)
                 .setClientId(clientId)
                 .setUser(user)
                 .setSource(source)
@@ -148,7 +164,7 @@ final class AuditRecords {
                 .setEntityType(type)
                 .setEntityId(id)
                 .setPatient(patient)
-                .setDescription(status >= 400 ? "HTTP " + status + " " + reason(status) : null)
+                .setDescription(description)
                 .build();
     }
 

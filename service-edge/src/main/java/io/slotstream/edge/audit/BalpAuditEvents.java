@@ -34,7 +34,8 @@ import java.util.Map;
  *   <li>{@code outcome} 0/4/8 with {@code outcomeDesc} naming the HTTP status of a failure.</li>
  * </ul>
  * A BALP or Scheduling profile is claimed in {@code meta.profile} only where the event conforms: success
- * (the profiles fix outcome 0), and a patient for the Patient* and Scheduling profiles. Failures are recorded with the
+ * (the profiles fix outcome 0), a patient for the Patient* and Scheduling profiles, action C for the Scheduling ones
+ * (Slotstream records ITI-115 $find as E, a query, so it claims none). Failures are recorded with the
  * same shape and no profile claim.
  */
 public final class BalpAuditEvents {
@@ -60,7 +61,7 @@ public final class BalpAuditEvents {
             "ITI-115", "FindPotential", "ITI-116", "Hold", "ITI-117", "Book");
     private static final Map<String, String> IHE_EVENT_NAMES = Map.of(
             "ITI-115", "Find Potential Appointments", "ITI-116", "Hold Appointment", "ITI-117", "Book Appointment",
-            "ITI-118", "Appointment Search");
+            "ITI-118", "Find Existing Appointments");
     private static final Map<String, String> BALP_PROFILES = Map.of(
             "C", "Create", "R", "Read", "U", "Update", "D", "Delete");
 
@@ -177,7 +178,8 @@ public final class BalpAuditEvents {
         if (e.getOutcome() != 0) {
             return null;
         }
-        if (e.getEventCode() != null && SCHEDULING_PROFILES.containsKey(e.getEventCode()) && e.getPatient() != null) {
+        if (e.getEventCode() != null && SCHEDULING_PROFILES.containsKey(e.getEventCode()) && e.getPatient() != null
+                && "C".equals(e.getAction())) {
             return SCHEDULING + SCHEDULING_PROFILES.get(e.getEventCode()) + ".Audit.Recipient";
         }
         String patient = e.getPatient() != null ? "Patient" : "";

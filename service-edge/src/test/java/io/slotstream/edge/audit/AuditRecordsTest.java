@@ -60,6 +60,7 @@ class AuditRecordsTest {
         assertThat(interactionOf("DELETE", "/fhir/Slot/s1", 200)).containsExactly("delete", "D", "Slot", "s1", null);
         assertThat(interactionOf("GET", "/fhir/Appointment/a1", 200)).containsExactly("read", "R", "Appointment", "a1", null);
         assertThat(interactionOf("GET", "/fhir/Appointment", 200)).containsExactly("search-type", "E", "Appointment", null, null);
+        assertThat(interactionOf("POST", "/fhir/Appointment/_search", 200)).containsExactly("search-type", "E", "Appointment", null, null);
         assertThat(interactionOf("POST", "/fhir", 200)).containsExactly("transaction", "E", null, null, null);
         assertThat(interactionOf("POST", "/fhir/Appointment/$hold", 200)).containsExactly("operation", "E", "Appointment", null, "$hold");
         assertThat(interactionOf("PUT", "/admin/feeds/pub-a", 200)).containsExactly("update", "U", "Feed", "pub-a", null);
@@ -78,6 +79,11 @@ class AuditRecordsTest {
         assertThat(AuditEventSender.key(refused)).isEqualTo("ingest-service");
         assertThat(record(request("PUT", "/fhir/Slot/s1"), 503, null).getOutcome()).isEqualTo(8);
         assertThat(record(request("PUT", "/fhir/Slot/s1"), 202, null).getOutcome()).isZero();
+        MockHttpServletRequest lost = request("POST", "/fhir/Appointment/$hold");
+        AuditDetails.of(lost).refused("slot-held: Slot/s1 is held");
+        AuditEvent refusedHold = record(lost, 200, null);
+        assertThat(refusedHold.getOutcome()).isEqualTo(4);
+        assertThat(refusedHold.getDescription()).isEqualTo("HTTP 200: slot-held: Slot/s1 is held");
     }
 
     @Test
@@ -117,6 +123,13 @@ class AuditRecordsTest {
         assertThat(e.getPatient()).isEqualTo("p-1");
         assertThat(AuditRecords.redactedQuery(null)).isNull();
         assertThat(AuditRecords.redactedQuery("x".repeat(3000))).hasSize(2000);
+    }
+
+    @Test
+    void aBatchBundleIsABatchInteraction() {
+        MockHttpServletRequest request = request("POST", "/fhir");
+        AuditDetails.of(request).interaction("batch");
+        assertThat(record(request, 200, null).getInteraction()).isEqualTo("batch");
     }
 
     @Test
