@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -228,6 +229,53 @@ class BookingEndToEndIntegrationTest {
                 .isEqualTo(Appointment.AppointmentStatus.CANCELLED);
         await().atMost(Duration.ofSeconds(30)).until(() -> ((Slot) parse(get(availability + "/fhir/Slot/" + slotId(0)).body()))
                 .getStatus() == Slot.SlotStatus.FREE);
+
+        // the audit trail: audit.events.v1 (real broker + registry) read back through booking-bridge's AuditEvent search
+        String appointmentRef = "Appointment/" + appointment.getIdPart();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> auditEvents("entity=" + appointmentRef).size() == 4);
+        List<AuditEvent> trail = auditEvents("entity=" + appointmentRef).reversed(); // oldest first
+        assertThat(trail).extracting(e -> e.getSubtype().getLast().getCode() + " " + e.getSubtype().getLast().getDisplay())
+                .containsExactly("$hold $hold (hold)", "$book $book (book)", "ITI-118 Find Existing Appointments", "$book $book (cancel)");
+        for (AuditEvent e : trail) {
+            assertThat(e.getType().getCode()).isEqualTo("rest");
+            assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+            assertThat(e.getRecorded()).isBetween(java.util.Date.from(day.minus(4, ChronoUnit.DAYS)), new java.util.Date());
+            assertThat(e.getAgentFirstRep().getType().getCodingFirstRep().getCode()).isEqualTo("110153");
+            assertThat(e.getAgentFirstRep().getNetwork().getAddress()).isEqualTo("127.0.0.1");
+            assertThat(e.getAgent().get(1).getWho().getIdentifier().getValue()).isEqualTo("booking-bridge");
+            assertThat(e.getSource().getObserver().getIdentifier().getValue()).isEqualTo("booking-bridge");
+            assertThat(e.getEntity()).filteredOn(x -> "4".equals(x.getRole().getCode()))
+                    .singleElement().satisfies(x -> assertThat(x.getWhat().getReference()).isEqualTo(appointmentRef));
+        }
+        AuditEvent hold0 = trail.get(0);
+        assertThat(hold0.getAction()).isEqualTo(AuditEvent.AuditEventAction.C);
+        assertThat(hold0.getSubtype()).extracting(org.hl7.fhir.r4.model.Coding::getCode).containsExactly("operation", "ITI-116", "$hold");
+        AuditEvent book0 = trail.get(1);
+        assertThat(book0.getAction()).isEqualTo(AuditEvent.AuditEventAction.C);
+        assertThat(book0.getSubtype()).extracting(org.hl7.fhir.r4.model.Coding::getCode).containsExactly("operation", "ITI-117", "$book");
+        assertThat(book0.getMeta().getProfile().getFirst().getValue()).endsWith("IHE.Scheduling.Book.Audit.Recipient");
+        AuditEvent read0 = trail.get(2);
+        assertThat(read0.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+        assertThat(read0.getMeta().getProfile().getFirst().getValue()).endsWith("IHE.BasicAudit.PatientRead");
+        for (AuditEvent e : trail.subList(1, 4)) {
+            assertThat(e.getEntity()).filteredOn(x -> "1".equals(x.getRole().getCode())).singleElement()
+                    .satisfies(x -> {
+                        assertThat(x.getWhat().getReference()).isEqualTo("Patient/pat-" + run);
+                        assertThat(x.getWhat().hasDisplay()).isFalse();
+                    });
+        }
+        // the ITI-118 search is a BALP PatientQuery carrying its query
+        List<AuditEvent> searches = auditEvents("patient=Patient/pat-" + run + "&action=E");
+        assertThat(searches).singleElement().satisfies(e -> {
+            assertThat(e.getMeta().getProfile().getFirst().getValue()).endsWith("IHE.BasicAudit.PatientQuery");
+            assertThat(new String(e.getEntityFirstRep().getQuery(), java.nio.charset.StandardCharsets.UTF_8))
+                    .startsWith("patient=Patient/pat-" + run + "&date=ge");
+        });
+        // the lost hold: HTTP 200 with an OperationOutcome, recorded as a minor failure with the reason
+        assertThat(auditEvents("subtype=ITI-116&outcome=4&date=ge" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)))
+                .anySatisfy(e -> assertThat(e.getOutcomeDesc()).startsWith("HTTP 200: slot-held"));
+        assertThat(auditEvents("agent=booking-bridge&entity=" + appointmentRef + "&_count=2")).hasSize(2);
     }
 
     @Test
@@ -416,6 +464,13 @@ class BookingEndToEndIntegrationTest {
             request.header("Accept", "application/fhir+json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** @return the AuditEvents of a search at booking-bridge (first page), newest first */
+    private List<AuditEvent> auditEvents(String query) throws Exception {
+        HttpResponse<String> answer = get(bridge + "/fhir/AuditEvent?" + query);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return ((Bundle) parse(answer.body())).getEntry().stream().map(e -> (AuditEvent) e.getResource()).toList();
     }
 
     private IBaseResource parse(String body) {

@@ -2,6 +2,7 @@ package io.slotstream.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.LogLeakScan;
 import io.slotstream.deploy.local.SampleFeedLoader;
 import io.slotstream.deploy.local.ServiceSet;
 import io.slotstream.deploy.local.SharedStack;
@@ -42,6 +43,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -69,6 +71,7 @@ class WebFlowBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ServiceSet services;
+    private static Path logDir;
     private static ConfigurableApplicationContext web;
     private static String webUrl;
     private static WebDriver first;
@@ -83,7 +86,7 @@ class WebFlowBrowserTest {
         // Four service JVMs and two browsers on a shared 2-core machine: give the services longer than 150 s.
         System.setProperty("slotstream.service-ready-timeout-seconds", System.getProperty("slotstream.service-ready-timeout-seconds", "600"));
         LocalStack stack = SharedStack.get();
-        Path logDir = Path.of(System.getProperty("java.io.tmpdir"), "web-services-" + System.nanoTime());
+        logDir = Path.of(System.getProperty("java.io.tmpdir"), "web-services-" + System.nanoTime());
         services = ServiceSet.launch(PROJECT, stack, logDir, ServiceSet.freePorts());
         services.awaitReady(System.out::println);
         web = new SpringApplicationBuilder(WebApplication.class).run(
@@ -222,6 +225,10 @@ class WebFlowBrowserTest {
         snap(first, "09-status");
         assertAccessible(first, "status");
         publishScreenshots();
+
+        // No PHI or tokens in the services' logs (issue 16): the patient's details typed above, bearer tokens.
+        assertThat(LogLeakScan.find(logDir, Stream.concat(LogLeakScan.TOKENS.stream(),
+                Stream.of("Pat Example", "1980-04-02", "617 555 0199")).toList())).as("log lines with PHI or tokens").isEmpty();
     }
 
     private void searchByZip(WebDriver driver) {

@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
@@ -12,6 +13,7 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.slotstream.booking.appointment.AppointmentView;
 import io.slotstream.booking.appointment.StoredAppointment;
+import io.slotstream.edge.audit.AuditDetails;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.IdType;
 import org.springframework.stereotype.Component;
@@ -40,9 +42,11 @@ public class AppointmentSearch {
     }
 
     @Read(type = Appointment.class)
-    public Appointment read(@IdParam IdType id) {
-        return view.get(id.getIdPart()).map(renderer::stored)
-                .orElseThrow(() -> new ResourceNotFoundException(id));
+    public Appointment read(@IdParam IdType id, RequestDetails request) {
+        AuditDetails audit = SchedulingOperations.audit(request).transaction("ITI-118", null);
+        StoredAppointment stored = view.get(id.getIdPart()).orElseThrow(() -> new ResourceNotFoundException(id));
+        audit.patient(stored.patient()); // BALP PatientRead: the patient whose appointment was read
+        return renderer.stored(stored);
     }
 
     @Search(type = Appointment.class, allowUnknownParams = false)
@@ -54,7 +58,9 @@ public class AppointmentSearch {
                                     @OptionalParam(name = Appointment.SP_PRACTITIONER) ReferenceOrListParam practitioners,
                                     @OptionalParam(name = Appointment.SP_LOCATION) ReferenceOrListParam locations,
                                     @OptionalParam(name = Appointment.SP_DATE) DateRangeParam date,
-                                    @OptionalParam(name = Appointment.SP_STATUS) TokenOrListParam statuses) {
+                                    @OptionalParam(name = Appointment.SP_STATUS) TokenOrListParam statuses,
+                                    RequestDetails request) {
+        SchedulingOperations.audit(request).transaction("ITI-118", null);
         Predicate<StoredAppointment> match = a -> true;
         if (ids != null) {
             match = match.and(a -> ids.getValuesAsQueryTokens().stream().anyMatch(t -> t.getValue().equals(a.id())));

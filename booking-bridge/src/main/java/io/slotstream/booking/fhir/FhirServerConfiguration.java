@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
+import io.slotstream.booking.audit.AuditEventProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,8 +13,8 @@ import org.springframework.context.annotation.Configuration;
 import java.util.List;
 
 /**
- * HAPI's plain server ({@link RestfulServer}) at {@code /fhir/*}: the IHE ITI Scheduling operations and Appointment
- * search/read. HAPI generates the CapabilityStatement ({@code GET /fhir/metadata}) from the providers and renders
+ * HAPI's plain server ({@link RestfulServer}) at {@code /fhir/*}: the IHE ITI Scheduling operations, Appointment
+ * search/read, and the audit trail's AuditEvent search/read. HAPI generates the CapabilityStatement ({@code GET /fhir/metadata}) from the providers and renders
  * every error as an OperationOutcome.
  */
 @Configuration(proxyBeanMethods = false)
@@ -26,15 +27,19 @@ public class FhirServerConfiguration {
 
     @Bean
     ServletRegistrationBean<RestfulServer> fhirServlet(FhirContext fhir, SchedulingOperations operations,
-                                                       AppointmentSearch search) {
-        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(
-                server(fhir, operations, search), "/fhir/*");
+                                                       AppointmentSearch search, AuditEventProvider auditEvents) {
+        RestfulServer server = server(fhir, operations, search);
+        server.registerProvider(auditEvents);
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");
         registration.setLoadOnStartup(1);
         return registration;
     }
 
-    /** @return the FHIR server of booking-bridge (also what the module's tests and fuzz tests run in-process) */
+    /**
+     * @return the FHIR server of booking-bridge without the AuditEvent provider (also what the module's tests and
+     *         fuzz tests run in-process)
+     */
     public static RestfulServer server(FhirContext fhir, SchedulingOperations operations, AppointmentSearch search) {
         RestfulServer server = new RestfulServer(fhir);
         server.setServerName("Slotstream booking-bridge (IHE ITI Scheduling: ITI-115, ITI-116, ITI-117, ITI-118)");

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import io.slotstream.avro.BookingRequestType;
 import io.slotstream.booking.BookingBridgeProperties;
 import io.slotstream.booking.appointment.AppointmentView;
@@ -20,6 +21,7 @@ import io.slotstream.booking.find.FindCriteria;
 import io.slotstream.booking.find.FindService;
 import io.slotstream.booking.find.Proposal;
 import io.slotstream.booking.find.ProposalCache;
+import io.slotstream.edge.audit.AuditDetails;
 import io.slotstream.edge.outcome.OperationOutcomes;
 import io.slotstream.schemas.identity.CanonicalId;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -109,6 +111,8 @@ public class SchedulingOperations {
                        @OperationParam(name = "insurance-reference") List<Reference> insurance,
                        @OperationParam(name = "_count", max = 1) IntegerType countParam,
                        RequestDetails request) {
+        audit(request).entity("Appointment", null).transaction("ITI-115", "E")
+                .patient(empty(patientReference) ? null : patientReference.getFirst().getReferenceElement().getIdPart());
         if (start == null || start.getValue() == null || end == null || end.getValue() == null) {
             throw invalid("start and end are required (ITI-115, 1..1)", start == null ? "start" : "end");
         }
@@ -319,6 +323,12 @@ public class SchedulingOperations {
 
     /** Writes the request and waits for its decision (or answers 202). */
     private Bundle decide(RequestDetails request, BookingService.Command command) {
+        // cancelling a hold releases it: the audit trail names which
+        boolean release = command.type() == BookingRequestType.CANCEL
+                && view.get(command.appointmentId()).filter(a -> "pending".equals(a.status())).isPresent();
+        audit(request).entity("Appointment", command.appointmentId()).patient(command.patient())
+                .transaction(command.type() == BookingRequestType.HOLD ? "ITI-116" : "ITI-117", "C")
+                .detail(release ? "release" : command.type().name().toLowerCase(java.util.Locale.ROOT));
         String requestId = requestId(request);
         CompletableFuture<Outcome> decision;
         if (command.type() == BookingRequestType.BOOK && upstream.handles(command.scheduleId())) {
@@ -336,6 +346,9 @@ public class SchedulingOperations {
         }
         Outcome outcome = outcomes.await(decision, properties.outcomeTimeout())
                 .orElseThrow(() -> new OutcomePendingException(requestId, statusUrl, false));
+        if (!outcome.accepted()) {
+            audit(request).refused(outcome.reason() + ": " + outcome.reasonText());
+        }
         return bundles.render(outcome);
     }
 
@@ -402,6 +415,11 @@ public class SchedulingOperations {
             }
         }
         return null;
+    }
+
+    /** The audit trail's details of this request (service-edge AuditFilter reads them when the answer is written). */
+    static AuditDetails audit(RequestDetails request) {
+        return AuditDetails.of(((ServletRequestDetails) request).getServletRequest());
     }
 
     private static String requestId(RequestDetails request) {

@@ -1,6 +1,7 @@
 package io.slotstream.ingest.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slotstream.edge.audit.AuditDetails;
 import io.slotstream.edge.outcome.MethodNotAllowedException;
 import io.slotstream.ingest.intake.BundleProcessor;
 import io.slotstream.ingest.intake.IntakeService;
@@ -167,6 +168,9 @@ public class FhirController {
         } catch (IntakeException e) {
             metrics.rejected("Bundle", source, e.issues().getFirst().code());
             throw e;
+        }
+        if ("batch".equals(node.path("type").asText())) {
+            AuditDetails.of(request).interaction("batch");
         }
         String prefer = request.getHeader("Prefer");
         boolean representation = prefer != null && prefer.contains("return=representation");

@@ -1,5 +1,6 @@
 package io.slotstream.schemas.topic;
 
+import io.slotstream.avro.AuditEvent;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.DeadLetter;
@@ -36,6 +37,7 @@ public final class Topics {
     private static final long BOOKING_EVENTS_RETENTION_MS = Duration.ofDays(30).toMillis();
     private static final long BOOKING_REQUESTS_RETENTION_MS = Duration.ofDays(7).toMillis();
     private static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(14).toMillis();
+    private static final long AUDIT_EVENTS_RETENTION_MS = Duration.ofDays(365).toMillis();
 
     /** {@code fhir.location.v1}: Locations, compacted; writer ingest-service. */
     public static final Topic<FhirLocation> LOCATION = compacted("fhir.location.v1", FhirLocation.class,
@@ -99,9 +101,20 @@ public final class Topics {
     public static final Topic<FeedSubscription> FEEDS = compacted("ingest.feeds.v1", FeedSubscription.class,
             "source id the feed is ingested as");
 
+    /**
+     * {@code audit.events.v1}: one record per audited HTTP interaction (IHE BALP: writes, booking operations, admin
+     * changes, booking reads and searches), delete after 365 days; key source id, else client id, else service name.
+     * The catalogue's one topic with several writers: every service that audits appends its own events through
+     * service-edge's {@code io.slotstream.edge.audit} emitter (an append-only log; each event is owned by the service
+     * that recorded it and never updated).
+     */
+    public static final Topic<AuditEvent> AUDIT_EVENTS = new Topic<>("audit.events.v1", AuditEvent.class,
+            "source id, else OAuth client id, else the recording service's name", PARTITIONS, CleanupPolicy.DELETE,
+            AUDIT_EVENTS_RETENTION_MS);
+
     private static final List<Topic<?>> ALL = List.of(LOCATION, SCHEDULE, SLOT, PRACTITIONER_ROLE, PRACTITIONER,
             HEALTHCARE_SERVICE, BOOKING_REQUESTS, BOOKING_EVENTS, APPOINTMENT, SLOT_AVAILABILITY, REFERENCE_AVAILABILITY, DEAD_LETTER,
-            FEEDS);
+            FEEDS, AUDIT_EVENTS);
 
     private Topics() {
     }

@@ -1,5 +1,6 @@
 package io.slotstream.schemas.topic;
 
+import io.slotstream.avro.AuditEvent;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.DeadLetter;
@@ -42,7 +43,8 @@ class TopicsTest {
                 tuple("slot.availability.v1", SlotAvailability.class),
                 tuple("reference.availability.v1", ReferenceAvailability.class),
                 tuple("ingest.dead-letter.v1", DeadLetter.class),
-                tuple("ingest.feeds.v1", FeedSubscription.class));
+                tuple("ingest.feeds.v1", FeedSubscription.class),
+                tuple("audit.events.v1", AuditEvent.class));
     }
 
     @Test
@@ -64,6 +66,8 @@ class TopicsTest {
         assertThat(Topics.BOOKING_REQUESTS.retentionMs()).isEqualTo(Duration.ofDays(7).toMillis());
         assertThat(Topics.DEAD_LETTER.cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE);
         assertThat(Topics.DEAD_LETTER.retentionMs()).isEqualTo(Duration.ofDays(14).toMillis());
+        assertThat(Topics.AUDIT_EVENTS.cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE);
+        assertThat(Topics.AUDIT_EVENTS.retentionMs()).isEqualTo(Duration.ofDays(365).toMillis());
     }
 
     @Test

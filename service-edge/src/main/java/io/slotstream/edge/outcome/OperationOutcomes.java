@@ -1,6 +1,7 @@
 package io.slotstream.edge.outcome;
 
 import ca.uhn.fhir.context.FhirContext;
+import jakarta.servlet.http.HttpServletResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -10,6 +11,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one OperationOutcome builder of every Slotstream HTTP API (design.md "Errors": an R4 {@code OperationOutcome}
@@ -116,6 +120,23 @@ public final class OperationOutcomes {
     /** @return the outcome as an HTTP answer with {@code status}, extra {@code headers} and {@link #FHIR_JSON} */
     public static ResponseEntity<String> response(int status, OperationOutcome outcome, HttpHeaders headers) {
         return ResponseEntity.status(status).headers(headers).contentType(FHIR_JSON).body(json(outcome));
+    }
+
+    /**
+     * Writes the outcome as the whole answer of a servlet filter or handler ({@code status}, {@link #FHIR_JSON},
+     * {@code Content-Length}); does nothing when the response is already committed.
+     *
+     * @throws IOException when the client is gone
+     */
+    public static void write(HttpServletResponse response, int status, OperationOutcome outcome) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setStatus(status);
+        response.setContentType(FHIR_JSON.toString());
+        byte[] body = json(outcome).getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /** Lazily created: a FhirContext costs about a second, and only an error answer needs it. */

@@ -14,7 +14,6 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The 401 and 403 answers: the RFC 6750 {@code WWW-Authenticate: Bearer ...} header (from Spring Security's bearer
@@ -49,13 +48,6 @@ final class SecurityAnswers implements AuthenticationEntryPoint, AccessDeniedHan
     }
 
     private static void write(HttpServletResponse response, int status, IssueType code, String diagnostics) throws IOException {
-        if (response.isCommitted()) {
-            return;
-        }
-        response.setStatus(status);
-        response.setContentType(OperationOutcomes.FHIR_JSON.toString());
-        byte[] body = OperationOutcomes.json(OperationOutcomes.error(code, diagnostics, null)).getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        OperationOutcomes.write(response, status, OperationOutcomes.error(code, diagnostics, null));
     }
 }

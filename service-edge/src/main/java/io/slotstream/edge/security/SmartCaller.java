@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param source   the source the client may write for, or null when it is bound to none
  * @param patient  the patient id (without {@code Patient/}) of a patient-context token, or null
  * @param scopes   the clinical-data scopes of the token's {@code scope} (or {@code scp}) claim
+ * @param subject  the token's {@code sub} (the user or patient login of a user/patient token; the client itself for
+ *                 SMART Backend Services), or null
  */
-public record SmartCaller(String clientId, String source, String patient, List<SmartScope> scopes) {
+public record SmartCaller(String clientId, String source, String patient, List<SmartScope> scopes, String subject) {
 
     /** Reads the caller from a validated token, applying the configured client -> source bindings. */
     public static SmartCaller of(Jwt jwt, EdgeSecurityProperties properties) {
@@ -33,7 +35,8 @@ public record SmartCaller(String clientId, String source, String patient, List<S
         for (String s : scopeStrings(jwt)) {
             SmartScope.parse(s).ifPresent(scopes::add);
         }
-        return new SmartCaller(client, blankToNull(source), blankToNull(patient), List.copyOf(scopes));
+        return new SmartCaller(client, blankToNull(source), blankToNull(patient), List.copyOf(scopes),
+                blankToNull(jwt.getSubject()));
     }
 
     private static List<String> scopeStrings(Jwt jwt) {

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * {@code local-feed}), {@code --subscribe URL=SOURCE} (repeatable: also subscribe to another publisher's feed),
  * {@code --feed-server-port} (the loopback publisher of the sample feeds, default 8085), {@code --auth-server-port}
  * (the authorization server the services trust, default 8086), {@code --security token|off} (default token: every
- * service validates bearer tokens of that server; the main job uses the launcher's registered clients).
+ * service validates bearer tokens of that server; the main job uses the launcher's registered clients; {@code off}
+ * also lifts the per-client rate limits, as every request then comes from one address).
  * Exit status 1 with a one-line {@code slotstream: ...} message on any failure, 2 on a usage error.
  */
 public final class LocalStackMain {
@@ -92,7 +93,9 @@ public final class LocalStackMain {
         ServiceSet services = null;
         AuthServerProcess authServer = null;
         if (!options.containsKey("no-services")) {
-            Map<String, String> securityEnv = Map.of("SLOTSTREAM_SECURITY_MODE", "off");  // services and web (SLOTSTREAM_WEB_*)
+            // services and web (SLOTSTREAM_WEB_*); off also lifts the per-client rate limits (benchmarks: one address)
+            Map<String, String> securityEnv = Map.of("SLOTSTREAM_SECURITY_MODE", "off",
+                    "SLOTSTREAM_SECURITY_RATE_LIMIT_REQUESTS_PER_SECOND", "0");
             if (!"off".equals(options.getOrDefault("security", "token"))) {
                 authServer = AuthServerProcess.launch(projectDir, stack, dataDir, intOption(options, "auth-server-port", DEFAULT_AUTH_SERVER_PORT));
                 synchronized (running) {

@@ -41,12 +41,14 @@ public final class ServiceSet implements AutoCloseable {
      * Launches every service of {@code ports} (module to port) from its {@code -exec.jar} under {@code projectDir},
      * without waiting; logs and state go under {@code logDir}. publish-service cuts a snapshot every 5 s and names
      * itself by its loopback URL; {@value #WEB}, when in {@code ports}, is pointed at the other services of the set
-     * (start it last: it needs their ports).
+     * (start it last: it needs their ports). Request security and the per-client rate limits are off (every request of
+     * a test or benchmark comes from one address).
      *
      * @throws StackException when a jar is missing or a port is taken; services already launched are stopped
      */
     public static ServiceSet launch(Path projectDir, LocalStack stack, Path logDir, Map<String, Integer> ports) {
-        return launch(projectDir, stack, logDir, ports, Map.of("SLOTSTREAM_SECURITY_MODE", "off"));
+        return launch(projectDir, stack, logDir, ports, Map.of("SLOTSTREAM_SECURITY_MODE", "off",
+                "SLOTSTREAM_SECURITY_RATE_LIMIT_REQUESTS_PER_SECOND", "0"));
     }
 
     /**
