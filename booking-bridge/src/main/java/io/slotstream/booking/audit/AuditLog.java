@@ -6,7 +6,6 @@ import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topics;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.util.Comparator;
@@ -25,26 +24,25 @@ import java.util.function.Predicate;
  * logged and skipped.
  */
 @Component
-public class AuditLog implements SmartLifecycle {
+public class AuditLog extends TopicReplay<AuditEvent> {
 
     private static final Comparator<Key> ORDER = Comparator.comparing(Key::recordedMillis).thenComparing(Key::id);
 
-    private final TopicReplay<AuditEvent> replay;
     private final int maxEvents;
     private final ConcurrentSkipListMap<Key, AuditEvent> byTime = new ConcurrentSkipListMap<>(ORDER);
     private final Map<String, AuditEvent> byId = new ConcurrentHashMap<>();
 
     public AuditLog(KafkaClientSettings kafka, RegistrySettings registry, @Value("${slotstream.booking.audit-log.max-events:100000}") int maxEvents) {
+        super(Topics.AUDIT_EVENTS, kafka, registry, false, "booking-bridge-audit-log");
         if (maxEvents < 1) {
             throw new IllegalArgumentException("slotstream.booking.audit-log.max-events must be at least 1, was " + maxEvents);
         }
         this.maxEvents = maxEvents;
-        this.replay = new TopicReplay<>(Topics.AUDIT_EVENTS, kafka, registry, false, "booking-bridge-audit-log",
-                this::add);
     }
 
     /** Adds one event (idempotent by id), dropping the oldest beyond the limit. */
-    void add(AuditEvent event) {
+    @Override
+    protected void onValue(AuditEvent event) {
         if (byId.putIfAbsent(event.getId(), event) != null) {
             return;
         }
@@ -66,21 +64,6 @@ public class AuditLog implements SmartLifecycle {
     /** @return the held events matching {@code filter}, newest first */
     public List<AuditEvent> search(Predicate<AuditEvent> filter) {
         return byTime.descendingMap().values().stream().filter(filter).toList();
-    }
-
-    @Override
-    public void start() {
-        replay.start();
-    }
-
-    @Override
-    public void stop() {
-        replay.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return replay.isRunning();
     }
 
     private record Key(long recordedMillis, String id) {

@@ -1,5 +1,6 @@
 package io.slotstream.booking.kafka;
 
+import io.slotstream.edge.kafka.ConsumerLoop;
 import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
@@ -19,26 +20,24 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
  * Reads every partition of one catalogue topic from the beginning (with the stack's client settings: SASL/TLS), on
  * its own thread ({@link ConsumerLoop}), without a consumer group (each booking-bridge instance sees every record: its
  * views are complete after a restart because the topic is replayed),
- * and hands each non-null value to a callback. A record that cannot be decoded, or that the callback fails on, is
- * logged and skipped.
+ * and hands each non-null value to {@link #onValue}. A record that cannot be decoded, or that {@code onValue} fails
+ * on, is logged and skipped. Subclasses are the topic's in-memory views.
  *
  * @param <V> the topic's value type
  */
-public final class TopicReplay<V extends SpecificRecord> extends ConsumerLoop {
+public abstract class TopicReplay<V extends SpecificRecord> extends ConsumerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(TopicReplay.class);
 
     private final Topic<V> topic;
     private final Map<String, Object> config;
     private final RegistrySettings registry;
-    private final Consumer<V> onValue;
     private volatile KafkaConsumer<String, V> consumer;
     private volatile Map<TopicPartition, Long> endAtStart;
     private volatile boolean caughtUp;
@@ -47,11 +46,10 @@ public final class TopicReplay<V extends SpecificRecord> extends ConsumerLoop {
      * @param readCommitted whether to read with {@code read_committed} (the writer is transactional)
      * @param clientId      the consumer's client id (also the thread's name)
      */
-    public TopicReplay(Topic<V> topic, KafkaClientSettings kafka, RegistrySettings registry, boolean readCommitted,
-                       String clientId, Consumer<V> onValue) {
+    protected TopicReplay(Topic<V> topic, KafkaClientSettings kafka, RegistrySettings registry, boolean readCommitted,
+                          String clientId) {
         this.topic = topic;
         this.registry = registry;
-        this.onValue = onValue;
         this.config = kafka.clientConfig();
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -92,7 +90,7 @@ public final class TopicReplay<V extends SpecificRecord> extends ConsumerLoop {
                 for (ConsumerRecord<String, V> record : records) {
                     try {
                         if (record.value() != null) {
-                            onValue.accept(record.value());
+                            onValue(record.value());
                         }
                     } catch (RuntimeException e) {
                         log.warn("skipping {} record at {}@{}: {}", topic.name(), record.partition(), record.offset(),
@@ -111,4 +109,7 @@ public final class TopicReplay<V extends SpecificRecord> extends ConsumerLoop {
             consumer.close();
         }
     }
+
+    /** Applies one record's value (called on the reading thread, in partition order). */
+    protected abstract void onValue(V value);
 }

@@ -4,7 +4,7 @@ import io.slotstream.avro.FhirAppointment;
 import io.slotstream.booking.appointment.AppointmentView;
 import io.slotstream.booking.appointment.StoredAppointment;
 import io.slotstream.booking.command.DecisionListener;
-import io.slotstream.booking.kafka.ConsumerLoop;
+import io.slotstream.edge.kafka.ConsumerLoop;
 import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.TopicSerdes;

@@ -27,9 +27,9 @@ class AuditEventProviderTest {
 
     @Test
     void searchFiltersByEveryParameterNewestFirst() {
-        log.add(event("e1", "2026-11-30T07:00:00Z", "C", 0, "portal", "Appointment", "a1", "p1", "ITI-116"));
-        log.add(event("e2", "2026-11-30T07:01:00Z", "C", 4, "portal", "Appointment", "a2", null, "ITI-116"));
-        log.add(event("e3", "2026-11-30T07:02:00Z", "U", 0, "ehr-a", "Slot", "s1", null, null));
+        log.onValue(event("e1", "2026-11-30T07:00:00Z", "C", 0, "portal", "Appointment", "a1", "p1", "ITI-116"));
+        log.onValue(event("e2", "2026-11-30T07:01:00Z", "C", 4, "portal", "Appointment", "a2", null, "ITI-116"));
+        log.onValue(event("e3", "2026-11-30T07:02:00Z", "U", 0, "ehr-a", "Slot", "s1", null, null));
 
         assertThat(ids(search(null, null, null, null, null, null, null))).containsExactly("e3", "e2", "e1");
         assertThat(ids(search(new DateRangeParam(Date.from(Instant.parse("2026-11-30T07:00:30Z")), null),
@@ -50,9 +50,9 @@ class AuditEventProviderTest {
     @Test
     void readRendersTheEventAndTheOldestDropOutBeyondTheLimit() {
         for (int i = 0; i < 5; i++) {
-            log.add(event("e" + i, "2026-11-30T07:0" + i + ":00Z", "C", 0, "c", "Slot", "s" + i, null, null));
+            log.onValue(event("e" + i, "2026-11-30T07:0" + i + ":00Z", "C", 0, "c", "Slot", "s" + i, null, null));
         }
-        log.add(event("e4", "2026-11-30T07:04:00Z", "C", 0, "c", "Slot", "s4", null, null)); // a redelivery: no duplicate
+        log.onValue(event("e4", "2026-11-30T07:04:00Z", "C", 0, "c", "Slot", "s4", null, null)); // a redelivery: no duplicate
 
         assertThat(ids(search(null, null, null, null, null, null, null))).containsExactly("e4", "e3", "e2");
         org.hl7.fhir.r4.model.AuditEvent read = provider.read(new IdType("AuditEvent", "e3"));

@@ -3,6 +3,7 @@ package io.slotstream.web.live;
 import io.slotstream.avro.DeadLetter;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.schemas.mapping.SlotStatusCodes;
+import io.slotstream.edge.kafka.ConsumerLoop;
 import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
@@ -20,7 +21,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -38,7 +38,7 @@ import java.util.stream.IntStream;
  * skipped. Writes no topic.
  */
 @Component
-public class TopicFollower implements SmartLifecycle {
+public class TopicFollower extends ConsumerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
     private static final List<Topic<?>> RESOURCE_TOPICS = List.of(Topics.LOCATION, Topics.SCHEDULE, Topics.SLOT,
@@ -49,8 +49,6 @@ public class TopicFollower implements SmartLifecycle {
     private final TopicCounts counts;
     private final SlotEvents events;
     private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile Thread thread;
-    private volatile boolean running;
     private volatile boolean caughtUp;
     private Map<TopicPartition, Long> endAtStart;
     private Deserializer<SlotAvailability> slots;
@@ -79,6 +77,7 @@ public class TopicFollower implements SmartLifecycle {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        wakes(consumer);
         List<Topic<?>> topics = new ArrayList<>(RESOURCE_TOPICS);
         topics.add(Topics.SLOT_AVAILABILITY);
         topics.add(Topics.DEAD_LETTER);
@@ -87,13 +86,12 @@ public class TopicFollower implements SmartLifecycle {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         endAtStart = consumer.endOffsets(partitions);
-        running = true;
-        thread = Thread.ofPlatform().name("web-topic-follower").daemon().start(this::run);
+        startLoop("web-topic-follower", this::run);
     }
 
     private void run() {
         try {
-            while (running) {
+            while (running()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
                 List<SlotChange> changes = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> record : records) {
@@ -139,25 +137,5 @@ public class TopicFollower implements SmartLifecycle {
         } else {
             counts.resource(topic, record.key(), record.value() != null);
         }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

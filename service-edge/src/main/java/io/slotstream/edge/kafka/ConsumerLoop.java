@@ -1,10 +1,10 @@
-package io.slotstream.booking.kafka;
+package io.slotstream.edge.kafka;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * A lifecycle that runs one Kafka consumer loop on its own daemon platform thread. {@link #stop()} ends the loop:
+ * A lifecycle that runs one Kafka consumer loop (the background readers of every service share it) on its own daemon platform thread. {@link #stop()} ends the loop:
  * it clears {@link #running()}, wakes the consumer (its poll throws {@code WakeupException}) and waits up to 5 s for
  * the thread.
  */
