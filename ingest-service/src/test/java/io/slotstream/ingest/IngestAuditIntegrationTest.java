@@ -11,14 +11,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,28 +28,19 @@ import static org.awaitility.Awaitility.await;
  * Source writes are audited on audit.events.v1 (real broker + registry): an accepted PUT and a refused one, read back
  * from the topic with the Avro deserializer and checked field by field.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class IngestAuditIntegrationTest {
+class IngestAuditIntegrationTest extends IntakeTestSupport {
 
-    static LocalStack stack;
-
-    @DynamicPropertySource
-    static void stack(DynamicPropertyRegistry registry) {
-        stack = SharedStack.get();
-        registry.add("slotstream.kafka.bootstrap-servers", stack::bootstrapServers);
-        registry.add("slotstream.registry.url", stack::registryApiUrl);
-    }
-
-    @LocalServerPort
-    int port;
+    // the intake tests' one Spring context: a second one would stay alive in the context cache and join the feed
+    // ownership group, taking feeds the feed tests subscribe
+    private static final LocalStack stack = SharedStack.get();
 
     @Test
     void acceptedAndRefusedWritesAreAuditedWithWhoWhatOutcomeWhenWhere() throws Exception {
         String source = "audit-" + UUID.randomUUID().toString().substring(0, 8);
         Instant before = Instant.now();
-        HttpResponse<String> written = put("/fhir/Location/loc-1", source, Fixtures.location("loc-1"));
+        HttpResponse<String> written = put("/fhir/Location/loc-1", Fixtures.location("loc-1"), source);
         assertThat(written.statusCode()).as(written.body()).isIn(200, 201);
-        assertThat(put("/fhir/Location/loc-2", source, "{\"resourceType\":\"Location\",").statusCode()).isEqualTo(400);
+        assertThat(put("/fhir/Location/loc-2", "{\"resourceType\":\"Location\",", source).statusCode()).isEqualTo(400);
 
         List<AuditEvent> events = new ArrayList<>();
         try (KafkaConsumer<String, AuditEvent> consumer = new KafkaConsumer<>(Map.of(
@@ -98,14 +82,5 @@ class IngestAuditIntegrationTest {
         assertThat(refused.getOutcome()).isEqualTo(4);
         assertThat(refused.getDescription()).isEqualTo("HTTP 400 Bad Request");
         assertThat(refused.getInteraction()).isEqualTo("update");
-    }
-
-    private HttpResponse<String> put(String path, String source, String body) throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                            .header("Content-Type", "application/fhir+json").header("X-Slotstream-Source", source)
-                            .PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
     }
 }
