@@ -1,5 +1,6 @@
 package io.slotstream.provisioning.cli;
 
+import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.provisioning.Provisioning;
 import io.slotstream.provisioning.ProvisioningException;
 import io.slotstream.provisioning.schema.RegistryConnection;
@@ -12,17 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
@@ -89,18 +85,12 @@ public final class ProvisioningCli {
         String compatibility;
 
         Provisioning provisioning(CommandLine commandLine) {
-            Map<String, Object> kafka = new HashMap<>();
-            if (kafkaConfig != null) {
-                Properties properties = new Properties();
-                try (Reader in = Files.newBufferedReader(kafkaConfig)) {
-                    properties.load(in);
-                } catch (IOException e) {
-                    throw new CommandLine.ParameterException(commandLine,
-                            "cannot read --kafka-config " + kafkaConfig + ": " + e.getMessage());
-                }
-                properties.forEach((k, v) -> kafka.put(k.toString(), v));
+            Map<String, Object> kafka;
+            try { // the same reading of the cluster's client properties as every service's
+                kafka = KafkaClientSettings.load(bootstrapServers, kafkaConfig == null ? null : kafkaConfig.toString()).clientConfig();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(commandLine, e.getMessage());
             }
-            kafka.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             kafka.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, kafkaTimeoutSeconds * 1000);
             kafka.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(20_000, kafkaTimeoutSeconds * 1000));
             TopicSettings topics;
