@@ -156,9 +156,9 @@ class BookingEndToEndIntegrationTest {
         contexts.reversed().forEach(ConfigurableApplicationContext::close);
     }
 
-    // slot 0: find/hold/book flow; 1: contention; 2: idempotency/async; 3..: random run
+    // slot 0: find/hold/book flow; 1: contention; 2: idempotency/async; 3: open scheduling; 4..: random run
     int slotCount() {
-        return 3 + RANDOM_SLOTS;
+        return 4 + RANDOM_SLOTS;
     }
 
     String slotId(int i) {
@@ -326,13 +326,46 @@ class BookingEndToEndIntegrationTest {
     }
 
     @Test
+    void aPatientUnknownToTheSourceIsBookedWithTheDetailsItNeedsAsAContainedPatient() throws Exception {
+        Parameters book = bookSlots(slotId(3));
+        Patient given = new Patient();
+        given.addIdentifier().setSystem("urn:slotstream:web:patient").setValue("open-" + run);
+        given.addName().setFamily("Okafor").addGiven("Ada");
+        given.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE).setValue("+1 555 0100");
+        given.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1990-04-01"));
+        given.addAddress().setCity("Springfield"); // more than the booking needs: not kept
+        book.addParameter().setName("patient-resource").setResource(given);
+        Appointment booked = (Appointment) ((Bundle) parse(post("/fhir/Appointment/$book", book, Map.of()).body()))
+                .getEntryFirstRep().getResource();
+        assertThat(booked.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+
+        Appointment read = (Appointment) parse(get(bridge + "/fhir/Appointment/" + booked.getIdPart()).body());
+        Reference actor = read.getParticipant().stream().map(Appointment.AppointmentParticipantComponent::getActor)
+                .filter(r -> "Patient".equals(r.getType())).findFirst().orElseThrow();
+        assertThat(actor.getIdentifier().getValue()).isEqualTo("open-" + run);
+        assertThat(actor.getResource()).as("the participant points at the contained Patient")
+                .isInstanceOf(Patient.class);
+        Patient contained = (Patient) actor.getResource();
+        assertThat(contained.getNameFirstRep().getFamily()).isEqualTo("Okafor");
+        assertThat(contained.getNameFirstRep().getGivenAsSingleString()).isEqualTo("Ada");
+        assertThat(contained.getTelecomFirstRep().getValue()).isEqualTo("+1 555 0100");
+        assertThat(contained.getBirthDateElement().getValueAsString()).isEqualTo("1990-04-01");
+        assertThat(contained.hasAddress()).isFalse();
+        // the search by the patient identifier finds it
+        Bundle search = (Bundle) parse(get(bridge + "/fhir/Appointment?patient.identifier=urn:slotstream:web:patient%7Copen-"
+                + run + "&date=ge" + day.toString().substring(0, 10)).body());
+        assertThat(search.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .containsExactly(booked.getIdPart());
+    }
+
+    @Test
     void randomizedMixedOperationsNeverBookASlotTwiceAndEverySuccessIsSearchable() throws Exception {
         long seed = Long.getLong("slotstream.booking.seed", DEFAULT_SEED);
         System.out.printf("randomized booking run: seed %d (replay: -Dslotstream.booking.seed=%d), %d operations, "
                 + "%d clients, %d slots%n", seed, seed, RANDOM_OPERATIONS, RANDOM_CLIENTS, RANDOM_SLOTS);
         List<String> slots = new ArrayList<>();
         for (int i = 0; i < RANDOM_SLOTS; i++) {
-            slots.add(slotId(3 + i));
+            slots.add(slotId(4 + i));
         }
         MixedBookingRun mixed = new MixedBookingRun(this::post, seed, run, slots, day);
         mixed.run(RANDOM_CLIENTS, RANDOM_OPERATIONS);

@@ -189,6 +189,16 @@ class WebFlowBrowserTest {
                 .contains("is booked").contains("Confirmation number"));
         snap(first, "06-booked");
         assertAccessible(first, "confirmation");
+        // The source learns whom it sees: the booked Appointment (ITI-118 read) contains the details typed in the form.
+        String appointmentId = first.findElement(By.id("confirmation-number")).getText();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            String appointment = http.send(HttpRequest.newBuilder(URI.create(services.url("booking-bridge")
+                    + "/fhir/Appointment/" + appointmentId)).header("Accept", "application/fhir+json").build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(JSON.readTree(appointment).path("contained").path(0).toString())
+                    .contains("\"resourceType\":\"Patient\"").contains("Pat Example").contains("1980-04-02")
+                    .contains("+1 617 555 0199");
+        }
         assertThat(second.findElements(slotItem(slot))).isEmpty();
 
         // Cancel with the signed link; the slot is free again and comes back on the other page by itself.

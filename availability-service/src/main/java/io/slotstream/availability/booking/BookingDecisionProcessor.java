@@ -529,6 +529,9 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
                 .setHoldId(holdEvent ? appointmentId : null)
                 .setAppointmentId(appointmentId)
                 .setPatientReference(request.getPatientReference())
+                // patient details only where the Appointment needs them: no PHI on rejections and releases
+                .setPatientResource(type == BookingEventType.BOOKED || type == BookingEventType.HOLD_PLACED
+                        ? request.getPatientResource() : null)
                 .setEventTime(Instant.ofEpochMilli(now))
                 .setSource(request.getRequester())
                 .setRequestId(request.getRequestId())

@@ -310,6 +310,22 @@ class BookingDecisionTopologyTest {
     }
 
     @Test
+    void thePatientsDetailsTravelOnTheBookingAndNeverOnARejection() {
+        freeSlot("src.s1", T0 + HOUR);
+        String details = "{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"Ada Okafor\"}]}";
+        assertThat(send(request("r1", BookingRequestType.BOOK, "a1", "src.s1").setPatientReference("urn:x|1")
+                .setPatientResource(details).build())).singleElement().satisfies(kv -> {
+                    assertThat(kv.value.getType()).isEqualTo(BookingEventType.BOOKED);
+                    assertThat(kv.value.getPatientResource()).isEqualTo(details);
+                });
+        assertThat(send(request("r2", BookingRequestType.BOOK, "a2", "src.s1").setPatientReference("urn:x|2")
+                .setPatientResource(details).build())).singleElement().satisfies(kv -> {
+                    assertThat(kv.value.getType()).isEqualTo(BookingEventType.REJECTED);
+                    assertThat(kv.value.getPatientResource()).isNull();
+                });
+    }
+
+    @Test
     void unknownSlotsAndSlotsOfAnotherScheduleAreRejected() {
         slots.pipeInput("src.other", slot("src.other", "src.sched-2", SlotStatus.FREE, T0 + 48 * HOUR, T0));
         assertThat(send(request("r1", BookingRequestType.HOLD, "a1", "src.nope").build()))

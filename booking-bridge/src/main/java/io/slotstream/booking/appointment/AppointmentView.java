@@ -85,6 +85,7 @@ public class AppointmentView {
                     first(e.getAppointmentStart(), old == null ? null : old.start()),
                     first(e.getAppointmentEnd(), old == null ? null : old.end()),
                     first(e.getPatientReference(), old == null ? null : old.patient()),
+                    first(e.getPatientResource(), old == null ? null : old.patientResource()),
                     e.getParticipants().isEmpty() && old != null ? old.participants() : e.getParticipants(),
                     first(e.getComment(), old == null ? null : old.comment()),
                     Referral.of(e).or(old == null ? Referral.NONE : old.referral()),

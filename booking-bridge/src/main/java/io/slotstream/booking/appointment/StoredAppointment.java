@@ -17,6 +17,8 @@ import java.util.List;
  * @param start           Appointment.start (UTC), or null when unknown
  * @param end             Appointment.end (UTC), or null
  * @param patient         patient reference, or null
+ * @param patientResource the patient's reduced details as FHIR R4 Patient JSON when the source does not know the
+ *                        patient (io.slotstream.booking.fhir.PatientDetails), or null
  * @param participants    other participants' references
  * @param comment         ITI-117 comment
  * @param referral        deep-link source, booking-referral, state, returnUrl; never null
@@ -24,7 +26,7 @@ import java.util.List;
  * @param lastUpdated     time of the newest applied decision (UTC)
  */
 public record StoredAppointment(String id, String status, String statusReason, boolean conflict, String scheduleId,
-                                List<String> slotIds, Instant start, Instant end, String patient,
+                                List<String> slotIds, Instant start, Instant end, String patient, String patientResource,
                                 List<String> participants, String comment, Referral referral, Instant holdExpiresAt, Instant lastUpdated) {
 
     public StoredAppointment {

@@ -28,7 +28,8 @@ public class BookingService {
 
     /** What to ask for. Slot ids may be empty for BOOK of a held appointment, RELEASE and CANCEL. */
     public record Command(BookingRequestType type, String scheduleId, String appointmentId, List<String> slotIds,
-                          String replacesAppointmentId, String patient, List<String> participants, String comment,
+                          String replacesAppointmentId, String patient, String patientResource,
+                          List<String> participants, String comment,
                           Referral referral) {
     }
 
@@ -75,6 +76,7 @@ public class BookingService {
                 .setHoldExpiresAt(command.type() == BookingRequestType.HOLD ? now.plus(properties.holdDuration()) : null)
                 .setReplacesAppointmentId(command.replacesAppointmentId())
                 .setPatientReference(command.patient())
+                .setPatientResource(command.patientResource())
                 .setParticipants(command.participants())
                 .setComment(command.comment())
                 .setBookingSource(command.referral().source())

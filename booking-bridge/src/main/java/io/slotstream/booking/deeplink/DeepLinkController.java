@@ -1,5 +1,6 @@
 package io.slotstream.booking.deeplink;
 
+import io.slotstream.booking.find.AvailabilityClient;
 import ca.uhn.fhir.context.FhirContext;
 import io.slotstream.edge.outcome.OperationOutcomes;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -43,9 +44,18 @@ public class DeepLinkController {
                                        @RequestParam(name = "state", required = false) String state,
                                        @RequestParam(name = "returnUrl", required = false) String returnUrl,
                                        @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
-        DeepLinkResolver.Target target = resolver.resolve(
-                new DeepLinkResolver.Link(slot, version, signature, source, referral, state, returnUrl));
         boolean fhirAnswer = accept != null && accept.contains("application/fhir+json");
+        DeepLinkResolver.Target target;
+        try {
+            target = resolver.resolve(new DeepLinkResolver.Link(slot, version, signature, source, referral, state, returnUrl));
+        } catch (AvailabilityClient.AvailabilityException e) {
+            ResponseEntity<String> answer = answer(HttpStatus.SERVICE_UNAVAILABLE, fhirAnswer,
+                    OperationOutcome.IssueType.TRANSIENT, "Booking is unavailable right now",
+                    "The appointment times cannot be checked at the moment; please try again in a minute");
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(AvailabilityClient.AvailabilityException.RETRY_AFTER_SECONDS))
+                    .body(answer.getBody());
+        }
         return switch (target) {
             case DeepLinkResolver.Target.Portal(String url) ->
                     ResponseEntity.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, url).build();

@@ -31,7 +31,7 @@ public class AppointmentRenderer {
         a.setStart(Date.from(p.start())).setEnd(Date.from(p.end()));
         a.setServiceType(p.serviceType()).setSpecialty(p.specialty());
         p.slotIds().forEach(s -> a.addSlot(new Reference("Slot/" + s)));
-        participants(a, p.participants(), null, Appointment.ParticipationStatus.NEEDSACTION);
+        participants(a, p.participants(), null, null, Appointment.ParticipationStatus.NEEDSACTION);
         a.addRequestedPeriod(period(p.requestedStart(), p.requestedEnd()));
         return a;
     }
@@ -51,7 +51,7 @@ public class AppointmentRenderer {
             case CANCELLED -> Appointment.ParticipationStatus.DECLINED;
             default -> Appointment.ParticipationStatus.ACCEPTED;
         };
-        participants(a, s.participants(), s.patient(), ps);
+        participants(a, s.participants(), s.patient(), s.patientResource(), ps);
         a.setComment(s.comment());
         if (s.lastUpdated() != null) {
             a.getMeta().setLastUpdated(Date.from(s.lastUpdated()));
@@ -94,16 +94,22 @@ public class AppointmentRenderer {
         return a;
     }
 
-    private static void participants(Appointment a, List<String> actors, String patient,
+    /** The patient's details, when the booking carries them, are the contained Patient the participant points at. */
+    private static void participants(Appointment a, List<String> actors, String patient, String patientResource,
                                      Appointment.ParticipationStatus status) {
         for (String actor : actors) {
             a.addParticipant().setActor(new Reference(actor)).setRequired(Appointment.ParticipantRequired.REQUIRED)
                     .setStatus(status);
         }
-        if (patient != null) {
-            a.addParticipant().setActor(patientReference(patient)).setRequired(Appointment.ParticipantRequired.REQUIRED)
-                    .setStatus(status);
+        if (patient == null && patientResource == null) {
+            return;
         }
+        Reference actor = patient == null ? new Reference().setType("Patient") : patientReference(patient);
+        if (patientResource != null) {
+            a.addContained(PatientDetails.contained(patientResource));
+            actor.setReference(PatientDetails.CONTAINED_REFERENCE);
+        }
+        a.addParticipant().setActor(actor).setRequired(Appointment.ParticipantRequired.REQUIRED).setStatus(status);
     }
 
     private static Period period(Instant start, Instant end) {

@@ -89,7 +89,7 @@ public class OutcomeBundles {
             default -> "cancelled";
         };
         return new StoredAppointment(e.getAppointmentId(), status, e.getReason(), false, e.getScheduleId(),
-                e.getSlotIds(), e.getAppointmentStart(), e.getAppointmentEnd(), e.getPatientReference(),
+                e.getSlotIds(), e.getAppointmentStart(), e.getAppointmentEnd(), e.getPatientReference(), e.getPatientResource(),
                 e.getParticipants(), e.getComment(), Referral.of(e), e.getHoldExpiresAt(),
                 e.getEventTime());
     }

@@ -180,7 +180,7 @@ public class SchedulingOperations {
                 "Appointment/" + id + " is not a current proposal of this server: run $find again (proposals live "
                         + properties.proposalTtl() + ")"));
         return decide(request, new BookingService.Command(BookingRequestType.HOLD, proposal.scheduleId(),
-                BookingService.newAppointmentId(), proposal.slotIds(), null, null, proposal.participants(), null,
+                BookingService.newAppointmentId(), proposal.slotIds(), null, null, null, proposal.participants(), null,
                 referral));
     }
 
@@ -212,17 +212,18 @@ public class SchedulingOperations {
         if (reference != null) {
             String id = appointmentId(reference, "appointment-reference");
             String patient = patient(patients, null);
+            String details = PatientDetails.of(patients, patient);
             Optional<StoredAppointment> held = view.get(id).filter(a -> "pending".equals(a.status()));
             if (held.isPresent()) {
                 StoredAppointment a = held.get();
                 return decide(request, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(),
-                        null, patient, a.participants(), note, referral.or(a.referral())));
+                        null, patient, details, a.participants(), note, referral.or(a.referral())));
             }
             Proposal proposal = proposals.get(id).orElseThrow(() -> new ResourceNotFoundException(
                     "Appointment/" + id + " is neither held nor a current proposal of this server"));
             return decide(request, new BookingService.Command(BookingRequestType.BOOK, proposal.scheduleId(),
-                    BookingService.newAppointmentId(), proposal.slotIds(), null, patient, proposal.participants(), note,
-                    referral));
+                    BookingService.newAppointmentId(), proposal.slotIds(), null, patient, details, proposal.participants(),
+                    note, referral));
         }
         Appointment.AppointmentStatus status = resource.getStatus();
         if (status == null) {
@@ -243,18 +244,19 @@ public class SchedulingOperations {
                                 RequestDetails request) {
         Optional<StoredAppointment> held = id == null ? Optional.empty() : view.get(id).filter(a -> "pending".equals(a.status()));
         List<String> slotIds = slotIds(resource);
+        String patient = patient(patients, resource);
+        String details = PatientDetails.of(patients, patient);
         if (held.isPresent() && (slotIds.isEmpty() || slotIds.equals(held.get().slotIds()))) {
             StoredAppointment a = held.get();
             return decide(request, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(), null,
-                    patient(patients, resource), a.participants(), note, referral.or(a.referral())));
+                    patient, details, a.participants(), note, referral.or(a.referral())));
         }
         if (slotIds.isEmpty()) {
             throw invalid("appointment-resource.slot must name the slots to book", "appointment-resource.slot");
         }
         String scheduleId = scheduleOf(slotIds);
         return decide(request, new BookingService.Command(BookingRequestType.BOOK, scheduleId,
-                BookingService.newAppointmentId(), slotIds, null, patient(patients, resource), actors(resource), note,
-                referral));
+                BookingService.newAppointmentId(), slotIds, null, patient, details, actors(resource), note, referral));
     }
 
     private Bundle modify(Appointment resource, String id, List<Patient> patients, String note, Referral referral,
@@ -274,6 +276,7 @@ public class SchedulingOperations {
         String patient = patient(patients, resource);
         return decide(request, new BookingService.Command(BookingRequestType.RESCHEDULE, scheduleId, id, slotIds, id,
                 patient == null ? current.patient() : patient,
+                patient == null ? current.patientResource() : PatientDetails.of(patients, patient),
                 actors(resource).isEmpty() ? current.participants() : actors(resource), note,
                 referral.or(current.referral())));
     }
@@ -282,7 +285,7 @@ public class SchedulingOperations {
         StoredAppointment current = view.get(requireId(id)).filter(a -> !"cancelled".equals(a.status()))
                 .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked or held"));
         return decide(request, new BookingService.Command(BookingRequestType.CANCEL, current.scheduleId(), id, List.of(),
-                null, current.patient(), current.participants(), null, current.referral()));
+                null, current.patient(), null, current.participants(), null, current.referral()));
     }
 
     /** Slotstream's deep-link parameters of $hold/$book (not IHE): how the patient reached the booking. */

@@ -2,10 +2,14 @@ package io.slotstream.booking.find;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import io.slotstream.booking.BookingBridgeProperties;
+import io.slotstream.edge.outcome.OperationOutcomes;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Slot;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -108,15 +112,29 @@ public class AvailabilityClient {
         return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 
-    /** availability-service failed; {@code status} is its HTTP status (503 when unreachable). */
-    public static final class AvailabilityException extends RuntimeException {
+    /**
+     * availability-service failed: answered to the caller as 503 with {@code Retry-After} ({@value #RETRY_AFTER_SECONDS}
+     * s) when it is unreachable or answered 5xx (the slot view is restoring or restarting), else 502 (it refused a
+     * query booking-bridge built). The OperationOutcome does not name the internal URL; the log does.
+     */
+    public static final class AvailabilityException extends BaseServerResponseException {
+        public static final int RETRY_AFTER_SECONDS = 5;
         private final int status;
 
+        /** @param status availability-service's HTTP status, 503 when it could not be reached */
         public AvailabilityException(int status, String message) {
-            super(message);
+            super(status >= 500 ? 503 : 502, message, OperationOutcomes.of(OperationOutcome.IssueSeverity.ERROR,
+                    status >= 500 ? OperationOutcome.IssueType.TRANSIENT : OperationOutcome.IssueType.EXCEPTION,
+                    status >= 500 ? "Slot availability cannot be read right now; retry in a few seconds"
+                            : "Slot availability refused the query derived from this request (" + status + ")", null));
             this.status = status;
+            if (status >= 500) {
+                addResponseHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            }
+            LoggerFactory.getLogger(AvailabilityClient.class).warn("{}", message);
         }
 
+        /** @return availability-service's HTTP status (503 when unreachable) */
         public int status() {
             return status;
         }

@@ -99,7 +99,8 @@ public class UpstreamReconciler {
         List<String> slots = heldSlots;
         if (!command.slotIds().isEmpty()) {
             BookingService.Command hold = new BookingService.Command(BookingRequestType.HOLD, command.scheduleId(),
-                    command.appointmentId(), command.slotIds(), null, command.patient(), command.participants(),
+                    command.appointmentId(), command.slotIds(), null, command.patient(), command.patientResource(),
+                    command.participants(),
                     command.comment(), command.referral());
             Outcome held = outcomes.await(bookings.submit(requestId + ":hold", hold).outcome(), bridge.outcomeTimeout())
                     .orElse(null);
@@ -122,7 +123,8 @@ public class UpstreamReconciler {
         switch (answer) {
             case EhrForwarder.Result.Accepted accepted -> bookings.submit(requestId, new BookingService.Command(
                     BookingRequestType.BOOK, command.scheduleId(), command.appointmentId(), List.of(), null,
-                    command.patient(), command.participants(), command.comment(), command.referral()));
+                    command.patient(), command.patientResource(), command.participants(), command.comment(),
+                    command.referral()));
             case EhrForwarder.Result.Refused(int status, String reason) -> {
                 release(requestId, command, "the EHR refused the booking (" + status + "): " + reason);
                 settle(requestId, null, command, REFUSED, "the EHR refused the booking: " + reason);
@@ -143,13 +145,13 @@ public class UpstreamReconciler {
     /** The Appointment as the EHR gets it: the one renderer's booked Appointment with its identifier. */
     private Appointment toEhr(BookingService.Command command, List<String> slots) {
         return renderer.stored(new StoredAppointment(command.appointmentId(), "booked", null, false,
-                command.scheduleId(), slots, null, null, command.patient(), command.participants(), command.comment(),
-                command.referral(), null, null));
+                command.scheduleId(), slots, null, null, command.patient(), command.patientResource(),
+                command.participants(), command.comment(), command.referral(), null, null));
     }
 
     private void release(String requestId, BookingService.Command command, String why) {
         bookings.submit(requestId + ":release", new BookingService.Command(BookingRequestType.RELEASE,
-                command.scheduleId(), command.appointmentId(), List.of(), null, command.patient(),
+                command.scheduleId(), command.appointmentId(), List.of(), null, command.patient(), null,
                 command.participants(), why, command.referral()));
     }
 

@@ -26,10 +26,14 @@ class DeepLinkControllerTest {
     static final Instant END = START.plusSeconds(900);
 
     final Map<String, Slot> slots = new HashMap<>();
+    boolean availabilityDown;
     final AvailabilityClient availability = new AvailabilityClient(
             new BookingBridgeProperties(null, null, null, null, null, 0), FhirContext.forR4Cached()) {
         @Override
         public Optional<Slot> slot(String id) {
+            if (availabilityDown) {
+                throw new AvailabilityException(503, "availability-service unreachable (test)");
+            }
             return Optional.ofNullable(slots.get(id));
         }
     };
@@ -119,5 +123,19 @@ class DeepLinkControllerTest {
         assertThat(r.getBody()).contains("signature");
         assertThat(controller.book("acme.s1", null, null, null, null, null, null, null).getStatusCode().value())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void withAvailabilityDownTheLinkIsAnsweredRetryLaterNotAnError() {
+        slot("acme.s1", Slot.SlotStatus.FREE, START, END);
+        String link = links.linkFor("acme.s1", START, END);
+        availabilityDown = true;
+        ResponseEntity<String> html = follow(link, null, null, null, null, "text/html");
+        assertThat(html.getStatusCode().value()).isEqualTo(503);
+        assertThat(html.getHeaders().getFirst("Retry-After")).isEqualTo("5");
+        assertThat(html.getBody()).contains("Booking is unavailable right now").contains("try again");
+        ResponseEntity<String> fhir = follow(link, null, null, null, null, "application/fhir+json");
+        assertThat(fhir.getStatusCode().value()).isEqualTo(503);
+        assertThat(fhir.getBody()).contains("\"code\":\"transient\"");
     }
 }

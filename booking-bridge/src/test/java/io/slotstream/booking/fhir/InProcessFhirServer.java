@@ -33,7 +33,7 @@ import java.util.Map;
 final class InProcessFhirServer implements AutoCloseable {
 
     /** An answer: status and body. */
-    record Answer(int status, String body) {
+    record Answer(int status, String body, java.util.Map<String, String> headers) {
     }
 
     private static final String EMPTY_SEARCHSET = "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}";
@@ -130,7 +130,14 @@ final class InProcessFhirServer implements AutoCloseable {
         } catch (jakarta.servlet.ServletException e) {
             throw new IOException(e);
         }
-        return new Answer(response.getStatus(), response.getContentAsString(StandardCharsets.UTF_8));
+        java.util.Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        response.getHeaderNames().forEach(h -> headers.put(h, response.getHeader(h)));
+        return new Answer(response.getStatus(), response.getContentAsString(StandardCharsets.UTF_8), headers);
+    }
+
+    /** Stops the stand-in availability-service: every later call to it fails to connect. */
+    void stopAvailability() {
+        availability.stop(0);
     }
 
     private static String decode(String s) {

@@ -27,7 +27,7 @@ class AppointmentRecordsTest {
     static StoredAppointment appointment(String schedule, String status, boolean conflict) {
         return new StoredAppointment("a1", status, conflict ? "source-busy" : null, conflict, schedule,
                 List.of("sor.slot-1", "sor.slot-2"), Instant.parse("2026-12-03T08:00:00Z"),
-                Instant.parse("2026-12-03T08:30:00Z"), "Patient/p1", List.of("PractitionerRole/sor.role"), "note",
+                Instant.parse("2026-12-03T08:30:00Z"), "Patient/p1", null, List.of("PractitionerRole/sor.role"), "note",
                 new Referral("aggregator.example", "ref-42", null, null), null, Instant.parse("2026-11-30T07:00:00Z"));
     }
 

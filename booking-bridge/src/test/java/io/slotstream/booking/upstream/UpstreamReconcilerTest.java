@@ -132,7 +132,7 @@ class UpstreamReconcilerTest {
 
     BookingService.Command book(String appointmentId) {
         return new BookingService.Command(BookingRequestType.BOOK, "acme.sched", appointmentId, List.of("acme.s1"), null,
-                "Patient/p1", List.of("PractitionerRole/acme.r1"), "first visit",
+                "Patient/p1", null, List.of("PractitionerRole/acme.r1"), "first visit",
                 new Referral("agg.example", "ref-1", null, null));
     }
 
