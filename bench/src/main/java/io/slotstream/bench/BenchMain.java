@@ -17,6 +17,7 @@ import io.slotstream.bench.publication.PublicationBenchmark;
 import io.slotstream.bench.publication.PublicationCutBenchmark;
 import io.slotstream.bench.query.QueryBenchmark;
 import io.slotstream.bench.query.ViewBuildBenchmark;
+import io.slotstream.bench.soak.SoakBenchmark;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -39,7 +40,7 @@ public final class BenchMain {
         for (Benchmark b : List.of(new GeneratorBenchmark(), new NdjsonWriterBenchmark(), new KafkaProducerPerfBenchmark(),
                 new IngestBenchmark(), new FreshnessBenchmark(), new LocationChangeBenchmark(), new ViewBuildBenchmark(),
                 new QueryBenchmark(), new PublicationBenchmark(), new PublicationCutBenchmark(), new FeedBenchmark(),
-                new BookingBenchmark())) {
+                new BookingBenchmark(), new SoakBenchmark())) {
             BENCHMARKS.put(b.name(), b);
         }
     }

@@ -76,6 +76,11 @@ class BenchSmokeTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("bench booking: cannot connect to http://127.0.0.1:9/fhir/metadata");
     }
 
+    @Test
+    void theSoakWithoutTheStackFailsWithOneLineBeforeLoading() {
+        assertFailsWithOneLine("soak", "bench soak: cannot connect to http://127.0.0.1:9/fhir/metadata");
+    }
+
     private static void assertFailsWithOneLine(String benchmark, String expected) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = BenchMain.run(new String[] {benchmark, "--smoke", "--ingest-url", "http://127.0.0.1:9"},

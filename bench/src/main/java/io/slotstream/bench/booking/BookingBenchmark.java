@@ -1,7 +1,5 @@
 package io.slotstream.bench.booking;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slotstream.bench.core.BenchException;
 import io.slotstream.bench.core.BenchOptions;
 import io.slotstream.bench.core.Benchmark;
@@ -16,17 +14,12 @@ import io.slotstream.bench.http.Loader;
 import io.slotstream.bench.http.Services;
 import io.slotstream.schemas.identity.CanonicalId;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
@@ -49,8 +42,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BookingBenchmark implements Benchmark {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public String name() {
         return "booking";
@@ -72,7 +63,7 @@ public final class BookingBenchmark implements Benchmark {
         int total = options.warmup() + options.runs();
         String source = "bench-bk-" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
         HttpCall http = new HttpCall();
-        Client client = new Client(http, booking);
+        BookingClient client = new BookingClient(http, booking);
         HttpCall.expect2xx(http.get(booking + "/fhir/metadata"), "booking-bridge (" + booking + "/fhir)");
 
         HealthSystem system = new HealthSystem(GeneratorConfig.fromNextMonday(
@@ -132,7 +123,7 @@ public final class BookingBenchmark implements Benchmark {
     }
 
     /** @return the seconds from the release of the clients to the last booking's outcome */
-    private static double distinctSlots(Client client, String source, List<GeneratedSlot> slots, LatencyRecorder holds,
+    private static double distinctSlots(BookingClient client, String source, List<GeneratedSlot> slots, LatencyRecorder holds,
                                         LatencyRecorder books) throws Exception {
         List<String> proposals = new ArrayList<>();
         for (GeneratedSlot slot : slots) { // untimed: $find of each slot's window
@@ -157,7 +148,7 @@ public final class BookingBenchmark implements Benchmark {
     }
 
     /** @return how many of the concurrent $book calls on one slot were answered with a booked Appointment */
-    private static int oneSlot(Client client, String slotId, int contenders, LatencyRecorder latencies) throws Exception {
+    private static int oneSlot(BookingClient client, String slotId, int contenders, LatencyRecorder latencies) throws Exception {
         CyclicBarrier start = new CyclicBarrier(contenders + 1);
         AtomicInteger booked = new AtomicInteger();
         List<Callable<Void>> calls = new ArrayList<>();
@@ -197,7 +188,7 @@ public final class BookingBenchmark implements Benchmark {
     }
 
     /** Books and cancels a slot until the decision point knows it (it reads fhir.slot.v1 behind the Slot search). */
-    private static void awaitBookable(Client client, String slotId, double timeout) throws InterruptedException {
+    private static void awaitBookable(BookingClient client, String slotId, double timeout) throws InterruptedException {
         long deadline = System.nanoTime() + (long) (timeout * 1e9);
         while (true) {
             HttpCall.Response r = client.bookSlot(slotId);
@@ -210,88 +201,6 @@ public final class BookingBenchmark implements Benchmark {
                         + r.status() + " " + r.excerpt());
             }
             Thread.sleep(500);
-        }
-    }
-
-    /** booking-bridge's ITI-115..117 calls, as Parameters JSON; answers parsed with Jackson. */
-    private record Client(HttpCall http, String base) {
-
-        String proposal(String slotId, String start, String end) {
-            HttpCall.Response r = HttpCall.expect2xx(post("/fhir/Appointment/$find?_count=100",
-                    "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"start\",\"valueDateTime\":\"" + start
-                            + "\"},{\"name\":\"end\",\"valueDateTime\":\"" + end + "\"}]}"), "$find");
-            for (JsonNode entry : read(r).path("entry")) {
-                JsonNode a = entry.path("resource");
-                if (a.path("slot").size() == 1 && ("Slot/" + slotId).equals(a.path("slot").get(0).path("reference").asText())) {
-                    return a.path("id").asText();
-                }
-            }
-            throw new BenchException("$find proposed no Appointment for Slot/" + slotId + " (is it free?)");
-        }
-
-        HttpCall.Response hold(String proposalId) {
-            return post("/fhir/Appointment/$hold", "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":"
-                    + "\"appointment-reference\",\"valueReference\":{\"reference\":\"Appointment/" + proposalId + "\"}}]}");
-        }
-
-        HttpCall.Response bookHeld(String appointmentId) {
-            return post("/fhir/Appointment/$book", "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":"
-                    + "\"appointment-reference\",\"valueReference\":{\"reference\":\"Appointment/" + appointmentId
-                    + "\"}},{\"name\":\"patient-resource\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"bench-"
-                    + UUID.randomUUID() + "\"}}]}");
-        }
-
-        HttpCall.Response bookSlot(String slotId) {
-            return post("/fhir/Appointment/$book", "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":"
-                    + "\"appointment-resource\",\"resource\":{\"resourceType\":\"Appointment\",\"status\":\"pending\","
-                    + "\"slot\":[{\"reference\":\"Slot/" + slotId + "\"}]}}]}");
-        }
-
-        void cancel(String appointmentId) {
-            HttpCall.expect2xx(post("/fhir/Appointment/$book", "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":"
-                    + "\"appointment-resource\",\"resource\":{\"resourceType\":\"Appointment\",\"id\":\"" + appointmentId
-                    + "\",\"status\":\"cancelled\"}}]}"), "cancel of Appointment/" + appointmentId);
-        }
-
-        /** @return the id of the answer's Appointment, which must have {@code status} */
-        String expectAppointment(HttpCall.Response r, String status, String what) {
-            if (!isAppointment(r, status, what)) {
-                throw new BenchException(what + " was refused: " + r.excerpt());
-            }
-            return appointmentId(r);
-        }
-
-        /**
-         * @return whether the answer is a Bundle with an Appointment of {@code status} (false: an OperationOutcome)
-         * @throws BenchException when the call failed (not a 200 with a Bundle)
-         */
-        boolean isAppointment(HttpCall.Response r, String status, String what) {
-            HttpCall.expect2xx(r, what);
-            if (r.status() != 200) {
-                throw new BenchException(what + ": no outcome within booking-bridge's outcome-timeout (HTTP "
-                        + r.status() + ")");
-            }
-            JsonNode first = read(r).path("entry").path(0).path("resource");
-            return "Appointment".equals(first.path("resourceType").asText()) && status.equals(first.path("status").asText());
-        }
-
-        String appointmentId(HttpCall.Response r) {
-            return read(r).path("entry").path(0).path("resource").path("id").asText();
-        }
-
-        private HttpCall.Response post(String path, String parameters) {
-            return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
-                    .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-                    .header("X-Request-Id", UUID.randomUUID().toString())
-                    .POST(HttpRequest.BodyPublishers.ofString(parameters)).build());
-        }
-
-        private static JsonNode read(HttpCall.Response r) {
-            try {
-                return JSON.readTree(r.body());
-            } catch (IOException e) {
-                throw new BenchException("not JSON: " + r.excerpt(), e);
-            }
         }
     }
 }

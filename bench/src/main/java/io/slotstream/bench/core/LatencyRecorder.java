@@ -27,4 +27,11 @@ public final class LatencyRecorder {
     public synchronized double[] toArray() {
         return Arrays.copyOf(samples, size);
     }
+
+    /** @return the samples recorded since the last drain, in ms, and forgets them */
+    public synchronized double[] drain() {
+        double[] out = Arrays.copyOf(samples, size);
+        size = 0;
+        return out;
+    }
 }

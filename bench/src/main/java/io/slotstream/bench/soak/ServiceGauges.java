@@ -1,0 +1,75 @@
+package io.slotstream.bench.soak;
+
+import io.slotstream.bench.http.HttpCall;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * One service's resource use, read from outside: heap, live threads and open files from its Micrometer
+ * {@code /actuator/prometheus} scrape, resident set size from {@code /proc/<pid>/status} of the local process whose
+ * command line runs the service's exec jar (found once; Linux only, RSS is -1 elsewhere or when not found).
+ *
+ * @param module     the service module, e.g. {@code ingest-service} (its exec jar is {@code slotstream-<module>-*-exec.jar})
+ * @param baseUrl    the service's HTTP base URL
+ */
+record ServiceGauges(String module, String baseUrl, Optional<ProcessHandle> process) {
+
+    /** One reading; -1 where a value could not be read. */
+    record Reading(double heapUsedMb, double rssMb, double threads, double openFiles) {
+    }
+
+    static ServiceGauges find(String module, String baseUrl) {
+        String jar = "slotstream-" + module + "-";
+        Optional<ProcessHandle> process = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(jar) && c.contains("exec.jar")).orElse(false))
+                .findFirst();
+        return new ServiceGauges(module, baseUrl, process);
+    }
+
+    Reading read(HttpCall http) {
+        double heap = -1;
+        double threads = -1;
+        double files = -1;
+        HttpCall.Response r = http.get(baseUrl + "/actuator/prometheus");
+        if (r.status() == 200) {
+            String scrape = r.text();
+            double heapBytes = sum(scrape, "jvm_memory_used_bytes{", "area=\"heap\"");
+            heap = heapBytes < 0 ? -1 : heapBytes / (1024 * 1024);
+            threads = sum(scrape, "jvm_threads_live_threads", null);
+            files = sum(scrape, "process_files_open_files", null);
+        }
+        return new Reading(heap, rssMb(), threads, files);
+    }
+
+    /** @return the sum of the samples of a Prometheus text-format metric whose line starts with {@code name} */
+    static double sum(String scrape, String name, String labelFilter) {
+        double total = 0;
+        boolean any = false;
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name) && (labelFilter == null || line.contains(labelFilter))) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                any = true;
+            }
+        }
+        return any ? total : -1;
+    }
+
+    private double rssMb() {
+        if (process.isEmpty() || !process.get().isAlive()) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.get().pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Double.parseDouble(line.replaceAll("[^0-9]", "")) / 1024; // kB
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
