@@ -93,7 +93,7 @@ public final class AuthServerProcess implements AutoCloseable {
         } catch (IOException | JOSEException e) {
             throw new StackException("cannot write the authorization server's configuration under " + dir + ": " + e.getMessage(), e);
         }
-        ServiceProcess process = ServiceProcess.launch(new ServiceProcess.Definition("auth-server", port), projectDir, stack, dataDir,
+        ServiceProcess process = ServiceProcess.launch(new ServiceProcess.Definition("auth-server", port), projectDir, ServiceSet.Endpoints.of(stack), dataDir,
                 Map.of("SPRING_CONFIG_ADDITIONALLOCATION", "file:" + dir.resolve("auth-server.yml")));
         return new AuthServerProcess(process, issuer, clients, dir);
     }

@@ -98,21 +98,7 @@ public final class KafkaNode implements AutoCloseable {
             sasl.users().forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
             props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
         }
-        try {
-            Files.createDirectories(dataDir);
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setDirectories(List.of(logDir))
-                    .setMetadataLogDirectory(logDir)
-                    .setControllerListenerName("CONTROLLER")
-                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .run();
-        } catch (Exception e) {
-            throw new StackException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
-        }
+        format(1, Uuid.randomUuid().toString(), dataDir);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         try {
             server.startup();
@@ -123,6 +109,31 @@ public final class KafkaNode implements AutoCloseable {
         KafkaNode node = new KafkaNode(server, host + ":" + port);
         node.awaitReady();
         return node;
+    }
+
+    /**
+     * Formats {@code dataDir} as the log and metadata directory of KRaft node {@code nodeId} (controller listener
+     * {@code CONTROLLER}, the latest production metadata version), as {@code kafka-storage format} does.
+     *
+     * @throws StackException when formatting fails (for example the directory is already formatted)
+     */
+    public static void format(int nodeId, String clusterId, Path dataDir) {
+        String logDir = dataDir.toAbsolutePath().toString();
+        try {
+            Files.createDirectories(dataDir);
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
+                    .setDirectories(List.of(logDir))
+                    .setMetadataLogDirectory(logDir)
+                    .setControllerListenerName("CONTROLLER")
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .run();
+        } catch (Exception e) {
+            throw new StackException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
+        }
     }
 
     private void awaitReady() {

@@ -55,12 +55,17 @@ final class ManagedProcess implements AutoCloseable {
      * @throws StackException when the process cannot be started
      */
     static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path workDir, Path logFile) {
+        return start(name, command, env, workDir, logFile, false);
+    }
+
+    /** Like {@link #start(String, List, Map, Path, Path)}; {@code append} keeps what the log file holds (a restart). */
+    static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path workDir, Path logFile, boolean append) {
         try {
             Files.createDirectories(logFile.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile());
+                    .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(logFile.toFile()) : ProcessBuilder.Redirect.to(logFile.toFile()));
             builder.environment().putAll(env);
             return new ManagedProcess(name, builder.start(), logFile);
         } catch (IOException e) {
@@ -113,6 +118,20 @@ final class ManagedProcess implements AutoCloseable {
 
     Path logFile() {
         return logFile;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL of the process and anything it started, then waits until it is gone (a crash, not a stop). */
+    void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** SIGTERM, wait up to 20 s, then SIGKILL; also kills anything the child started. */

@@ -9,7 +9,7 @@ import java.util.Optional;
  * {@code SLOTSTREAM_REGISTRY_HOME} environment variable, or {@code deploy/local/target/apicurio-registry} found by
  * walking up from the working directory (the build unpacks it there in {@code generate-resources}).
  */
-final class RegistryHome {
+public final class RegistryHome {
 
     static final Path IN_PROJECT = Path.of("deploy", "local", "target", "apicurio-registry");
 
@@ -17,7 +17,7 @@ final class RegistryHome {
     }
 
     /** @throws StackException naming the build step that provides the distribution, when none is found */
-    static Path locate() {
+    public static Path locate() {
         Optional<String> configured = Optional.ofNullable(System.getProperty("slotstream.registry.home"))
                 .or(() -> Optional.ofNullable(System.getenv("SLOTSTREAM_REGISTRY_HOME")));
         if (configured.isPresent()) {

@@ -103,6 +103,11 @@ public final class RegistryServer implements AutoCloseable {
         return baseUrl + "/apis/ccompat/v7";
     }
 
+    /** The registry's process id, for fault tests that pause it (SIGSTOP/SIGCONT). */
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         process.close();

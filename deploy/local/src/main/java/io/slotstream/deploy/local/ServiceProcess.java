@@ -26,11 +26,17 @@ final class ServiceProcess implements AutoCloseable {
     private final Definition definition;
     private final ManagedProcess process;
     private final String baseUrl;
+    private final Relaunch relaunch;
 
-    private ServiceProcess(Definition definition, ManagedProcess process, String baseUrl) {
+    /** What launched it, so that a fault test can start it again after a kill. */
+    private record Relaunch(Path projectDir, ServiceSet.Endpoints endpoints, Path logDir, Map<String, String> extraEnv) {
+    }
+
+    private ServiceProcess(Definition definition, ManagedProcess process, String baseUrl, Relaunch relaunch) {
         this.definition = definition;
         this.process = process;
         this.baseUrl = baseUrl;
+        this.relaunch = relaunch;
     }
 
     /**
@@ -39,8 +45,13 @@ final class ServiceProcess implements AutoCloseable {
      * @param extraEnv environment beyond the stack's addresses (for example the publication directory)
      * @throws StackException when the jar is missing (not built) or its port is taken
      */
-    static ServiceProcess launch(Definition definition, Path projectDir, LocalStack stack, Path logDir, Map<String, String> extraEnv) {
-        String host = stack.settings().host();
+    static ServiceProcess launch(Definition definition, Path projectDir, ServiceSet.Endpoints stack, Path logDir, Map<String, String> extraEnv) {
+        return launch(definition, projectDir, stack, logDir, extraEnv, false);
+    }
+
+    private static ServiceProcess launch(Definition definition, Path projectDir, ServiceSet.Endpoints stack, Path logDir,
+                                         Map<String, String> extraEnv, boolean appendLog) {
+        String host = stack.host();
         Ports.requireFree(host, definition.port(), definition.module() + " HTTP", "--" + definition.module() + "-port");
         Path jar = findJar(projectDir.resolve(definition.module()).resolve("target"), definition.module());
         var env = new java.util.HashMap<>(Map.of(
@@ -48,7 +59,7 @@ final class ServiceProcess implements AutoCloseable {
                 "SERVER_PORT", String.valueOf(definition.port()),
                 "SLOTSTREAM_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "SLOTSTREAM_REGISTRY_URL", stack.registryApiUrl(),
-                "SLOTSTREAM_STATE_DIR", logDir.resolve(definition.module() + "-state").toString()));
+                "SLOTSTREAM_STATE_DIR", stateDir(logDir, definition.module()).toString()));
         env.putAll(extraEnv);
         List<String> command = ManagedProcess.javaCommand();
         command.addAll(List.of("-Xmx768m", "-Djava.io.tmpdir=" + logDir.resolve("tmp"), "-jar", jar.toString()));
@@ -58,8 +69,27 @@ final class ServiceProcess implements AutoCloseable {
             throw new StackException("cannot create " + logDir + ": " + e.getMessage(), e);
         }
         ManagedProcess process = ManagedProcess.start(definition.module(), command, env, projectDir,
-                logDir.resolve(definition.module() + ".log"));
-        return new ServiceProcess(definition, process, "http://" + host + ":" + definition.port());
+                logDir.resolve(definition.module() + ".log"), appendLog);
+        return new ServiceProcess(definition, process, "http://" + host + ":" + definition.port(),
+                new Relaunch(projectDir, stack, logDir, Map.copyOf(extraEnv)));
+    }
+
+    static Path stateDir(Path logDir, String module) {
+        return logDir.resolve(module + "-state");
+    }
+
+    /** The same service launched again (same port, environment, state directory and log file), without waiting. */
+    ServiceProcess relaunch() {
+        return launch(definition, relaunch.projectDir(), relaunch.endpoints(), relaunch.logDir(), relaunch.extraEnv(), true);
+    }
+
+    /** SIGKILL (no shutdown hooks run), then waits until the process is gone. */
+    void kill() {
+        process.kill();
+    }
+
+    Path stateDir() {
+        return stateDir(relaunch.logDir(), definition.module());
     }
 
     private static Path findJar(Path targetDir, String module) {

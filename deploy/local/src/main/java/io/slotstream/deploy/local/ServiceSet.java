@@ -31,6 +31,21 @@ public final class ServiceSet implements AutoCloseable {
     /** Default HTTP port of {@value #WEB}. */
     public static final int DEFAULT_WEB_PORT = 8087;
 
+    /**
+     * Where the services find the cluster: the local stack's single broker, or any other cluster (a multi-broker one
+     * for fault tests).
+     *
+     * @param host             bind address of the services
+     * @param bootstrapServers Kafka {@code host:port,...}
+     * @param registryApiUrl   Apicurio v3 API base URL
+     */
+    public record Endpoints(String host, String bootstrapServers, String registryApiUrl) {
+
+        public static Endpoints of(LocalStack stack) {
+            return new Endpoints(stack.settings().host(), stack.bootstrapServers(), stack.registryApiUrl());
+        }
+    }
+
     private final List<ServiceProcess> services;
 
     private ServiceSet(List<ServiceProcess> services) {
@@ -60,11 +75,21 @@ public final class ServiceSet implements AutoCloseable {
      */
     public static ServiceSet launch(Path projectDir, LocalStack stack, Path logDir, Map<String, Integer> ports,
                                     Map<String, String> securityEnv) {
+        return launch(projectDir, Endpoints.of(stack), logDir, ports, securityEnv);
+    }
+
+    /**
+     * Like {@link #launch(Path, LocalStack, Path, Map, Map)} on any cluster; {@code extraEnv} goes to every service
+     * (besides the {@code SLOTSTREAM_WEB_*} entries, which go to {@value #WEB} only), e.g. the Streams replication
+     * factor of a 3-broker cluster.
+     */
+    public static ServiceSet launch(Path projectDir, Endpoints stack, Path logDir, Map<String, Integer> ports,
+                                    Map<String, String> securityEnv) {
         List<ServiceProcess> launched = new ArrayList<>();
         try {
             for (var entry : ports.entrySet()) {
                 var definition = new ServiceProcess.Definition(entry.getKey(), entry.getValue());
-                Map<String, String> env = new java.util.HashMap<>(environment(definition, stack.settings().host(), ports));
+                Map<String, String> env = new java.util.HashMap<>(environment(definition, stack.host(), ports));
                 boolean web = definition.module().equals(WEB);
                 securityEnv.forEach((name, value) -> {
                     if (name.startsWith("SLOTSTREAM_WEB_") == web) {
@@ -138,9 +163,33 @@ public final class ServiceSet implements AutoCloseable {
 
     /** {@code http://host:port} of {@code module}. */
     public String url(String module) {
+        return service(module).baseUrl();
+    }
+
+    /**
+     * Kills {@code module} with SIGKILL (a crash: no shutdown hook, no graceful close of its Kafka clients) and waits
+     * until the process is gone. {@link #restart} starts it again.
+     */
+    public void kill(String module) {
+        service(module).kill();
+    }
+
+    /** Launches {@code module} again with the same port, environment, state directory and log (appended), and waits until it is ready. */
+    public synchronized void restart(String module) {
+        ServiceProcess old = service(module);
+        ServiceProcess started = old.relaunch();
+        services.set(services.indexOf(old), started);
+        started.awaitReady();
+    }
+
+    /** The state directory of {@code module} ({@code SLOTSTREAM_STATE_DIR}: availability-service's RocksDB stores). */
+    public Path stateDir(String module) {
+        return service(module).stateDir();
+    }
+
+    private synchronized ServiceProcess service(String module) {
         return services.stream().filter(s -> s.definition().module().equals(module)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no service " + module + " in this set"))
-                .baseUrl();
+                .orElseThrow(() -> new IllegalArgumentException("no service " + module + " in this set"));
     }
 
     /** Stops all services in parallel (SIGTERM, then SIGKILL after the grace period). */
