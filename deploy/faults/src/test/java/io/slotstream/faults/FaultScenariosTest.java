@@ -111,6 +111,7 @@ class FaultScenariosTest {
     /** a: availability-service SIGKILLed mid-load and restarted on its state directory. */
     @Test
     @Order(1)
+    @Tag("faults-long") // short form: CI budget; same checker, see README
     void availabilityServiceKilledAndRestartedOnItsState() throws Exception {
         scenario("availability-service SIGKILL, restart keeping its state dir", () -> {
             services.kill("availability-service");
@@ -146,6 +147,7 @@ class FaultScenariosTest {
     /** b: the KRaft quorum leader (active controller and a broker) SIGKILLed; the other two elect a new leader. */
     @Test
     @Order(4)
+    @Tag("faults-long") // short form: CI budget; same checker, see README
     void theControllerQuorumLeaderKilledAndRestarted() throws Exception {
         AtomicReference<String> election = new AtomicReference<>();
         scenario("controller quorum leader SIGKILL and restart", () -> {
