@@ -2,6 +2,7 @@ package io.slotstream.deploy.local;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,11 +27,13 @@ final class ServiceProcess implements AutoCloseable {
     private final Definition definition;
     private final ManagedProcess process;
     private final String baseUrl;
+    private final HttpClient probe;
 
-    private ServiceProcess(Definition definition, ManagedProcess process, String baseUrl) {
+    private ServiceProcess(Definition definition, ManagedProcess process, String baseUrl, HttpClient probe) {
         this.definition = definition;
         this.process = process;
         this.baseUrl = baseUrl;
+        this.probe = probe;
     }
 
     /**
@@ -40,6 +43,15 @@ final class ServiceProcess implements AutoCloseable {
      * @throws StackException when the jar is missing (not built) or its port is taken
      */
     static ServiceProcess launch(Definition definition, Path projectDir, LocalStack stack, Path logDir, Map<String, String> extraEnv) {
+        return launch(definition, projectDir, stack, logDir, extraEnv, null);
+    }
+
+    /**
+     * Like {@link #launch(Definition, Path, LocalStack, Path, Map)}; with {@code tls}, the service listens on HTTPS
+     * with its certificate and its service-to-service clients trust its CA ({@link LocalCertificates#serviceEnvironment()}).
+     */
+    static ServiceProcess launch(Definition definition, Path projectDir, LocalStack stack, Path logDir, Map<String, String> extraEnv,
+                                 LocalCertificates tls) {
         String host = stack.settings().host();
         Ports.requireFree(host, definition.port(), definition.module() + " HTTP", "--" + definition.module() + "-port");
         Path jar = findJar(projectDir.resolve(definition.module()).resolve("target"), definition.module());
@@ -49,6 +61,9 @@ final class ServiceProcess implements AutoCloseable {
                 "SLOTSTREAM_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "SLOTSTREAM_REGISTRY_URL", stack.registryApiUrl(),
                 "SLOTSTREAM_STATE_DIR", logDir.resolve(definition.module() + "-state").toString()));
+        if (tls != null) {
+            env.putAll(tls.serviceEnvironment());
+        }
         env.putAll(extraEnv);
         List<String> command = ManagedProcess.javaCommand();
         command.addAll(List.of("-Xmx768m", "-Djava.io.tmpdir=" + logDir.resolve("tmp"), "-jar", jar.toString()));
@@ -59,7 +74,17 @@ final class ServiceProcess implements AutoCloseable {
         }
         ManagedProcess process = ManagedProcess.start(definition.module(), command, env, projectDir,
                 logDir.resolve(definition.module() + ".log"));
-        return new ServiceProcess(definition, process, "http://" + host + ":" + definition.port());
+        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .sslContext(tls == null ? defaultContext() : tls.clientContext()).build();
+        return new ServiceProcess(definition, process, (tls == null ? "http://" : "https://") + host + ":" + definition.port(), probe);
+    }
+
+    private static javax.net.ssl.SSLContext defaultContext() {
+        try {
+            return javax.net.ssl.SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new StackException("the JVM has no default TLS context: " + e.getMessage(), e);
+        }
     }
 
     private static Path findJar(Path targetDir, String module) {
@@ -77,7 +102,7 @@ final class ServiceProcess implements AutoCloseable {
 
     /** @throws StackException when the service exits or is not ready within the ready timeout (150 s by default) */
     void awaitReady() {
-        process.awaitHttpOk(URI.create(baseUrl + "/actuator/health/readiness"), READY_TIMEOUT);
+        process.awaitHttpOk(probe, URI.create(baseUrl + "/actuator/health/readiness"), READY_TIMEOUT);
     }
 
     Definition definition() {
