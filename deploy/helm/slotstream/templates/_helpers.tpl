@@ -124,6 +124,49 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- end }}
 {{- end -}}
 
+{{/* HTTPS of a service's listener and its calls to the other services (tls.enabled): a Spring Boot SSL bundle
+"slotstream" from the PEM files of tls.secret, served by Tomcat (server.ssl.bundle) and trusted by every
+service-to-service client (slotstream.tls.client-bundle: the CA plus the JVM's CAs). */}}
+{{- define "slotstream.tlsEnv" -}}
+{{- if .Values.tls.enabled -}}
+- name: SERVER_SSL_BUNDLE
+  value: slotstream
+- name: SLOTSTREAM_TLS_CLIENT_BUNDLE
+  value: slotstream
+- name: SPRING_SSL_BUNDLE_PEM_SLOTSTREAM_KEYSTORE_CERTIFICATE
+  value: file:/etc/slotstream/tls/tls.crt
+- name: SPRING_SSL_BUNDLE_PEM_SLOTSTREAM_KEYSTORE_PRIVATEKEY
+  value: file:/etc/slotstream/tls/tls.key
+- name: SPRING_SSL_BUNDLE_PEM_SLOTSTREAM_TRUSTSTORE_CERTIFICATE
+  value: file:/etc/slotstream/tls/ca.crt
+{{- end }}
+{{- end -}}
+
+{{- define "slotstream.tlsVolumes" -}}
+{{- if .Values.tls.enabled -}}
+- name: tls
+  secret:
+    secretName: {{ required "tls.secret is required with tls.enabled: a Secret with tls.crt, tls.key and ca.crt (cert-manager's Certificate Secret has this shape)" .Values.tls.secret }}
+    items:
+      - {key: {{ .Values.tls.certificateKey }}, path: tls.crt}
+      - {key: {{ .Values.tls.privateKeyKey }}, path: tls.key}
+      - {key: {{ .Values.tls.caKey }}, path: ca.crt}
+{{- end }}
+{{- end -}}
+
+{{- define "slotstream.tlsVolumeMounts" -}}
+{{- if .Values.tls.enabled -}}
+- name: tls
+  mountPath: /etc/slotstream/tls
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* http or https: the scheme of every service's listener */}}
+{{- define "slotstream.scheme" -}}
+{{- ternary "https" "http" .Values.tls.enabled -}}
+{{- end -}}
+
 {{/* A Spring Boot service container's HTTP port and probes on the actuator health groups. */}}
 {{- define "slotstream.serviceContainerBasics" -}}
 ports:
@@ -132,18 +175,18 @@ ports:
     protocol: TCP
 # Startup: Kafka Streams restores and the stack preflight may take minutes; liveness only starts afterwards.
 startupProbe:
-  httpGet: {path: /actuator/health/liveness, port: http}
+  httpGet: {path: /actuator/health/liveness, port: http, scheme: {{ upper (include "slotstream.scheme" .) }}}
   periodSeconds: 5
   failureThreshold: 120
 # Liveness is livenessState only: a restore or a rebalance never restarts the pod.
 livenessProbe:
-  httpGet: {path: /actuator/health/liveness, port: http}
+  httpGet: {path: /actuator/health/liveness, port: http, scheme: {{ upper (include "slotstream.scheme" .) }}}
   periodSeconds: 10
   timeoutSeconds: 3
   failureThreshold: 6
 # Readiness includes the component's own group members (store restored, view running, first snapshot).
 readinessProbe:
-  httpGet: {path: /actuator/health/readiness, port: http}
+  httpGet: {path: /actuator/health/readiness, port: http, scheme: {{ upper (include "slotstream.scheme" .) }}}
   periodSeconds: 5
   timeoutSeconds: 3
   failureThreshold: 3
