@@ -61,6 +61,10 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
   value: /etc/slotstream/kafka/client.properties
 - name: SLOTSTREAM_REGISTRY_URL
   value: {{ .Values.registry.url | quote }}
+{{- if .Values.registry.tls.caSecret }}
+- name: SLOTSTREAM_REGISTRY_CA
+  value: /etc/slotstream/registry-ca/ca.crt
+{{- end }}
 {{- if .Values.kafka.sasl.existingSecret }}
 - name: KAFKA_SASL_USERNAME
 {{- if .Values.kafka.sasl.username }}
@@ -93,7 +97,7 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
   value: {{ printf "%s -Djava.io.tmpdir=/tmp" .Values.javaOptions | quote }}
 {{- end -}}
 
-{{/* Volumes every Slotstream pod mounts: writable /tmp (the root fs is read-only), Kafka client config, broker CA. */}}
+{{/* Volumes every Slotstream pod mounts: writable /tmp (the root fs is read-only), Kafka client config, broker CA, registry CA. */}}
 {{- define "slotstream.commonVolumes" -}}
 - name: tmp
   emptyDir:
@@ -109,6 +113,14 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
       - key: {{ .Values.kafka.tls.caKey }}
         path: ca.crt
 {{- end }}
+{{- if .Values.registry.tls.caSecret }}
+- name: registry-ca
+  secret:
+    secretName: {{ .Values.registry.tls.caSecret }}
+    items:
+      - key: {{ .Values.registry.tls.caKey }}
+        path: ca.crt
+{{- end }}
 {{- end -}}
 
 {{- define "slotstream.commonVolumeMounts" -}}
@@ -120,6 +132,11 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- if .Values.kafka.tls.caSecret }}
 - name: kafka-ca
   mountPath: /etc/slotstream/kafka-ca
+  readOnly: true
+{{- end }}
+{{- if .Values.registry.tls.caSecret }}
+- name: registry-ca
+  mountPath: /etc/slotstream/registry-ca
   readOnly: true
 {{- end }}
 {{- end -}}

@@ -7,11 +7,15 @@ import io.slotstream.deploy.local.LocalCertificates;
 import io.slotstream.deploy.local.LocalStack;
 import io.slotstream.deploy.local.Ports;
 import io.slotstream.deploy.local.PublicationSummary;
+import io.slotstream.deploy.local.RegistryServer;
 import io.slotstream.deploy.local.SampleFeedLoader;
 import io.slotstream.deploy.local.ServiceSet;
 import io.slotstream.deploy.local.SharedStack;
 import io.slotstream.deploy.local.StackException;
 import io.slotstream.provisioning.Provisioning;
+import io.slotstream.provisioning.schema.RegistryConnection;
+import io.slotstream.provisioning.schema.SchemaRegistrar;
+import io.slotstream.provisioning.topic.TopicSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +37,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -43,14 +48,15 @@ import static org.awaitility.Awaitility.await;
 /**
  * The four services with TLS everywhere, configured the way the Helm chart configures them: HTTPS listeners (Spring
  * Boot SSL bundle from PEM files, {@code SERVER_SSL_BUNDLE}), service-to-service calls trusting the CA
- * ({@code SLOTSTREAM_TLS_CLIENT_BUNDLE}), and a Kafka cluster reached over {@code SASL_SSL} only:
+ * ({@code SLOTSTREAM_TLS_CLIENT_BUNDLE}), an Apicurio Registry over HTTPS only ({@code SLOTSTREAM_REGISTRY_CA} for the
+ * serdes, the start-up check and the provisioning step), and a Kafka cluster reached over {@code SASL_SSL} only:
  * {@code SLOTSTREAM_KAFKA_CONFIG} names a client.properties file of the chart's shape (PEM truststore, credentials
  * through Kafka's {@code EnvVarConfigProvider} from {@code KAFKA_SASL_USERNAME}/{@code KAFKA_SASL_PASSWORD}). The
  * certificates (a CA and one certificate for 127.0.0.1) are made at the start. A slot written through ingest-service
  * reaching the publication proves every Kafka client on the way authenticated over TLS; a booking through
  * booking-bridge proves its HTTPS calls to availability-service; plain HTTP and clients that do not trust the CA are
  * refused; a wrong password stops a service at start with a one-line reason. The broker is a second in-JVM KRaft node
- * with a SASL_SSL listener beside the shared stack's registry.
+ * with a SASL_SSL listener, the registry a second Apicurio process (HTTPS) of the shared stack's distribution.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SecuredStackEndToEndTest {
@@ -60,6 +66,7 @@ class SecuredStackEndToEndTest {
     private static final String PASSWORD = "slotstream-secret";
 
     private static KafkaNode broker;
+    private static RegistryServer registry;
     private static ServiceSet services;
     private static HttpClient https;
     private static Path work;
@@ -73,10 +80,17 @@ class SecuredStackEndToEndTest {
         work = Files.createTempDirectory("secured-stack-");
         certificates = LocalCertificates.create(work.resolve("tls"));
         int saslSslPort = Ports.free("127.0.0.1");
+        registry = RegistryServer.launch("127.0.0.1", Ports.free("127.0.0.1"), Ports.free("127.0.0.1"),
+                stack.settings().registryHome(), work.resolve("registry"), certificates);
         broker = KafkaNode.start("127.0.0.1", Ports.free("127.0.0.1"), Ports.free("127.0.0.1"), work.resolve("kafka"),
                 new KafkaNode.SecuredListener(saslSslPort, Map.of("slotstream", PASSWORD), certificates));
-        // the deploy step's provisioning (topics) over the node's own PLAINTEXT listener; the registry already has the schemas
-        assertThat(Provisioning.singleNode(broker.bootstrapServers(), stack.registryApiUrl()).create().refused()).isEmpty();
+        registry.awaitReady();
+        assertThat(registry.apiUrl()).startsWith("https://");
+        // the deploy step's provisioning: topics over the node's own PLAINTEXT listener, schemas over HTTPS (its --registry-ca)
+        assertThat(new Provisioning(Map.of("bootstrap.servers", broker.bootstrapServers()), TopicSettings.singleNode(),
+                new RegistryConnection(registry.apiUrl(), Optional.empty(), Optional.empty(),
+                        Optional.of(certificates.caCertificate().toString())), SchemaRegistrar.COMPATIBILITY)
+                .create().refused()).isEmpty();
 
         // what deploy/helm/slotstream/templates/kafka-client-configmap.yaml renders for securityProtocol SASL_SSL,
         // mechanism PLAIN and a CA Secret (mounted there at /etc/slotstream/kafka-ca/ca.crt)
@@ -93,7 +107,9 @@ class SecuredStackEndToEndTest {
                 "SLOTSTREAM_SECURITY_MODE", "off",
                 "SLOTSTREAM_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + saslSslPort,
                 "SLOTSTREAM_KAFKA_CONFIG", clientProperties.toString(),
-                "KAFKA_SASL_USERNAME", "slotstream");
+                "KAFKA_SASL_USERNAME", "slotstream",
+                "SLOTSTREAM_REGISTRY_URL", registry.apiUrl(),
+                "SLOTSTREAM_REGISTRY_CA", certificates.caCertificate().toString());
         Map<String, String> env = new LinkedHashMap<>(clusterEnv);
         env.put("KAFKA_SASL_PASSWORD", PASSWORD);
         services = ServiceSet.launch(PROJECT, stack, work.resolve("services"), ServiceSet.freePorts(), env, certificates);
@@ -108,6 +124,9 @@ class SecuredStackEndToEndTest {
         }
         if (broker != null) {
             broker.close();
+        }
+        if (registry != null) {
+            registry.close();
         }
     }
 
@@ -152,17 +171,20 @@ class SecuredStackEndToEndTest {
 
     @Test
     void plainHttpAndClientsThatDoNotTrustTheCaAreRefused() throws Exception {
-        String https = services.url("availability-service") + "/fhir/Slot";
+        assertRefused(services.url("availability-service") + "/fhir/Slot", "Bundle");
+        assertRefused(registry.apiUrl() + "/search/artifacts", "artifacts");
+    }
+
+    /** The JVM's default CAs do not include the test CA; plain HTTP on the HTTPS port gets a 400 or a closed connection. */
+    private static void assertRefused(String httpsUrl, String dataMarker) throws Exception {
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        // the JVM's default CAs do not include the test CA
-        assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create(https)).build(), HttpResponse.BodyHandlers.ofString()))
-                .isInstanceOf(SSLHandshakeException.class);
-        // plain HTTP on the HTTPS port: Tomcat answers 400 (or closes), never the resource
-        String http = https.replaceFirst("^https:", "http:");
+        assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create(httpsUrl)).build(), HttpResponse.BodyHandlers.ofString()))
+                .as(httpsUrl).isInstanceOf(SSLHandshakeException.class);
+        String http = httpsUrl.replaceFirst("^https:", "http:");
         try {
             HttpResponse<String> answer = plain.send(HttpRequest.newBuilder(URI.create(http)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(answer.statusCode()).isEqualTo(400);
-            assertThat(answer.body()).doesNotContain("Bundle");
+            assertThat(answer.statusCode()).as(http).isEqualTo(400);
+            assertThat(answer.body()).as(http).doesNotContain(dataMarker);
         } catch (IOException closed) {
             // refused at the connection: fine
         }
@@ -172,7 +194,8 @@ class SecuredStackEndToEndTest {
     void aWrongPasswordStopsTheServiceAtStartWithOneLineNamingTheCause() throws Exception {
         Map<String, String> env = new LinkedHashMap<>(clusterEnv);
         env.put("KAFKA_SASL_PASSWORD", "not-the-password");
-        env.put("SLOTSTREAM_STARTUP_STACK_TIMEOUT", "5s");
+        // long enough for a TLS handshake on a busy machine (a slow one reads as "unreachable", not "refused")
+        env.put("SLOTSTREAM_STARTUP_STACK_TIMEOUT", "20s");
         Path logDir = work.resolve("wrong-password");
         try (ServiceSet refused = ServiceSet.launch(PROJECT, stack, logDir, Map.of("publish-service", Ports.free("127.0.0.1")), env,
                 certificates)) {

@@ -229,6 +229,17 @@ class ChartTest {
         // the provisioning job has no listener and gets no certificate
         assertThat(env(chart.podTemplates().get("Job/sched-slotstream-provisioning-r1").getSpec().getContainers().getFirst()))
                 .doesNotContainKey("SERVER_SSL_BUNDLE");
+        // every component, the provisioning job too, trusts the https registry's CA (SLOTSTREAM_REGISTRY_CA: the
+        // services' slotstream.registry.ca, the job's --registry-ca)
+        chart.podTemplates().forEach((workload, pod) -> {
+            Container c = pod.getSpec().getContainers().getFirst();
+            assertThat(env(c)).as(workload).containsEntry("SLOTSTREAM_REGISTRY_CA", "/etc/slotstream/registry-ca/ca.crt");
+            assertThat(c.getVolumeMounts()).as(workload).anySatisfy(m -> {
+                assertThat(m.getMountPath()).isEqualTo("/etc/slotstream/registry-ca");
+                assertThat(pod.getSpec().getVolumes()).filteredOn(v -> v.getName().equals(m.getName())).singleElement()
+                        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("registry-ca"));
+            });
+        });
 
         Container plain = RenderedChart.withDefaults(t -> t).one(Deployment.class, "sched-slotstream-booking-bridge")
                 .getSpec().getTemplate().getSpec().getContainers().getFirst();

@@ -14,6 +14,7 @@ import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -112,8 +113,8 @@ public record LocalCertificates(Path caCertificate, Path certificateChain, Path 
      * and its service-to-service clients trust this CA: SSL bundle {@code slotstream} for {@code server.ssl.bundle}
      * and {@code slotstream.tls.client-bundle}, the same variables the Helm chart renders.
      */
-    public java.util.Map<String, String> serviceEnvironment() {
-        return java.util.Map.of(
+    public Map<String, String> serviceEnvironment() {
+        return Map.of(
                 "SERVER_SSL_BUNDLE", "slotstream",
                 "SLOTSTREAM_TLS_CLIENT_BUNDLE", "slotstream",
                 "SPRING_SSL_BUNDLE_PEM_SLOTSTREAM_KEYSTORE_CERTIFICATE", "file:" + certificateChain.toAbsolutePath(),
