@@ -61,6 +61,10 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
   value: /etc/slotstream/kafka/client.properties
 - name: SLOTSTREAM_REGISTRY_URL
   value: {{ .Values.registry.url | quote }}
+{{- if .Values.registry.tls.caSecret }}
+- name: SLOTSTREAM_REGISTRY_CA
+  value: /etc/slotstream/registry-ca/ca.crt
+{{- end }}
 {{- if .Values.kafka.sasl.existingSecret }}
 - name: KAFKA_SASL_USERNAME
 {{- if .Values.kafka.sasl.username }}
@@ -93,7 +97,7 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
   value: {{ printf "%s -Djava.io.tmpdir=/tmp" .Values.javaOptions | quote }}
 {{- end -}}
 
-{{/* Volumes every Slotstream pod mounts: writable /tmp (the root fs is read-only), Kafka client config, broker CA. */}}
+{{/* Volumes every Slotstream pod mounts: writable /tmp (the root fs is read-only), Kafka client config, broker CA, registry CA. */}}
 {{- define "slotstream.commonVolumes" -}}
 - name: tmp
   emptyDir:
@@ -109,6 +113,14 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
       - key: {{ .Values.kafka.tls.caKey }}
         path: ca.crt
 {{- end }}
+{{- if .Values.registry.tls.caSecret }}
+- name: registry-ca
+  secret:
+    secretName: {{ .Values.registry.tls.caSecret }}
+    items:
+      - key: {{ .Values.registry.tls.caKey }}
+        path: ca.crt
+{{- end }}
 {{- end -}}
 
 {{- define "slotstream.commonVolumeMounts" -}}
@@ -122,6 +134,54 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
   mountPath: /etc/slotstream/kafka-ca
   readOnly: true
 {{- end }}
+{{- if .Values.registry.tls.caSecret }}
+- name: registry-ca
+  mountPath: /etc/slotstream/registry-ca
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* HTTPS of a service's listener and its calls to the other services (tls.enabled): a Spring Boot SSL bundle
+"slotstream" from the PEM files of tls.secret, served by Tomcat (server.ssl.bundle) and trusted by every
+service-to-service client (slotstream.tls.client-bundle: the CA plus the JVM's CAs). */}}
+{{- define "slotstream.tlsEnv" -}}
+{{- if .Values.tls.enabled -}}
+- name: SERVER_SSL_BUNDLE
+  value: slotstream
+- name: SLOTSTREAM_TLS_CLIENT_BUNDLE
+  value: slotstream
+- name: SPRING_SSL_BUNDLE_PEM_SLOTSTREAM_KEYSTORE_CERTIFICATE
+  value: file:/etc/slotstream/tls/tls.crt
+- name: SPRING_SSL_BUNDLE_PEM_SLOTSTREAM_KEYSTORE_PRIVATEKEY
+  value: file:/etc/slotstream/tls/tls.key
+- name: SPRING_SSL_BUNDLE_PEM_SLOTSTREAM_TRUSTSTORE_CERTIFICATE
+  value: file:/etc/slotstream/tls/ca.crt
+{{- end }}
+{{- end -}}
+
+{{- define "slotstream.tlsVolumes" -}}
+{{- if .Values.tls.enabled -}}
+- name: tls
+  secret:
+    secretName: {{ required "tls.secret is required with tls.enabled: a Secret with tls.crt, tls.key and ca.crt (cert-manager's Certificate Secret has this shape)" .Values.tls.secret }}
+    items:
+      - {key: {{ .Values.tls.certificateKey }}, path: tls.crt}
+      - {key: {{ .Values.tls.privateKeyKey }}, path: tls.key}
+      - {key: {{ .Values.tls.caKey }}, path: ca.crt}
+{{- end }}
+{{- end -}}
+
+{{- define "slotstream.tlsVolumeMounts" -}}
+{{- if .Values.tls.enabled -}}
+- name: tls
+  mountPath: /etc/slotstream/tls
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* http or https: the scheme of every service's listener */}}
+{{- define "slotstream.scheme" -}}
+{{- ternary "https" "http" .Values.tls.enabled -}}
 {{- end -}}
 
 {{/* A Spring Boot service container's HTTP port and probes on the actuator health groups. */}}
@@ -132,18 +192,18 @@ ports:
     protocol: TCP
 # Startup: Kafka Streams restores and the stack preflight may take minutes; liveness only starts afterwards.
 startupProbe:
-  httpGet: {path: /actuator/health/liveness, port: http}
+  httpGet: {path: /actuator/health/liveness, port: http, scheme: {{ upper (include "slotstream.scheme" .) }}}
   periodSeconds: 5
   failureThreshold: 120
 # Liveness is livenessState only: a restore or a rebalance never restarts the pod.
 livenessProbe:
-  httpGet: {path: /actuator/health/liveness, port: http}
+  httpGet: {path: /actuator/health/liveness, port: http, scheme: {{ upper (include "slotstream.scheme" .) }}}
   periodSeconds: 10
   timeoutSeconds: 3
   failureThreshold: 6
 # Readiness includes the component's own group members (store restored, view running, first snapshot).
 readinessProbe:
-  httpGet: {path: /actuator/health/readiness, port: http}
+  httpGet: {path: /actuator/health/readiness, port: http, scheme: {{ upper (include "slotstream.scheme" .) }}}
   periodSeconds: 5
   timeoutSeconds: 3
   failureThreshold: 3

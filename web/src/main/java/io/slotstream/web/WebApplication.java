@@ -1,5 +1,6 @@
 package io.slotstream.web;
 
+import io.slotstream.edge.tls.ServiceTls;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -23,9 +24,9 @@ public class WebApplication {
         SpringApplication.run(WebApplication.class, args);
     }
 
-    /** One HTTP client for every call to the services (pass-through, status, cancel links). */
+    /** One HTTP client for every call to the services (pass-through, status, cancel links), with the services' TLS trust. */
     @Bean
-    HttpClient serviceHttpClient() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient serviceHttpClient(ServiceTls tls) {
+        return tls.httpClient(Duration.ofSeconds(5)).build();
     }
 }

@@ -1,6 +1,7 @@
 package io.slotstream.availability.query;
 
 import io.slotstream.availability.config.AvailabilityProperties;
+import io.slotstream.edge.tls.ServiceTls;
 import org.apache.kafka.streams.state.HostInfo;
 import org.springframework.stereotype.Component;
 
@@ -15,16 +16,21 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
 
-/** Calls the internal endpoints ({@code /internal/...}) of other instances of this service, at their application.server. */
+/**
+ * Calls the internal endpoints ({@code /internal/...}) of other instances of this service, at their application.server,
+ * over HTTPS when this instance's listener serves TLS (peers share the configuration) with the services' TLS trust.
+ */
 @Component
 public class PeerClient {
 
     private final HttpClient http;
     private final Duration timeout;
+    private final String scheme;
 
-    public PeerClient(AvailabilityProperties properties) {
+    public PeerClient(AvailabilityProperties properties, ServiceTls tls) {
         this.timeout = properties.peerTimeout();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = tls.httpClient(timeout).build();
+        this.scheme = tls.peerScheme();
     }
 
     /**
@@ -40,7 +46,7 @@ public class PeerClient {
                 query.add(enc(name) + "=" + enc(v));
             }
         });
-        URI uri = URI.create("http://" + peer.host() + ":" + peer.port() + path + (query.length() == 0 ? "" : "?" + query));
+        URI uri = URI.create(scheme + "://" + peer.host() + ":" + peer.port() + path + (query.length() == 0 ? "" : "?" + query));
         try {
             HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());

@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import io.slotstream.booking.BookingBridgeProperties;
 import io.slotstream.edge.outcome.OperationOutcomes;
+import io.slotstream.edge.tls.ServiceTls;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
@@ -29,7 +30,7 @@ import java.util.stream.Collectors;
 /**
  * availability-service's public FHIR API as booking-bridge uses it: Slot search (the data of {@code $find}), Slot read,
  * and Schedule / PractitionerRole / HealthcareService / Location searches to turn participant parameters into
- * Schedule ids. JSON over HTTP, parsed with HAPI.
+ * Schedule ids. JSON over HTTP(S) with the services' TLS trust, parsed with HAPI.
  */
 @Component
 public class AvailabilityClient {
@@ -39,9 +40,10 @@ public class AvailabilityClient {
 
     private final URI base;
     private final IParser parser;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
-    public AvailabilityClient(BookingBridgeProperties properties, FhirContext fhir) {
+    public AvailabilityClient(BookingBridgeProperties properties, FhirContext fhir, ServiceTls tls) {
+        this.http = tls.httpClient(Duration.ofSeconds(5)).build();
         String url = properties.availabilityUrl().toString();
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
         this.parser = fhir.newJsonParser();

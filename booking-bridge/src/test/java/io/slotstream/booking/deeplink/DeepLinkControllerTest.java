@@ -28,7 +28,7 @@ class DeepLinkControllerTest {
     final Map<String, Slot> slots = new HashMap<>();
     boolean availabilityDown;
     final AvailabilityClient availability = new AvailabilityClient(
-            new BookingBridgeProperties(null, null, null, null, null, 0), FhirContext.forR4Cached()) {
+            new BookingBridgeProperties(null, null, null, null, null, 0), FhirContext.forR4Cached(), io.slotstream.edge.tls.ServiceTls.jvmDefault(false)) {
         @Override
         public Optional<Slot> slot(String id) {
             if (availabilityDown) {

@@ -77,7 +77,7 @@ final class InProcessFhirServer implements AutoCloseable {
                 URI.create("http://127.0.0.1:" + availability.getAddress().getPort()), null, Duration.ofSeconds(1),
                 null, null, 0);
         ProposalCache proposals = new ProposalCache(properties);
-        AvailabilityClient client = new AvailabilityClient(properties, fhir);
+        AvailabilityClient client = new AvailabilityClient(properties, fhir, io.slotstream.edge.tls.ServiceTls.jvmDefault(false));
         AppointmentView view = new AppointmentView();
         AppointmentRenderer renderer = new AppointmentRenderer();
         Outcomes outcomes = new Outcomes();

@@ -32,7 +32,7 @@ class FindServiceRulesTest {
         final List<Slot> slots = new ArrayList<>();
 
         FakeAvailability() {
-            super(new BookingBridgeProperties(null, null, null, null, null, 0), FhirContext.forR4Cached());
+            super(new BookingBridgeProperties(null, null, null, null, null, 0), FhirContext.forR4Cached(), io.slotstream.edge.tls.ServiceTls.jvmDefault(false));
         }
 
         @Override

@@ -203,6 +203,53 @@ class ChartTest {
     }
 
     @Test
+    void tlsServesEveryServiceOverHttpsFromTheCertificateSecretAndTheirCallsTrustItsCa() {
+        RenderedChart chart = RenderedChart.production();
+        chart.podTemplates().entrySet().stream().filter(e -> !e.getKey().startsWith("Job/")).forEach(e -> {
+            var pod = e.getValue().getSpec();
+            Container c = pod.getContainers().getFirst();
+            assertThat(env(c)).as(e.getKey())
+                    .containsEntry("SERVER_SSL_BUNDLE", "slotstream")
+                    .containsEntry("SLOTSTREAM_TLS_CLIENT_BUNDLE", "slotstream")
+                    .containsEntry("SPRING_SSL_BUNDLE_PEM_SLOTSTREAM_KEYSTORE_CERTIFICATE", "file:/etc/slotstream/tls/tls.crt")
+                    .containsEntry("SPRING_SSL_BUNDLE_PEM_SLOTSTREAM_KEYSTORE_PRIVATEKEY", "file:/etc/slotstream/tls/tls.key")
+                    .containsEntry("SPRING_SSL_BUNDLE_PEM_SLOTSTREAM_TRUSTSTORE_CERTIFICATE", "file:/etc/slotstream/tls/ca.crt");
+            assertThat(c.getVolumeMounts()).as(e.getKey()).anySatisfy(m -> {
+                assertThat(m.getMountPath()).isEqualTo("/etc/slotstream/tls");
+                assertThat(m.getReadOnly()).isTrue();
+                assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals(m.getName())).singleElement()
+                        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("slotstream-tls"));
+            });
+            assertThat(List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe()))
+                    .as(e.getKey()).allSatisfy(p -> assertThat(p.getHttpGet().getScheme()).isEqualTo("HTTPS"));
+        });
+        Container booking = chart.one(Deployment.class, "sched-slotstream-booking-bridge")
+                .getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(env(booking)).containsEntry("SLOTSTREAM_BOOKING_AVAILABILITY_URL", "https://sched-slotstream-availability-service:8080");
+        // the provisioning job has no listener and gets no certificate
+        assertThat(env(chart.podTemplates().get("Job/sched-slotstream-provisioning-r1").getSpec().getContainers().getFirst()))
+                .doesNotContainKey("SERVER_SSL_BUNDLE");
+        // every component, the provisioning job too, trusts the https registry's CA (SLOTSTREAM_REGISTRY_CA: the
+        // services' slotstream.registry.ca, the job's --registry-ca)
+        chart.podTemplates().forEach((workload, pod) -> {
+            Container c = pod.getSpec().getContainers().getFirst();
+            assertThat(env(c)).as(workload).containsEntry("SLOTSTREAM_REGISTRY_CA", "/etc/slotstream/registry-ca/ca.crt");
+            assertThat(c.getVolumeMounts()).as(workload).anySatisfy(m -> {
+                assertThat(m.getMountPath()).isEqualTo("/etc/slotstream/registry-ca");
+                assertThat(pod.getSpec().getVolumes()).filteredOn(v -> v.getName().equals(m.getName())).singleElement()
+                        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("registry-ca"));
+            });
+        });
+
+        Container plain = RenderedChart.withDefaults(t -> t).one(Deployment.class, "sched-slotstream-booking-bridge")
+                .getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(env(plain)).doesNotContainKey("SERVER_SSL_BUNDLE")
+                .containsEntry("SLOTSTREAM_BOOKING_AVAILABILITY_URL", "http://sched-slotstream-availability-service:8080");
+        assertThat(plain.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTP");
+        assertThatThrownBy(() -> RenderedChart.withDefaults(t -> t.set("tls.enabled", true))).hasMessageContaining("tls.secret is required");
+    }
+
+    @Test
     void publishServiceCanKeepItsFilesInAnS3BucketWithCredentialsFromASecret() {
         Container publish = RenderedChart.withDefaults(t -> t.set("publishService.storage.type", "s3")
                         .set("publishService.storage.s3.bucket", "sched-files")

@@ -15,12 +15,20 @@ import java.util.Objects;
  * @param username     HTTP basic user of a secured registry ({@code slotstream.registry.username}), or null for an
  *                     open registry
  * @param password     its password ({@code slotstream.registry.password}), or null
+ * @param caCertificate PEM file of the CA certificates an {@code https} registry's certificate chains to
+ *                     ({@code slotstream.registry.ca}, env {@code SLOTSTREAM_REGISTRY_CA}, the provisioning job's
+ *                     {@code --registry-ca} too), or null for the JVM's default CAs
  */
-public record RegistrySettings(String registryUrl, boolean autoRegister, String username, String password) {
+public record RegistrySettings(String registryUrl, boolean autoRegister, String username, String password, String caCertificate) {
 
     /** An open registry (no credentials). */
     public RegistrySettings(String registryUrl, boolean autoRegister) {
-        this(registryUrl, autoRegister, null, null);
+        this(registryUrl, autoRegister, null, null, null);
+    }
+
+    /** A registry trusted through the JVM's default CAs. */
+    public RegistrySettings(String registryUrl, boolean autoRegister, String username, String password) {
+        this(registryUrl, autoRegister, username, password, null);
     }
 
     /**
@@ -47,6 +55,39 @@ public record RegistrySettings(String registryUrl, boolean autoRegister, String 
             throw new IllegalArgumentException("slotstream.registry.username is set but slotstream.registry.password is not");
         }
         password = username == null ? null : password;
+        caCertificate = caCertificate == null || caCertificate.isBlank() ? null : caCertificate.strip();
+    }
+
+    /**
+     * @return the TLS context the registry is called with: trusting {@link #caCertificate()} when set, else the JVM's
+     *         default
+     * @throws IllegalArgumentException when the CA file cannot be read or holds no certificate (the message names it)
+     */
+    public javax.net.ssl.SSLContext sslContext() {
+        try {
+            if (caCertificate == null) {
+                return javax.net.ssl.SSLContext.getDefault();
+            }
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(caCertificate))) {
+                int i = 0;
+                for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trust.setCertificateEntry("ca-" + i++, certificate);
+                }
+                if (i == 0) {
+                    throw new java.security.cert.CertificateException("no certificate in the file");
+                }
+            }
+            var factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("slotstream.registry.ca=" + caCertificate + ": cannot read a CA certificate: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** @return the HTTP {@code Authorization} header value for the registry ({@code Basic ...}), or null when open */
@@ -62,7 +103,8 @@ public record RegistrySettings(String registryUrl, boolean autoRegister, String 
     @Override
     public String toString() {
         return "RegistrySettings[registryUrl=" + registryUrl + ", autoRegister=" + autoRegister
-                + (username == null ? "" : ", username=" + username + ", password=***") + "]";
+                + (username == null ? "" : ", username=" + username + ", password=***")
+                + (caCertificate == null ? "" : ", caCertificate=" + caCertificate) + "]";
     }
 
     /**
@@ -72,7 +114,8 @@ public record RegistrySettings(String registryUrl, boolean autoRegister, String 
      * {@code dereference-schema=true} (one self-contained schema per subject), {@code http.adapter=JDK} (the Vert.x
      * adapter can hang) and {@code use-specific-avro-reader=true} (deserializers return the generated classes), plus
      * {@code avro-datum-provider=}{@link CachedAvroDatumProvider} (no schema fingerprint per record), and for a
-     * secured registry {@code auth.username}/{@code auth.password} (HTTP basic).
+     * secured registry {@code auth.username}/{@code auth.password} (HTTP basic), and for a registry with a private
+     * CA {@code tls.truststore.type=PEM} with {@code tls.truststore.location} (the CA file).
      * Values are Strings, as they would come from properties files.
      *
      * @return an unmodifiable map to merge into producer, consumer or Streams configs, or to pass to
@@ -92,6 +135,10 @@ public record RegistrySettings(String registryUrl, boolean autoRegister, String 
         if (username != null) {
             config.put("apicurio.registry.auth.username", username);
             config.put("apicurio.registry.auth.password", password);
+        }
+        if (caCertificate != null) {
+            config.put("apicurio.registry.tls.truststore.type", "PEM");
+            config.put("apicurio.registry.tls.truststore.location", caCertificate);
         }
         return Map.copyOf(config);
     }

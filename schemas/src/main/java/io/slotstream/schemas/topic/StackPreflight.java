@@ -69,10 +69,14 @@ public final class StackPreflight {
         return KafkaClientSettings.load(required(property, "slotstream.kafka.bootstrap-servers"), property.apply("slotstream.kafka.config"));
     }
 
-    /** @return {@code slotstream.registry.url} with {@code slotstream.registry.username}/{@code password}; no auto-register */
+    /**
+     * @return {@code slotstream.registry.url} with {@code slotstream.registry.username}/{@code password} and the CA
+     *         file {@code slotstream.registry.ca} (all optional but the URL); no auto-register
+     */
     public static RegistrySettings registrySettings(java.util.function.Function<String, String> property) {
         return new RegistrySettings(required(property, "slotstream.registry.url"), false,
-                property.apply("slotstream.registry.username"), property.apply("slotstream.registry.password"));
+                property.apply("slotstream.registry.username"), property.apply("slotstream.registry.password"),
+                property.apply("slotstream.registry.ca"));
     }
 
     private static String required(java.util.function.Function<String, String> property, String name) {
@@ -162,10 +166,18 @@ public final class StackPreflight {
         if (registry.basicAuthorization() != null) {
             request.header("Authorization", registry.basicAuthorization());
         }
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()) {
+        javax.net.ssl.SSLContext tls;
+        try {
+            tls = registry.sslContext();
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).sslContext(tls).build()) {
             int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             return status == 200 ? null : "schema registry at " + registryUrl + " answered HTTP " + status
                     + (status == 401 || status == 403 ? " (check slotstream.registry.username/password)" : "");
+        } catch (javax.net.ssl.SSLException e) {
+            return "schema registry at " + registryUrl + " refused TLS (check slotstream.registry.ca): " + e.getMessage();
         } catch (IOException | IllegalArgumentException e) {
             return "schema registry unreachable at " + registryUrl;
         } catch (InterruptedException e) {

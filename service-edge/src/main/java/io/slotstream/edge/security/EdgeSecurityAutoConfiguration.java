@@ -1,6 +1,7 @@
 package io.slotstream.edge.security;
 
 import jakarta.servlet.DispatcherType;
+import io.slotstream.edge.tls.ServiceTls;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -36,7 +37,7 @@ public class EdgeSecurityAutoConfiguration {
 
     @Bean
     SecurityFilterChain slotstreamSecurityFilterChain(HttpSecurity http, EdgeSecurityProperties properties,
-                                                      Environment environment) throws Exception {
+                                                      Environment environment, ServiceTls tls) throws Exception {
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
@@ -53,7 +54,7 @@ public class EdgeSecurityAutoConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
                         .anyRequest().access(access))
                 .oauth2ResourceServer(o -> o
-                        .jwt(j -> j.decoder(TokenDecoders.of(properties)))
+                        .jwt(j -> j.decoder(TokenDecoders.of(properties, tls)))
                         .authenticationEntryPoint(answers)
                         .accessDeniedHandler(answers))
                 .exceptionHandling(e -> e.authenticationEntryPoint(answers).accessDeniedHandler(answers));

@@ -1,5 +1,7 @@
 package io.slotstream.edge.security;
 
+import io.slotstream.edge.tls.ServiceTls;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -10,7 +12,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.web.client.RestTemplate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +23,8 @@ import java.util.Objects;
  * The bearer-token decoder of token mode: signature checked with the issuer's JWKS (fetched lazily and cached, so a
  * service starts before its authorization server), asymmetric algorithms only (an unsigned {@code alg: none} or an
  * HMAC token never passes), then {@code iss} equal to the issuer, one accepted {@code aud}, {@code exp} present and
- * {@code exp}/{@code nbf} checked with the configured clock skew.
+ * {@code exp}/{@code nbf} checked with the configured clock skew. The issuer's metadata and JWKS are fetched over the
+ * service's client TLS ({@link ServiceTls}: the configured CA and the JVM's).
  */
 final class TokenDecoders {
 
@@ -27,7 +32,7 @@ final class TokenDecoders {
     }
 
     /** @throws IllegalStateException when token mode lacks the issuer */
-    static JwtDecoder of(EdgeSecurityProperties p) {
+    static JwtDecoder of(EdgeSecurityProperties p, ServiceTls tls) {
         if (p.issuerUri() == null || p.issuerUri().isBlank()) {
             throw new IllegalStateException("slotstream.security.mode=token needs slotstream.security.issuer-uri "
                     + "(SLOTSTREAM_SECURITY_ISSUER_URI), the authorization server's issuer; or set slotstream.security.mode=off");
@@ -37,6 +42,7 @@ final class TokenDecoders {
                 .jwsAlgorithms(algorithms -> algorithms.addAll(List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.RS384,
                         SignatureAlgorithm.RS512, SignatureAlgorithm.ES256, SignatureAlgorithm.ES384, SignatureAlgorithm.ES512,
                         SignatureAlgorithm.PS256, SignatureAlgorithm.PS384, SignatureAlgorithm.PS512)))
+                .restOperations(new RestTemplate(new JdkClientHttpRequestFactory(tls.httpClient(Duration.ofSeconds(5)).build())))
                 .build();
         decoder.setJwtValidator(validator(p));
         return decoder;

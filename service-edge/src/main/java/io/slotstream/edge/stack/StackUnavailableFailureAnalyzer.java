@@ -14,9 +14,9 @@ class StackUnavailableFailureAnalyzer extends AbstractFailureAnalyzer<StackPrefl
     protected FailureAnalysis analyze(Throwable rootFailure, StackPreflight.StackUnavailableException cause) {
         return new FailureAnalysis(cause.getMessage(),
                 "Check slotstream.kafka.bootstrap-servers, slotstream.kafka.config (the Kafka client properties file of a "
-                        + "secured cluster), slotstream.registry.url and slotstream.registry.username/password "
-                        + "(env SLOTSTREAM_KAFKA_BOOTSTRAP_SERVERS, SLOTSTREAM_KAFKA_CONFIG, SLOTSTREAM_REGISTRY_URL, "
-                        + "SLOTSTREAM_REGISTRY_USERNAME, SLOTSTREAM_REGISTRY_PASSWORD).",
+                        + "secured cluster), slotstream.registry.url, slotstream.registry.username/password "
+                        + "and slotstream.registry.ca (env SLOTSTREAM_KAFKA_BOOTSTRAP_SERVERS, SLOTSTREAM_KAFKA_CONFIG, "
+                        + "SLOTSTREAM_REGISTRY_URL, SLOTSTREAM_REGISTRY_USERNAME, SLOTSTREAM_REGISTRY_PASSWORD, SLOTSTREAM_REGISTRY_CA).",
                 cause);
     }
 }

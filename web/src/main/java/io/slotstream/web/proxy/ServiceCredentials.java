@@ -6,6 +6,7 @@ import io.slotstream.web.WebProperties;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -23,7 +24,7 @@ public class ServiceCredentials {
     private final String ingestAdminToken;
 
     /** @throws IllegalStateException when the client key file cannot be read or parsed (at start, not per request) */
-    public ServiceCredentials(WebProperties properties) {
+    public ServiceCredentials(WebProperties properties, HttpClient http) {
         this.ingestAdminToken = properties.ingestAdminToken();
         if (properties.tokenUrl().isEmpty()) {
             this.client = Optional.empty();
@@ -32,7 +33,7 @@ public class ServiceCredentials {
         try {
             JWK key = JWK.parse(Files.readString(Path.of(properties.clientKeyFile())));
             this.client = Optional.of(new BackendServicesClient(properties.clientId(), key, properties.tokenUrl(),
-                    properties.clientScope()));
+                    properties.clientScope(), http));
         } catch (IOException | ParseException e) {
             throw new IllegalStateException("slotstream.web.client-key-file: cannot read a JWK from '"
                     + properties.clientKeyFile() + "': " + e.getMessage(), e);

@@ -38,7 +38,7 @@ public final class BookingJob {
     private final String fhirBase;
     private final String manifestUrl;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     /** Access tokens for booking-bridge (null: the services run without request security). */
     private java.util.function.Supplier<String> bookingToken;
 
@@ -47,9 +47,15 @@ public final class BookingJob {
      * @param publishBaseUrl publish-service, e.g. http://127.0.0.1:8083
      */
     public BookingJob(String bookingBaseUrl, String publishBaseUrl, PrintStream out) {
+        this(bookingBaseUrl, publishBaseUrl, out, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** @param http the client for booking-bridge and publish-service (over HTTPS: one that trusts their CA) */
+    public BookingJob(String bookingBaseUrl, String publishBaseUrl, PrintStream out, HttpClient http) {
         this.fhirBase = bookingBaseUrl + "/fhir";
         this.manifestUrl = publishBaseUrl + "/$bulk-publish";
         this.out = out;
+        this.http = http;
     }
 
     /**
@@ -109,7 +115,7 @@ public final class BookingJob {
         while (System.nanoTime() < deadline) {
             AtomicBoolean seen = new AtomicBoolean();
             try {
-                PublicationSummary.read(sinceUrl, line -> {
+                PublicationSummary.read(http, sinceUrl, line -> {
                     if (slotId.equals(line.path("id").asText()) && "busy".equals(line.path("status").asText())) {
                         seen.set(true);
                     }

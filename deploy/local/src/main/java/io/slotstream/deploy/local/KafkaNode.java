@@ -33,13 +33,30 @@ public final class KafkaNode implements AutoCloseable {
     private final String bootstrapServers;
 
     /**
-     * A second client listener, {@code SASL_PLAINTEXT} with the {@code PLAIN} mechanism and a fixed user list, beside
-     * the PLAINTEXT one: for testing clients configured for a secured cluster (authentication only, no ACLs).
+     * A second client listener beside the PLAINTEXT one, for testing clients configured for a secured cluster:
+     * {@code SASL_PLAINTEXT} (PLAIN users, no TLS), {@code SSL} (TLS with a client certificate signed by the same CA
+     * required: mutual TLS) or {@code SASL_SSL} (PLAIN users over TLS). Authentication only, no ACLs.
      *
      * @param port  its port
-     * @param users user name to password
+     * @param users PLAIN user name to password; empty for {@code SSL}
+     * @param tls   the broker's certificate and the CA it trusts for client certificates; null for {@code SASL_PLAINTEXT}
      */
-    public record SaslPlainListener(int port, Map<String, String> users) {
+    public record SecuredListener(int port, Map<String, String> users, LocalCertificates tls) {
+
+        /**
+         * @throws IllegalArgumentException with neither users nor TLS
+         */
+        public SecuredListener {
+            users = Map.copyOf(users);
+            if (users.isEmpty() && tls == null) {
+                throw new IllegalArgumentException("a secured listener needs PLAIN users, TLS, or both");
+            }
+        }
+
+        /** @return {@code SASL_PLAINTEXT}, {@code SSL} or {@code SASL_SSL}: its security protocol and listener name */
+        public String securityProtocol() {
+            return tls == null ? "SASL_PLAINTEXT" : users.isEmpty() ? "SSL" : "SASL_SSL";
+        }
     }
 
     private KafkaNode(KafkaRaftServer server, String bootstrapServers) {
@@ -47,7 +64,7 @@ public final class KafkaNode implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Like {@link #start(String, int, int, Path, SaslPlainListener)} with the PLAINTEXT listener only. */
+    /** Like {@link #start(String, int, int, Path, SecuredListener)} with the PLAINTEXT listener only. */
     public static KafkaNode start(String host, int port, int controllerPort, Path dataDir) {
         return start(host, port, controllerPort, dataDir, null);
     }
@@ -58,10 +75,10 @@ public final class KafkaNode implements AutoCloseable {
      * @param host           bind and advertised address, for example {@code 127.0.0.1}
      * @param port           client listener port
      * @param controllerPort KRaft controller listener port
-     * @param sasl           a SASL_PLAINTEXT listener to add, or null
+     * @param secured        a secured listener to add, or null
      * @throws StackException when the node fails to format, start or become ready within 60 s
      */
-    public static KafkaNode start(String host, int port, int controllerPort, Path dataDir, SaslPlainListener sasl) {
+    public static KafkaNode start(String host, int port, int controllerPort, Path dataDir, SecuredListener secured) {
         Ports.requireFree(host, port, "Kafka broker listener", "--kafka-port");
         Ports.requireFree(host, controllerPort, "Kafka controller listener", "--kafka-controller-port");
         String logDir = dataDir.toAbsolutePath().toString();
@@ -87,16 +104,8 @@ public final class KafkaNode implements AutoCloseable {
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024))));
-        if (sasl != null) {
-            Ports.requireFree(host, sasl.port(), "Kafka SASL listener", "a free port");
-            String saslListener = "SASL_PLAINTEXT://" + host + ":" + sasl.port();
-            props.put("listeners", props.get("listeners") + "," + saslListener);
-            props.put("advertised.listeners", props.get("advertised.listeners") + "," + saslListener);
-            props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
-            props.put("sasl.enabled.mechanisms", "PLAIN");
-            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-            sasl.users().forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
-            props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        if (secured != null) {
+            addListener(props, host, secured);
         }
         format(1, Uuid.randomUuid().toString(), dataDir);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
@@ -133,6 +142,35 @@ public final class KafkaNode implements AutoCloseable {
                     .run();
         } catch (Exception e) {
             throw new StackException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void addListener(Properties props, String host, SecuredListener secured) {
+        String protocol = secured.securityProtocol();
+        String prefix = "listener.name." + protocol.toLowerCase(java.util.Locale.ROOT) + ".";
+        Ports.requireFree(host, secured.port(), "Kafka " + protocol + " listener", "a free port");
+        String listener = protocol + "://" + host + ":" + secured.port();
+        props.put("listeners", props.get("listeners") + "," + listener);
+        props.put("advertised.listeners", props.get("advertised.listeners") + "," + listener);
+        props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + "," + protocol + ":" + protocol);
+        if (!secured.users().isEmpty()) {
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            secured.users().forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+            props.put(prefix + "plain.sasl.jaas.config", jaas.append(';').toString());
+        }
+        if (secured.tls() != null) {
+            try {
+                props.put(prefix + "ssl.keystore.type", "PEM");
+                props.put(prefix + "ssl.keystore.certificate.chain", Files.readString(secured.tls().certificateChain()));
+                props.put(prefix + "ssl.keystore.key", Files.readString(secured.tls().privateKey()));
+                props.put(prefix + "ssl.truststore.type", "PEM");
+                props.put(prefix + "ssl.truststore.certificates", Files.readString(secured.tls().caCertificate()));
+            } catch (java.io.IOException e) {
+                throw new StackException("cannot read the Kafka listener's certificates: " + e.getMessage(), e);
+            }
+            // SSL alone authenticates by client certificate; with SASL the password does
+            props.put(prefix + "ssl.client.auth", secured.users().isEmpty() ? "required" : "none");
         }
     }
 

@@ -79,6 +79,11 @@ final class ManagedProcess implements AutoCloseable {
      * @throws StackException when the process exits first (with the last log line) or {@code timeout} passes
      */
     void awaitHttpOk(URI url, Duration timeout) {
+        awaitHttpOk(HTTP, url, timeout);
+    }
+
+    /** Like {@link #awaitHttpOk(URI, Duration)} with the given client (an HTTPS probe: one that trusts the CA). */
+    void awaitHttpOk(HttpClient http, URI url, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(3)).GET().build();
         while (true) {
@@ -87,7 +92,7 @@ final class ManagedProcess implements AutoCloseable {
                         + lastLogLine() + " (log: " + logFile + ")");
             }
             try {
-                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {

@@ -41,9 +41,14 @@ public record PublicationSummary(String manifestUrl, String transactionTime, Map
      * @throws StackException when the manifest or a file cannot be fetched
      */
     public static PublicationSummary read(String manifestUrl, Predicate<JsonNode> lineFilter) {
+        return read(HTTP, manifestUrl, lineFilter);
+    }
+
+    /** Like {@link #read(String, Predicate)} with the given client (an HTTPS publication: one that trusts its CA). */
+    public static PublicationSummary read(HttpClient http, String manifestUrl, Predicate<JsonNode> lineFilter) {
         JsonNode manifest = JSON.valueToTree(null);
         try {
-            manifest = JSON.readTree(get(manifestUrl).body().readAllBytes());
+            manifest = JSON.readTree(get(http, manifestUrl).body().readAllBytes());
         } catch (IOException e) {
             throw new StackException("cannot read the manifest at " + manifestUrl + ": " + e.getMessage(), e);
         }
@@ -53,7 +58,7 @@ public record PublicationSummary(String manifestUrl, String transactionTime, Map
         for (JsonNode output : manifest.path("output")) {
             String type = output.path("type").asText();
             files++;
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(get(output.path("url").asText()).body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(get(http, output.path("url").asText()).body(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     if (line.isBlank()) {
@@ -73,9 +78,9 @@ public record PublicationSummary(String manifestUrl, String transactionTime, Map
         return new PublicationSummary(manifestUrl, manifest.path("transactionTime").asText(null), byType, byStatus, files);
     }
 
-    private static HttpResponse<java.io.InputStream> get(String url) {
+    private static HttpResponse<java.io.InputStream> get(HttpClient http, String url) {
         try {
-            HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+            HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 response.body().close();

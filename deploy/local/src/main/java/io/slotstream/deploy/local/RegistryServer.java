@@ -18,10 +18,12 @@ public final class RegistryServer implements AutoCloseable {
 
     private final ManagedProcess process;
     private final String baseUrl;
+    private final java.net.http.HttpClient probe;
 
-    private RegistryServer(ManagedProcess process, String baseUrl) {
+    private RegistryServer(ManagedProcess process, String baseUrl, java.net.http.HttpClient probe) {
         this.process = process;
         this.baseUrl = baseUrl;
+        this.probe = probe;
     }
 
     /**
@@ -44,6 +46,16 @@ public final class RegistryServer implements AutoCloseable {
      * @throws StackException when Java is older than 21, the distribution is missing or a port is taken
      */
     public static RegistryServer launch(String host, int port, int managementPort, Path registryHome, Path dataDir) {
+        return launch(host, port, managementPort, registryHome, dataDir, null);
+    }
+
+    /**
+     * Like {@link #launch(String, int, int, Path, Path)}; with {@code tls} the API is HTTPS only on {@code port}
+     * (Quarkus {@code quarkus.http.ssl.certificate.*} from the PEM files, {@code quarkus.http.insecure-requests=disabled}),
+     * the management interface stays plain HTTP.
+     */
+    public static RegistryServer launch(String host, int port, int managementPort, Path registryHome, Path dataDir,
+                                        LocalCertificates tls) {
         if (Runtime.version().feature() < 21) {
             throw new StackException("Apicurio Registry needs Java 21+, this JVM is " + Runtime.version()
                     + "; set JAVA_HOME to a JDK 21+ (the ./slotstream script picks one automatically)");
@@ -59,19 +71,31 @@ public final class RegistryServer implements AutoCloseable {
         List<String> command = ManagedProcess.javaCommand();
         command.addAll(List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-Dvertx.cacheDirBase=" + tmp.resolve("vertx-cache"),
                 "-jar", runner.toString()));
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "QUARKUS_HTTP_HOST", host,
                 "QUARKUS_HTTP_PORT", String.valueOf(port),
                 "QUARKUS_MANAGEMENT_HOST", host,
                 "QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort),
-                "QUARKUS_LOG_CONSOLE_JSON", "false");
+                "QUARKUS_LOG_CONSOLE_JSON", "false"));
+        if (tls != null) {
+            env.putAll(Map.of(
+                    "QUARKUS_HTTP_PORT", String.valueOf(Ports.free(host)), // not opened: insecure requests disabled
+                    "QUARKUS_HTTP_SSL_PORT", String.valueOf(port),
+                    "QUARKUS_HTTP_SSL_CERTIFICATE_FILES", tls.certificateChain().toAbsolutePath().toString(),
+                    "QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES", tls.privateKey().toAbsolutePath().toString(),
+                    "QUARKUS_HTTP_INSECURE_REQUESTS", "disabled"));
+        }
         try {
             Files.createDirectories(tmp);
         } catch (java.io.IOException e) {
             throw new StackException("cannot create " + tmp + ": " + e.getMessage(), e);
         }
         ManagedProcess process = ManagedProcess.start("schema registry", command, env, registryHome, dataDir.resolve("registry.log"));
-        return new RegistryServer(process, "http://" + host + ":" + port);
+        var probe = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (tls != null) {
+            probe.sslContext(tls.clientContext());
+        }
+        return new RegistryServer(process, (tls == null ? "http://" : "https://") + host + ":" + port, probe.build());
     }
 
     /**
@@ -81,14 +105,14 @@ public final class RegistryServer implements AutoCloseable {
      */
     public void awaitReady() {
         try {
-            process.awaitHttpOk(URI.create(apiUrl() + "/system/info"), READY_TIMEOUT);
+            process.awaitHttpOk(probe, URI.create(apiUrl() + "/system/info"), READY_TIMEOUT);
         } catch (StackException e) {
             process.close();
             throw e;
         }
     }
 
-    /** {@code http://host:port}, no trailing slash. */
+    /** {@code http://host:port} ({@code https://} with TLS), no trailing slash. */
     public String baseUrl() {
         return baseUrl;
     }

@@ -45,12 +45,18 @@ public final class SampleFeedLoader {
     }
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final URI fhirBase;
 
     /** @param ingestBaseUrl ingest-service's base URL, for example {@code http://127.0.0.1:8081} */
     public SampleFeedLoader(String ingestBaseUrl) {
+        this(ingestBaseUrl, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** @param http the client for ingest-service (an HTTPS one: a client that trusts its CA) */
+    public SampleFeedLoader(String ingestBaseUrl, HttpClient http) {
         this.fhirBase = URI.create(ingestBaseUrl + "/fhir");
+        this.http = http;
     }
 
     /**

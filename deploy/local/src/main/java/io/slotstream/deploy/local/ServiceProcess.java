@@ -2,6 +2,7 @@ package io.slotstream.deploy.local;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,16 +27,20 @@ final class ServiceProcess implements AutoCloseable {
     private final Definition definition;
     private final ManagedProcess process;
     private final String baseUrl;
+    private final HttpClient probe;
     private final Relaunch relaunch;
 
     /** What launched it, so that a fault test can start it again after a kill. */
-    private record Relaunch(Path projectDir, ServiceSet.Endpoints endpoints, Path logDir, Map<String, String> extraEnv) {
+    private record Relaunch(Path projectDir, ServiceSet.Endpoints endpoints, Path logDir, Map<String, String> extraEnv,
+                            LocalCertificates tls) {
     }
 
-    private ServiceProcess(Definition definition, ManagedProcess process, String baseUrl, Relaunch relaunch) {
+    private ServiceProcess(Definition definition, ManagedProcess process, String baseUrl, HttpClient probe,
+                           Relaunch relaunch) {
         this.definition = definition;
         this.process = process;
         this.baseUrl = baseUrl;
+        this.probe = probe;
         this.relaunch = relaunch;
     }
 
@@ -46,11 +51,21 @@ final class ServiceProcess implements AutoCloseable {
      * @throws StackException when the jar is missing (not built) or its port is taken
      */
     static ServiceProcess launch(Definition definition, Path projectDir, ServiceSet.Endpoints stack, Path logDir, Map<String, String> extraEnv) {
-        return launch(definition, projectDir, stack, logDir, extraEnv, false);
+        return launch(definition, projectDir, stack, logDir, extraEnv, null, false);
+    }
+
+    /**
+     * Like {@link #launch(Definition, Path, ServiceSet.Endpoints, Path, Map)}; with {@code tls}, the service listens on
+     * HTTPS with its certificate and its service-to-service clients trust its CA
+     * ({@link LocalCertificates#serviceEnvironment()}).
+     */
+    static ServiceProcess launch(Definition definition, Path projectDir, ServiceSet.Endpoints stack, Path logDir,
+                                 Map<String, String> extraEnv, LocalCertificates tls) {
+        return launch(definition, projectDir, stack, logDir, extraEnv, tls, false);
     }
 
     private static ServiceProcess launch(Definition definition, Path projectDir, ServiceSet.Endpoints stack, Path logDir,
-                                         Map<String, String> extraEnv, boolean appendLog) {
+                                         Map<String, String> extraEnv, LocalCertificates tls, boolean appendLog) {
         String host = stack.host();
         Ports.requireFree(host, definition.port(), definition.module() + " HTTP", "--" + definition.module() + "-port");
         Path jar = findJar(projectDir.resolve(definition.module()).resolve("target"), definition.module());
@@ -60,6 +75,9 @@ final class ServiceProcess implements AutoCloseable {
                 "SLOTSTREAM_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "SLOTSTREAM_REGISTRY_URL", stack.registryApiUrl(),
                 "SLOTSTREAM_STATE_DIR", stateDir(logDir, definition.module()).toString()));
+        if (tls != null) {
+            env.putAll(tls.serviceEnvironment());
+        }
         env.putAll(extraEnv);
         List<String> command = ManagedProcess.javaCommand();
         command.addAll(List.of("-Xmx768m", "-Djava.io.tmpdir=" + logDir.resolve("tmp"), "-jar", jar.toString()));
@@ -70,8 +88,18 @@ final class ServiceProcess implements AutoCloseable {
         }
         ManagedProcess process = ManagedProcess.start(definition.module(), command, env, projectDir,
                 logDir.resolve(definition.module() + ".log"), appendLog);
-        return new ServiceProcess(definition, process, "http://" + host + ":" + definition.port(),
-                new Relaunch(projectDir, stack, logDir, Map.copyOf(extraEnv)));
+        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .sslContext(tls == null ? defaultContext() : tls.clientContext()).build();
+        return new ServiceProcess(definition, process, (tls == null ? "http://" : "https://") + host + ":" + definition.port(),
+                probe, new Relaunch(projectDir, stack, logDir, Map.copyOf(extraEnv), tls));
+    }
+
+    private static javax.net.ssl.SSLContext defaultContext() {
+        try {
+            return javax.net.ssl.SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new StackException("the JVM has no default TLS context: " + e.getMessage(), e);
+        }
     }
 
     static Path stateDir(Path logDir, String module) {
@@ -80,7 +108,8 @@ final class ServiceProcess implements AutoCloseable {
 
     /** The same service launched again (same port, environment, state directory and log file), without waiting. */
     ServiceProcess relaunch() {
-        return launch(definition, relaunch.projectDir(), relaunch.endpoints(), relaunch.logDir(), relaunch.extraEnv(), true);
+        return launch(definition, relaunch.projectDir(), relaunch.endpoints(), relaunch.logDir(), relaunch.extraEnv(),
+                relaunch.tls(), true);
     }
 
     /** SIGKILL (no shutdown hooks run), then waits until the process is gone. */
@@ -107,7 +136,7 @@ final class ServiceProcess implements AutoCloseable {
 
     /** @throws StackException when the service exits or is not ready within the ready timeout (150 s by default) */
     void awaitReady() {
-        process.awaitHttpOk(URI.create(baseUrl + "/actuator/health/readiness"), READY_TIMEOUT);
+        process.awaitHttpOk(probe, URI.create(baseUrl + "/actuator/health/readiness"), READY_TIMEOUT);
     }
 
     Definition definition() {

@@ -47,9 +47,11 @@ public final class ServiceSet implements AutoCloseable {
     }
 
     private final List<ServiceProcess> services;
+    private final LocalCertificates tls;
 
-    private ServiceSet(List<ServiceProcess> services) {
+    private ServiceSet(List<ServiceProcess> services, LocalCertificates tls) {
         this.services = services;
+        this.tls = tls;
     }
 
     /**
@@ -75,7 +77,16 @@ public final class ServiceSet implements AutoCloseable {
      */
     public static ServiceSet launch(Path projectDir, LocalStack stack, Path logDir, Map<String, Integer> ports,
                                     Map<String, String> securityEnv) {
-        return launch(projectDir, Endpoints.of(stack), logDir, ports, securityEnv);
+        return launch(projectDir, Endpoints.of(stack), logDir, ports, securityEnv, null);
+    }
+
+    /**
+     * Like {@link #launch(Path, LocalStack, Path, Map, Map)}; with {@code tls} every service listens on HTTPS with
+     * its certificate, calls the others over HTTPS trusting its CA, and {@link #url(String)} names {@code https} URLs.
+     */
+    public static ServiceSet launch(Path projectDir, LocalStack stack, Path logDir, Map<String, Integer> ports,
+                                    Map<String, String> securityEnv, LocalCertificates tls) {
+        return launch(projectDir, Endpoints.of(stack), logDir, ports, securityEnv, tls);
     }
 
     /**
@@ -85,24 +96,31 @@ public final class ServiceSet implements AutoCloseable {
      */
     public static ServiceSet launch(Path projectDir, Endpoints stack, Path logDir, Map<String, Integer> ports,
                                     Map<String, String> securityEnv) {
+        return launch(projectDir, stack, logDir, ports, securityEnv, null);
+    }
+
+    /** Like {@link #launch(Path, Endpoints, Path, Map, Map)}, over HTTPS with {@code tls} (null: plain HTTP). */
+    public static ServiceSet launch(Path projectDir, Endpoints stack, Path logDir, Map<String, Integer> ports,
+                                    Map<String, String> securityEnv, LocalCertificates tls) {
+        String scheme = tls == null ? "http://" : "https://";
         List<ServiceProcess> launched = new ArrayList<>();
         try {
             for (var entry : ports.entrySet()) {
                 var definition = new ServiceProcess.Definition(entry.getKey(), entry.getValue());
-                Map<String, String> env = new java.util.HashMap<>(environment(definition, stack.host(), ports));
+                Map<String, String> env = new java.util.HashMap<>(environment(definition, scheme + stack.host(), ports));
                 boolean web = definition.module().equals(WEB);
                 securityEnv.forEach((name, value) -> {
                     if (name.startsWith("SLOTSTREAM_WEB_") == web) {
                         env.put(name, value);
                     }
                 });
-                launched.add(ServiceProcess.launch(definition, projectDir, stack, logDir, env));
+                launched.add(ServiceProcess.launch(definition, projectDir, stack, logDir, env, tls));
             }
         } catch (RuntimeException e) {
             launched.parallelStream().forEach(ServiceProcess::close);
             throw e;
         }
-        return new ServiceSet(launched);
+        return new ServiceSet(launched, tls);
     }
 
     /** Free loopback ports for every service, for tests beside a running stack. */
@@ -112,16 +130,17 @@ public final class ServiceSet implements AutoCloseable {
         return ports;
     }
 
-    private static Map<String, String> environment(ServiceProcess.Definition definition, String host, Map<String, Integer> ports) {
+    /** @param origin {@code http://host} or {@code https://host} */
+    private static Map<String, String> environment(ServiceProcess.Definition definition, String origin, Map<String, Integer> ports) {
         if (definition.module().equals("booking-bridge")) {
             Map<String, String> env = new LinkedHashMap<>();
             if (ports.containsKey("availability-service")) {
                 // $find searches this set's availability-service, not the default port
-                env.put("SLOTSTREAM_BOOKING_AVAILABILITY_URL", "http://" + host + ":" + ports.get("availability-service"));
+                env.put("SLOTSTREAM_BOOKING_AVAILABILITY_URL", origin + ":" + ports.get("availability-service"));
             }
             if (ports.containsKey(WEB)) {
                 // booking deep links redirect to this set's portal page (booking-bridge's default names port 8087)
-                env.put("SLOTSTREAM_BOOKING_PORTAL_URL_TEMPLATE", "http://" + host + ":" + ports.get(WEB)
+                env.put("SLOTSTREAM_BOOKING_PORTAL_URL_TEMPLATE", origin + ":" + ports.get(WEB)
                         + "/portal.html?slot={slot}&source={source}&booking-referral={booking-referral}");
             }
             return env;
@@ -132,13 +151,13 @@ public final class ServiceSet implements AutoCloseable {
                     "ingest-service", "SLOTSTREAM_WEB_INGEST_URL", "publish-service", "SLOTSTREAM_WEB_PUBLISH_URL")
                     .forEach((module, variable) -> {
                         if (ports.containsKey(module)) {
-                            env.put(variable, "http://" + host + ":" + ports.get(module));
+                            env.put(variable, origin + ":" + ports.get(module));
                         }
                     });
             return env;
         }
         if (definition.module().equals("publish-service")) {
-            return Map.of("SLOTSTREAM_PUBLISH_BASE_URL", "http://" + host + ":" + definition.port(),
+            return Map.of("SLOTSTREAM_PUBLISH_BASE_URL", origin + ":" + definition.port(),
                     "SLOTSTREAM_PUBLISH_SNAPSHOT_INTERVAL", "5s");
         }
         if (definition.module().equals("ingest-service")) {
@@ -161,7 +180,16 @@ public final class ServiceSet implements AutoCloseable {
         }
     }
 
-    /** {@code http://host:port} of {@code module}. */
+    /**
+     * @return a new HTTP client for this set's services: one that trusts the set's CA only when it runs with TLS, else
+     *         a plain one
+     */
+    public java.net.http.HttpClient httpClient() {
+        var builder = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5));
+        return (tls == null ? builder : builder.sslContext(tls.clientContext())).build();
+    }
+
+    /** {@code http://host:port} of {@code module} ({@code https://} with TLS). */
     public String url(String module) {
         return service(module).baseUrl();
     }

@@ -36,12 +36,12 @@ import java.util.function.Supplier;
 public final class BackendServicesClient implements Supplier<String> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String clientId;
     private final JWK key;
     private final String tokenUrl;
     private final String scope;
+    private final HttpClient http;
     private String token;
     private Instant renewAt = Instant.MIN;
 
@@ -49,12 +49,19 @@ public final class BackendServicesClient implements Supplier<String> {
      * @param key      the client's private key (RSA or EC P-384), its {@code kid} registered with the server
      * @param tokenUrl the authorization server's token endpoint (also the assertion's {@code aud})
      * @param scope    the scopes to ask for, space separated
+     * @param http     the HTTP client for the token endpoint (its TLS trust: {@code ServiceTls} in a service)
      */
-    public BackendServicesClient(String clientId, JWK key, String tokenUrl, String scope) {
+    public BackendServicesClient(String clientId, JWK key, String tokenUrl, String scope, HttpClient http) {
         this.clientId = clientId;
         this.key = key;
         this.tokenUrl = tokenUrl;
         this.scope = scope;
+        this.http = http;
+    }
+
+    /** Like the full constructor with a JDK HTTP client of the JVM's default TLS trust. */
+    public BackendServicesClient(String clientId, JWK key, String tokenUrl, String scope) {
+        this(clientId, key, tokenUrl, scope, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }
 
     /**
@@ -74,7 +81,7 @@ public final class BackendServicesClient implements Supplier<String> {
                 + "&client_assertion_type=" + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
                 + "&client_assertion=" + assertion();
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(tokenUrl)).timeout(Duration.ofSeconds(10))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(tokenUrl)).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
