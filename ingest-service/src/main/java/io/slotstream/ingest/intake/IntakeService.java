@@ -114,6 +114,7 @@ public final class IntakeService {
         if (!(current instanceof StoredState.Live live)) {
             return null;
         }
-        return live.record() == w.record() ? w.resource() : mapper.toFhir(live.record());
+        // A fast-path write has no HAPI resource; the record gives it back (lossless: equalsDeep the full path's).
+        return live.record() == w.record() && w.resource() != null ? w.resource() : mapper.toFhir(live.record());
     }
 }
