@@ -11,9 +11,9 @@ import io.slotstream.avro.SlotStatus;
 import io.slotstream.schemas.fhir.SchedulingExtensions;
 import io.slotstream.schemas.identity.CanonicalId;
 import io.slotstream.schemas.mapping.SlotStatusCodes;
+import io.slotstream.ingest.validation.Instants;
 import io.slotstream.ingest.validation.SchedulingRules;
 
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -325,13 +325,9 @@ public final class SlotFastPath {
         return parsed == null ? null : parsed.toInstant();
     }
 
-    /** @return the value, or null when it names no real date and time (java.time's ISO parser is strict) */
+    /** @return the value, or null when it names no real date and time */
     private static OffsetDateTime parseOffset(String text) {
-        try {
-            return OffsetDateTime.parse(text);
-        } catch (DateTimeException e) {
-            return null;
-        }
+        return Instants.parseOffsetDateTime(text);
     }
 
     /**
