@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -339,13 +340,13 @@ final class FeedPoller {
                     handOver(i);
                 }
                 lines.clear();
-                java.util.Arrays.fill(nodes, null);
-                java.util.Arrays.fill(parseErrors, null);
-                java.util.Arrays.fill(normalized, null);
-                java.util.Arrays.fill(prepared, null);
-                java.util.Arrays.fill(refused, null);
-                java.util.Arrays.fill(types, null);
-                java.util.Arrays.fill(ids, null);
+                Arrays.fill(nodes, null);
+                Arrays.fill(parseErrors, null);
+                Arrays.fill(normalized, null);
+                Arrays.fill(prepared, null);
+                Arrays.fill(refused, null);
+                Arrays.fill(types, null);
+                Arrays.fill(ids, null);
             }
 
             private void parse(int i) {
@@ -593,8 +594,8 @@ final class FeedPoller {
         }
 
         /**
-         * Hands what is pending to the intake without waiting for its commit (the file reads on meanwhile); at most
-         * {@value #IN_FLIGHT} batches are committing at once. The intake decides them in this order.
+         * Hands what is pending to the intake without waiting for its commit (the file reads on meanwhile), then waits
+         * until at most {@value #IN_FLIGHT} batches are still committing. The intake decides them in hand-over order.
          */
         void flush() {
             if (pending.isEmpty() && deadLetters.isEmpty()) {
@@ -607,10 +608,11 @@ final class FeedPoller {
             if (written.size() < 2_000_000) {
                 batch.forEach(w -> written.add(w.kind().fhirType() + "/" + w.sourceId()));
             }
-            while (inFlight.size() >= IN_FLIGHT) {
+            // Hand over first, then wait: an earlier batch's failure must not keep this one from being written.
+            inFlight.add(new InFlight(intake.commitAsync(source, batch, letters, System.nanoTime(), true), letters.size()));
+            while (inFlight.size() > IN_FLIGHT) {
                 awaitOldest();
             }
-            inFlight.add(new InFlight(intake.commitAsync(source, batch, letters, System.nanoTime(), true), letters.size()));
         }
 
         /** Flushes and waits until everything handed over is committed. */
