@@ -11,6 +11,7 @@ import io.slotstream.bench.freshness.LocationChangeBenchmark;
 import io.slotstream.bench.generator.GenerateCommand;
 import io.slotstream.bench.generator.GeneratorBenchmark;
 import io.slotstream.bench.ingest.IngestBenchmark;
+import io.slotstream.bench.ingest.IntakePrepareBenchmark;
 import io.slotstream.bench.kafka.KafkaProducerPerfBenchmark;
 import io.slotstream.bench.ndjson.NdjsonWriterBenchmark;
 import io.slotstream.bench.publication.PublicationBenchmark;
@@ -40,7 +41,7 @@ public final class BenchMain {
         for (Benchmark b : List.of(new GeneratorBenchmark(), new NdjsonWriterBenchmark(), new KafkaProducerPerfBenchmark(),
                 new IngestBenchmark(), new FreshnessBenchmark(), new LocationChangeBenchmark(), new ViewBuildBenchmark(),
                 new QueryBenchmark(), new PublicationBenchmark(), new PublicationCutBenchmark(), new FeedBenchmark(),
-                new BookingBenchmark(), new SoakBenchmark())) {
+                new BookingBenchmark(), new SoakBenchmark(), new IntakePrepareBenchmark())) {
             BENCHMARKS.put(b.name(), b);
         }
     }

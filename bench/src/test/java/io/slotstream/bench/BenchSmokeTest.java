@@ -25,6 +25,15 @@ class BenchSmokeTest {
     }
 
     @Test
+    void intakePrepareReportsBothPathsAndEverySlotTakesTheFastPath() throws Exception {
+        JsonNode result = run("intake-prepare", "--smoke");
+        assertThat(result.path("metrics").path("fast_cpu_per_slot").path("median").asDouble()).isPositive();
+        assertThat(result.path("metrics").path("full_cpu_per_slot").path("median").asDouble()).isPositive();
+        assertThat(result.path("metrics").path("cpu_ratio").path("median").asDouble()).isPositive();
+        assertThat(result.path("info").path("slots_on_fast_path").asLong()).isEqualTo(result.path("info").path("slots").asLong());
+    }
+
+    @Test
     void ndjsonWriterRunsJmhAndReportsBothWritersAndTheRatio() throws Exception {
         JsonNode result = run("ndjson-writer", "--smoke");
         assertThat(result.path("metrics").path("slotstream").path("median").asDouble()).isPositive();

@@ -42,11 +42,16 @@ class FeedConfig {
         return new FeedMetrics(registry, CLOCK);
     }
 
+    @Bean(destroyMethod = "close")
+    LinePreparation feedLinePreparation(FeedProperties properties) {
+        return new LinePreparation(properties.feedPolling().prepareThreads());
+    }
+
     @Bean
     FeedPoller feedPoller(FeedHttp http, ResourcePreparer preparer, IntakeService intake, FeedMetrics metrics,
-                          IngestProperties ingest, FeedProperties properties) {
+                          IngestProperties ingest, FeedProperties properties, LinePreparation preparation) {
         return new FeedPoller(http, new FeedNormalizer(ingest.identifierSystemBase()), preparer, intake, metrics,
-                properties.feedPolling(), CLOCK);
+                properties.feedPolling(), CLOCK, preparation);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slotstream.ingest.intake.ResourceKind;
+import io.slotstream.ingest.validation.Instants;
 import io.slotstream.schemas.identity.CanonicalId;
 
 import java.nio.charset.StandardCharsets;
@@ -240,6 +241,10 @@ final class FeedNormalizer {
     }
 
     private static Instant instant(String text) {
+        OffsetDateTime fast = Instants.parseOffsetDateTime(text);
+        if (fast != null) {
+            return fast.toInstant();
+        }
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {

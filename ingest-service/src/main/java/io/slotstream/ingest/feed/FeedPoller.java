@@ -23,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One poll of one feed, as a good Slot Discovery Client and aggregator does it (spec §3, §9, sched-6/7/8; field notes):
@@ -62,9 +66,13 @@ final class FeedPoller {
     private final FeedProperties.Polling settings;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
+    private final LinePreparation preparation;
 
+    /**
+     * @param preparation spreads the per-line work (JSON parse, intake preparation) of every feed over the cores
+     */
     FeedPoller(FeedHttp http, FeedNormalizer normalizer, ResourcePreparer preparer, IntakeService intake,
-               FeedMetrics metrics, FeedProperties.Polling settings, Clock clock) {
+               FeedMetrics metrics, FeedProperties.Polling settings, Clock clock, LinePreparation preparation) {
         this.http = http;
         this.normalizer = normalizer;
         this.preparer = preparer;
@@ -72,6 +80,7 @@ final class FeedPoller {
         this.metrics = metrics;
         this.settings = settings;
         this.clock = clock;
+        this.preparation = preparation;
     }
 
     /** Polls the feed once and updates its state and status; never throws for a publisher's failure. */
@@ -98,7 +107,7 @@ final class FeedPoller {
             for (String key : slots) {
                 writes.delete(key);
             }
-            writes.flush();
+            writes.flushAndAwait();
             // Re-listed slots must order after these tombstones (the intake's ordering rule): stamp them later.
             state.stampFloor = clock.instant().plusMillis(1);
             slots.forEach(state.inventory::remove);
@@ -210,7 +219,7 @@ final class FeedPoller {
             } else {
                 removeMissing(listedFiles, okFiles);
             }
-            writes.flush();
+            writes.flushAndAwait();
             if ((fetched.etag() != null || fetched.lastModified() != null) && !incremental && allFilesOk) {
                 state.validators.put(sub.getUrl(), new FeedHttp.Validators(fetched.etag(), fetched.lastModified()));
             }
@@ -251,18 +260,22 @@ final class FeedPoller {
                     warnings.add(FeedWarning.UNEXPECTED_CONTENT_TYPE);
                 }
                 NdjsonLines reader = new NdjsonLines(fetched.body(), settings.maxLineSize().toBytes());
+                FileLines chunk = new FileLines(output, fileKey, contentType, feedBase, transactionTime, stamp);
                 NdjsonLines.Line line;
                 while ((line = reader.next()) != null) {
                     lines++;
-                    line(line, output, fileKey, contentType, feedBase, transactionTime, stamp);
+                    if (chunk.add(line)) {
+                        chunk.process();
+                    }
                 }
-                writes.flush();
+                chunk.process();
+                writes.flushAndAwait(); // the file is ok only once everything it delivered is committed
                 state.validators.put(url, new FeedHttp.Validators(fetched.etag(), fetched.lastModified()));
                 files.add(new FeedState.FileOutcome(url, output.type(), "ok", lines, null));
                 return true;
             } catch (IOException | RuntimeException e) {
                 try {
-                    writes.flush(); // what was read and valid still counts
+                    writes.flushAndAwait(); // what was read and valid still counts
                 } catch (RuntimeException flushFailed) {
                     e.addSuppressed(flushFailed);
                 }
@@ -274,56 +287,139 @@ final class FeedPoller {
             }
         }
 
-        private void line(NdjsonLines.Line line, Manifest.Output output, String fileKey, String contentType,
-                          String feedBase, Instant transactionTime, Instant stamp) {
-            if (line.tooLong()) {
-                deadLetter(output, line, null, null, "line longer than " + settings.maxLineSize().toBytes() + " bytes (first bytes kept)", null, null, contentType);
-                return;
+        /**
+         * Lines of one file, handled a chunk at a time: JSON parse and intake preparation (validation, mapping) run on
+         * every core ({@link LinePreparation}); the feed's repairs ({@link FeedNormalizer}, which counts across the
+         * poll) and the hand-over to the writes stay on this thread, in line order, so what is written, counted and
+         * dead-lettered is exactly what a line-by-line read gives.
+         */
+        private final class FileLines {
+            private final Manifest.Output output;
+            private final String fileKey;
+            private final String contentType;
+            private final String feedBase;
+            private final Instant transactionTime;
+            private final Instant stamp;
+            private final List<NdjsonLines.Line> lines = new ArrayList<>(LinePreparation.CHUNK);
+            private final JsonNode[] nodes = new JsonNode[LinePreparation.CHUNK];
+            private final String[] parseErrors = new String[LinePreparation.CHUNK];
+            private final FeedNormalizer.Normalized[] normalized = new FeedNormalizer.Normalized[LinePreparation.CHUNK];
+            private final PreparedWrite[] prepared = new PreparedWrite[LinePreparation.CHUNK];
+            private final IntakeException[] refused = new IntakeException[LinePreparation.CHUNK];
+            /** resourceType and id as the line had them, before the repairs (for dead letters) */
+            private final String[] types = new String[LinePreparation.CHUNK];
+            private final String[] ids = new String[LinePreparation.CHUNK];
+
+            FileLines(Manifest.Output output, String fileKey, String contentType, String feedBase, Instant transactionTime,
+                      Instant stamp) {
+                this.output = output;
+                this.fileKey = fileKey;
+                this.contentType = contentType;
+                this.feedBase = feedBase;
+                this.transactionTime = transactionTime;
+                this.stamp = stamp;
             }
-            JsonNode node;
-            try {
-                node = json.readTree(line.text());
-            } catch (JsonProcessingException e) {
-                deadLetter(output, line, null, null, "invalid JSON: " + e.getOriginalMessage(), "RFC 8259 / NDJSON", null, contentType);
-                return;
+
+            /** @return true when the chunk is full (process it) */
+            boolean add(NdjsonLines.Line line) {
+                lines.add(line);
+                return lines.size() == LinePreparation.CHUNK;
             }
-            if (!(node instanceof ObjectNode resource)) {
-                deadLetter(output, line, null, null, "not a JSON object", "NDJSON: one resource per line", null, contentType);
-                return;
+
+            void process() {
+                int n = lines.size();
+                if (n == 0) {
+                    return;
+                }
+                preparation.run(n, this::parse);
+                for (int i = 0; i < n; i++) {
+                    normalize(i);
+                }
+                preparation.run(n, this::prepare);
+                for (int i = 0; i < n; i++) {
+                    handOver(i);
+                }
+                lines.clear();
+                Arrays.fill(nodes, null);
+                Arrays.fill(parseErrors, null);
+                Arrays.fill(normalized, null);
+                Arrays.fill(prepared, null);
+                Arrays.fill(refused, null);
+                Arrays.fill(types, null);
+                Arrays.fill(ids, null);
             }
-            String type = resource.path("resourceType").asText(null);
-            String publisherId = resource.path("id").asText(null);
-            FeedNormalizer.Normalized normalized;
-            try {
-                normalized = normalizer.normalize(resource, source, feedBase, stamp, transactionTime, warnings, pollState);
-            } catch (FeedNormalizer.UnusableLine e) {
-                deadLetter(output, line, type, publisherId, e.getMessage(), null, null, contentType);
-                return;
+
+            private void parse(int i) {
+                NdjsonLines.Line line = lines.get(i);
+                if (line.tooLong()) {
+                    return;
+                }
+                try {
+                    nodes[i] = json.readTree(line.text());
+                } catch (JsonProcessingException e) {
+                    parseErrors[i] = e.getOriginalMessage();
+                }
             }
-            if (normalized == null) {
-                return;
+
+            private void normalize(int i) {
+                NdjsonLines.Line line = lines.get(i);
+                if (line.tooLong()) {
+                    deadLetter(output, line, null, null, "line longer than " + settings.maxLineSize().toBytes() + " bytes (first bytes kept)", null, null, contentType);
+                    return;
+                }
+                if (parseErrors[i] != null) {
+                    deadLetter(output, line, null, null, "invalid JSON: " + parseErrors[i], "RFC 8259 / NDJSON", null, contentType);
+                    return;
+                }
+                if (!(nodes[i] instanceof ObjectNode resource)) {
+                    deadLetter(output, line, null, null, "not a JSON object", "NDJSON: one resource per line", null, contentType);
+                    return;
+                }
+                types[i] = resource.path("resourceType").asText(null);
+                ids[i] = resource.path("id").asText(null);
+                try {
+                    normalized[i] = normalizer.normalize(resource, source, feedBase, stamp, transactionTime, warnings, pollState);
+                } catch (FeedNormalizer.UnusableLine e) {
+                    deadLetter(output, line, types[i], ids[i], e.getMessage(), null, null, contentType);
+                    return;
+                }
+                if (normalized[i] != null && !normalized[i].kind().fhirType().equals(output.type())) {
+                    warnings.add(FeedWarning.OUTPUT_TYPE_MISMATCH);
+                }
             }
-            if (!normalized.kind().fhirType().equals(output.type())) {
-                warnings.add(FeedWarning.OUTPUT_TYPE_MISMATCH);
+
+            private void prepare(int i) {
+                FeedNormalizer.Normalized n = normalized[i];
+                if (n == null) {
+                    return;
+                }
+                try {
+                    prepared[i] = preparer.upsertRecord(source, n.resource(), n.resource()::toString, lines.get(i).bytes(),
+                            n.kind(), n.localId(), Map.of(), clock.instant());
+                } catch (IntakeException e) {
+                    refused[i] = e;
+                }
             }
-            String raw = normalized.resource().toString();
-            PreparedWrite write;
-            try {
-                write = preparer.upsert(source, normalized.resource(), raw, normalized.kind(), normalized.localId(),
-                        Map.of(), clock.instant(), false);
-            } catch (IntakeException e) {
-                Issue first = e.issues().getFirst();
-                String reason = e.issues().size() == 1 ? first.message() : first.message() + " (and " + (e.issues().size() - 1) + " more)";
-                deadLetter(output, line, type, publisherId, reason, first.rule(), first.expression(), contentType);
-                return;
+
+            private void handOver(int i) {
+                FeedNormalizer.Normalized n = normalized[i];
+                if (n == null) {
+                    return;
+                }
+                if (refused[i] != null) {
+                    List<Issue> issues = refused[i].issues();
+                    Issue first = issues.getFirst();
+                    String reason = issues.size() == 1 ? first.message() : first.message() + " (and " + (issues.size() - 1) + " more)";
+                    deadLetter(output, lines.get(i), types[i], ids[i], reason, first.rule(), first.expression(), contentType);
+                    return;
+                }
+                String key = n.kind().fhirType() + "/" + n.localId();
+                if (seen.containsKey(key) && seen.get(key).file() != null && writes.pendingOrWritten(key)) {
+                    warnings.add(FeedWarning.DUPLICATE_RESOURCE);
+                }
+                seen.put(key, new FeedState.Held(fileKey, n.localId().equals(n.publisherId()) ? null : n.publisherId()));
+                writes.upsert(key, prepared[i]);
             }
-            String key = normalized.kind().fhirType() + "/" + normalized.localId();
-            if (seen.containsKey(key) && seen.get(key).file() != null && writes.pendingOrWritten(key)) {
-                warnings.add(FeedWarning.DUPLICATE_RESOURCE);
-            }
-            seen.put(key, new FeedState.Held(fileKey,
-                    normalized.localId().equals(normalized.publisherId()) ? null : normalized.publisherId()));
-            writes.upsert(key, write);
         }
 
         private void deadLetter(Manifest.Output output, NdjsonLines.Line line, String type, String id, String reason,
@@ -411,7 +507,7 @@ final class FeedPoller {
 
         void finish() {
             try {
-                writes.flush();
+                writes.flushAndAwait();
             } catch (RuntimeException e) {
                 fail("writing to Kafka failed: " + e.getMessage());
             }
@@ -450,13 +546,21 @@ final class FeedPoller {
         }
     }
 
-    /** Batches writes and dead letters through the intake path; counts what happened. */
+    /** A batch handed to the intake, committing. */
+    private record InFlight(CompletableFuture<List<WriteResult>> results, int deadLetters) {
+    }
+
+    /** Batches writes and dead letters through the intake path, pipelined; counts what happened. */
     private final class Writes {
+        /** Batches committing while the next one is read: enough to keep the reader and the commit both busy. */
+        private static final int IN_FLIGHT = 2;
+
         private final String source;
         private final LinkedHashMap<String, PreparedWrite> pending = new LinkedHashMap<>();
         private final List<DeadLetter> deadLetters = new ArrayList<>();
         private final Set<String> written = new HashSet<>();
         private final Map<String, Long> counts = new TreeMap<>();
+        private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
 
         Writes(String source) {
             this.source = source;
@@ -489,6 +593,10 @@ final class FeedPoller {
             }
         }
 
+        /**
+         * Hands what is pending to the intake without waiting for its commit (the file reads on meanwhile), then waits
+         * until at most {@value #IN_FLIGHT} batches are still committing. The intake decides them in hand-over order.
+         */
         void flush() {
             if (pending.isEmpty() && deadLetters.isEmpty()) {
                 return;
@@ -497,15 +605,58 @@ final class FeedPoller {
             List<DeadLetter> letters = new ArrayList<>(deadLetters);
             pending.clear();
             deadLetters.clear();
-            List<WriteResult> results = intake.commit(source, batch, letters, System.nanoTime());
+            if (written.size() < 2_000_000) {
+                batch.forEach(w -> written.add(w.kind().fhirType() + "/" + w.sourceId()));
+            }
+            // Hand over first, then wait: an earlier batch's failure must not keep this one from being written.
+            inFlight.add(new InFlight(intake.commitAsync(source, batch, letters, System.nanoTime(), true), letters.size()));
+            while (inFlight.size() > IN_FLIGHT) {
+                awaitOldest();
+            }
+        }
+
+        /** Flushes and waits until everything handed over is committed. */
+        void flushAndAwait() {
+            flush();
+            await();
+        }
+
+        /**
+         * Waits until every batch handed over is committed and counted.
+         *
+         * @throws RuntimeException the first failure of those batches (they were not written; later ones may be)
+         */
+        void await() {
+            RuntimeException failure = null;
+            while (!inFlight.isEmpty()) {
+                try {
+                    awaitOldest();
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        private void awaitOldest() {
+            InFlight oldest = inFlight.poll();
+            List<WriteResult> results;
+            try {
+                results = oldest.results().join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
             for (WriteResult r : results) {
                 counts.merge(r.status().name().toLowerCase(), 1L, Long::sum);
             }
-            if (!letters.isEmpty()) {
-                counts.merge("dead-letters", (long) letters.size(), Long::sum);
-            }
-            if (written.size() < 2_000_000) {
-                batch.forEach(w -> written.add(w.kind().fhirType() + "/" + w.sourceId()));
+            if (oldest.deadLetters() > 0) {
+                counts.merge("dead-letters", (long) oldest.deadLetters(), Long::sum);
             }
         }
 

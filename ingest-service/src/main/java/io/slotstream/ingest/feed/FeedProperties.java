@@ -48,6 +48,8 @@ public record FeedProperties(@DefaultValue List<Feed> feeds, @DefaultValue Polli
      * @param groupId           consumer group of the replicas: its partitions of ingest.feeds.v1 decide which replica
      *                          polls which feed
      * @param adminToken        when set, {@code /admin/feeds} requires {@code Authorization: Bearer <token>}
+     * @param prepareThreads    threads that parse and prepare the lines of the files being read (all feeds share
+     *                          them; the reading feed's own thread counts as one); 0 = one per available processor
      */
     public record Polling(@DefaultValue("5m") Duration defaultInterval,
                           @DefaultValue("1m") Duration minimumInterval,
@@ -64,6 +66,7 @@ public record FeedProperties(@DefaultValue List<Feed> feeds, @DefaultValue Polli
                           @DefaultValue("500") int batchSize,
                           @DefaultValue("2") int threads,
                           @DefaultValue("slotstream-ingest-feeds") String groupId,
-                          String adminToken) {
+                          String adminToken,
+                          @DefaultValue("0") int prepareThreads) {
     }
 }

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class NdjsonLines {
 
-    /** One line: its 1-based number, its text (the first bytes only when too long). */
-    record Line(long number, String text, boolean tooLong) {
+    /** One line: its 1-based number, its text (the first bytes only when too long), its length in bytes (capped). */
+    record Line(long number, String text, boolean tooLong, int bytes) {
     }
 
     private static final int KEEP_OF_LONG_LINE = 2048;
@@ -74,10 +74,10 @@ final class NdjsonLines {
                 text = text.substring(0, text.length() - 1);
             }
             if (length > maxBytes) {
-                return new Line(number, text, true);
+                return new Line(number, text, true, (int) Math.min(Integer.MAX_VALUE, length));
             }
             if (!text.isBlank()) {
-                return new Line(number, text, false);
+                return new Line(number, text, false, (int) length);
             }
         }
     }

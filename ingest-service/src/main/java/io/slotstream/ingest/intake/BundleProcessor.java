@@ -8,6 +8,7 @@ import io.slotstream.ingest.validation.IntakeException;
 import io.slotstream.ingest.validation.Issue;
 import org.hl7.fhir.r4.model.Bundle;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -69,8 +70,13 @@ public final class BundleProcessor {
             try {
                 PreparedWrite write = ("DELETE".equals(entry.method())
                         ? preparer.delete(source, entry.kind(), entry.id())
-                        : preparer.upsert(source, entry.resource(), entry.raw(), entry.kind(), entry.id(),
-                        envelope.fullUrls(), receivedAt, entry.create())).withIfMatch(entry.ifMatch());
+                        : representation || entry.create()
+                        ? preparer.upsert(source, entry.resource(), entry.raw(), entry.kind(), entry.id(),
+                        envelope.fullUrls(), receivedAt, entry.create())
+                        // no resource in the answer: a common Slot may skip HAPI (same record, same errors)
+                        : preparer.upsertRecord(source, entry.resource(), entry::raw,
+                        entry.raw().getBytes(StandardCharsets.UTF_8).length, entry.kind(), entry.id(),
+                        envelope.fullUrls(), receivedAt)).withIfMatch(entry.ifMatch());
                 prepared.put(entry.index(), new Prepared(entry, write));
             } catch (IntakeException e) {
                 String root = "DELETE".equals(entry.method()) ? "Bundle.entry[" + entry.index() + "].request.url" : entry.resourcePath();

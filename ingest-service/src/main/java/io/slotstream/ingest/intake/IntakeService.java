@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Commits prepared writes through the {@link WriteSequencer}, the one place that orders writes to {@code fhir.*.v1}
@@ -60,6 +62,25 @@ public final class IntakeService {
      */
     public List<WriteResult> commit(String source, List<PreparedWrite> writes, List<DeadLetter> deadLetters,
                                     long receivedNanos, boolean atomic) {
+        try {
+            return commitAsync(source, writes, deadLetters, receivedNanos, atomic).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #commit(String, List, List, long, boolean)}, without waiting for the commit: requests are decided in
+     * submission order, so a feed can read and prepare its next batch while this one commits.
+     *
+     * @return completes with one result per write once committed, or exceptionally as {@code commit} throws
+     */
+    public CompletableFuture<List<WriteResult>> commitAsync(String source, List<PreparedWrite> writes,
+                                                            List<DeadLetter> deadLetters, long receivedNanos,
+                                                            boolean atomic) {
         Instant receivedAt = Instant.now().minusNanos(System.nanoTime() - receivedNanos);
         List<WriteSequencer.Candidate> candidates = new ArrayList<>(writes.size());
         for (PreparedWrite w : writes) {
@@ -73,14 +94,22 @@ public final class IntakeService {
             letters.add(new ProducerRecord<>(Topics.DEAD_LETTER.name(), letter.getSource(),
                     serializers.serialize(Topics.DEAD_LETTER, letter)));
         }
-        List<WriteSequencer.Decision> decisions = sequencer.submit(candidates, letters, atomic);
+        List<PreparedWrite> copy = List.copyOf(writes);
+        int letterCount = deadLetters.size();
+        return sequencer.submitAsync(candidates, letters, atomic)
+                .thenApply(decisions -> results(source, copy, decisions, letterCount, receivedNanos));
+    }
+
+    private List<WriteResult> results(String source, List<PreparedWrite> writes, List<WriteSequencer.Decision> decisions,
+                                      int deadLetters, long receivedNanos) {
         Duration latency = Duration.ofNanos(System.nanoTime() - receivedNanos);
         List<WriteResult> results = new ArrayList<>(writes.size());
         for (int i = 0; i < writes.size(); i++) {
             PreparedWrite w = writes.get(i);
             WriteSequencer.Decision d = decisions.get(i);
             WriteResult.Status status = WriteResult.Status.valueOf(d.outcome().name());
-            results.add(new WriteResult(w, status, resource(w, d.current()), d.current()));
+            StoredState current = d.current();
+            results.add(new WriteResult(w, status, () -> resource(w, current), current));
             String type = w.kind().fhirType();
             switch (status) {
                 case CREATED, UPDATED, DELETED -> {
@@ -95,7 +124,9 @@ public final class IntakeService {
                 metrics.bytes(type, source, w.rawBytes());
             }
         }
-        deadLetters.forEach(d -> metrics.deadLetter(source));
+        for (int i = 0; i < deadLetters; i++) {
+            metrics.deadLetter(source);
+        }
         return results;
     }
 
@@ -114,6 +145,7 @@ public final class IntakeService {
         if (!(current instanceof StoredState.Live live)) {
             return null;
         }
-        return live.record() == w.record() ? w.resource() : mapper.toFhir(live.record());
+        // A fast-path write has no HAPI resource; the record gives it back (lossless: equalsDeep the full path's).
+        return live.record() == w.record() && w.resource() != null ? w.resource() : mapper.toFhir(live.record());
     }
 }

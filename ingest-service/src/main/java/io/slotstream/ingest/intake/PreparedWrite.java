@@ -9,7 +9,8 @@ import org.hl7.fhir.r4.model.Resource;
  * @param kind     resource type
  * @param sourceId the id as the source stated it (URLs and Location headers use it)
  * @param key      canonical id: the Kafka key
- * @param resource the resource as it will be stored (canonical ids); null for a delete
+ * @param resource the resource as it will be stored (canonical ids); null for a delete and for a write prepared
+ *                 without HAPI ({@link ResourcePreparer#upsertRecord})
  * @param record   its Avro record; null for a delete (tombstone)
  * @param rawBytes size of the resource JSON as received, in bytes (0 for a delete)
  * @param ifMatch  the {@code If-Match} precondition (HTTP header or {@code Bundle.entry.request.ifMatch}, e.g.

@@ -1,6 +1,7 @@
 package io.slotstream.ingest.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slotstream.avro.FhirSlot;
 import io.slotstream.avro.Provenance;
 import io.slotstream.ingest.identity.Reidentifier;
 import io.slotstream.ingest.normalization.LegacyNormalizer;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One resource from JSON to a {@link PreparedWrite}: strict parse, {@code urn:uuid:} resolution, markup check, legacy
@@ -37,6 +39,8 @@ public final class ResourcePreparer {
     private final FullValidator fullValidator;
     private final Reidentifier reidentifier;
     private final FhirAvroMapper mapper;
+    /** Null when the full validator runs: then every resource takes the full path. */
+    private final SlotFastPath slotFastPath;
 
     public ResourcePreparer(FhirJsonReader reader, LegacyNormalizer normalizer, SchedulingRules rules,
                             FullValidator fullValidator, Reidentifier reidentifier, FhirAvroMapper mapper) {
@@ -46,6 +50,29 @@ public final class ResourcePreparer {
         this.fullValidator = fullValidator;
         this.reidentifier = reidentifier;
         this.mapper = mapper;
+        this.slotFastPath = fullValidator.enabled() ? null
+                : new SlotFastPath(reidentifier.identifierSystem(""), normalizer.defaultPatientType());
+    }
+
+    /**
+     * The same write as {@link #upsert} (same record, same errors), for callers that do not need the HAPI resource:
+     * a Slot of the common shape takes {@link SlotFastPath} (no HAPI parse, rules on the JSON, the record built
+     * directly), and its {@link PreparedWrite#resource()} is null; everything else takes {@link #upsert}.
+     *
+     * @param raw      the resource JSON as text, asked for only when the full path runs
+     * @param rawBytes size of the resource JSON as received, in bytes (the {@code bytes} metric of a fast-path write)
+     * @throws IntakeException as {@link #upsert}
+     */
+    public PreparedWrite upsertRecord(String source, JsonNode node, Supplier<String> raw, int rawBytes, ResourceKind kind,
+                                      String id, Map<String, String> fullUrls, Instant receivedAt) {
+        if (slotFastPath != null && kind == ResourceKind.SLOT
+                && (fullUrls.isEmpty() || !fullUrls.containsKey(node.path("schedule").path("reference").asText(""))))  {
+            FhirSlot record = slotFastPath.toRecord(source, node, id, receivedAt);
+            if (record != null) {
+                return new PreparedWrite(kind, id, record.getId(), null, record, rawBytes);
+            }
+        }
+        return upsert(source, node, raw.get(), kind, id, fullUrls, receivedAt, false);
     }
 
     /**

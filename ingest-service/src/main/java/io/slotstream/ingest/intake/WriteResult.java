@@ -3,19 +3,54 @@ package io.slotstream.ingest.intake;
 import io.slotstream.ingest.ordering.StoredState;
 import org.hl7.fhir.r4.model.Resource;
 
+import java.util.function.Supplier;
+
 /**
  * What happened to one {@link PreparedWrite}.
- *
- * @param write   the write
- * @param status  what was decided (see {@link Status})
- * @param stored  the resource as now stored (for UNCHANGED, STALE and PRECONDITION_FAILED the stored one, when live);
- *                null after a delete or when nothing is stored
- * @param current the key's state after the decision: its version is what {@code ETag}/{@code Last-Modified} show
  */
-public record WriteResult(PreparedWrite write, Status status, Resource stored, StoredState current) {
+public final class WriteResult {
 
-    public WriteResult(PreparedWrite write, Status status, Resource stored) {
-        this(write, status, stored, StoredState.ABSENT);
+    private final PreparedWrite write;
+    private final Status status;
+    private final StoredState current;
+    private Supplier<Resource> storedSource;
+    private Resource stored;
+
+    /**
+     * @param write   the write
+     * @param status  what was decided (see {@link Status})
+     * @param stored  gives the resource as now stored (for UNCHANGED, STALE and PRECONDITION_FAILED the stored one,
+     *                when live), or null after a delete or when nothing is stored; asked at most once, and only when
+     *                someone reads {@link #stored()} (a feed never does: rebuilding a HAPI resource costs)
+     * @param current the key's state after the decision: its version is what {@code ETag}/{@code Last-Modified} show
+     */
+    public WriteResult(PreparedWrite write, Status status, Supplier<Resource> stored, StoredState current) {
+        this.write = write;
+        this.status = status;
+        this.storedSource = stored;
+        this.current = current;
+    }
+
+    public PreparedWrite write() {
+        return write;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** @return the resource as now stored; null after a delete or when nothing is stored */
+    public synchronized Resource stored() {
+        if (storedSource != null) {
+            stored = storedSource.get();
+            storedSource = null;
+        }
+        return stored;
+    }
+
+    /** @return the key's state after the decision: its version is what {@code ETag}/{@code Last-Modified} show */
+    public StoredState current() {
+        return current;
     }
 
     /** Per FHIR R4 http.html (update, delete, version-aware updates). */

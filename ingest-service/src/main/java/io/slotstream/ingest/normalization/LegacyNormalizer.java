@@ -37,6 +37,11 @@ public final class LegacyNormalizer {
         this.defaultPatientType = defaultPatientType == null || defaultPatientType.isBlank() ? null : defaultPatientType.trim();
     }
 
+    /** @return the accepting-patients code a Slot without patient-type gets; null when none */
+    public String defaultPatientType() {
+        return defaultPatientType;
+    }
+
     /** Normalises the resource in place; types other than Slot and Schedule are left alone. */
     public void normalise(Resource resource) {
         if (resource instanceof Slot slot) {

@@ -197,19 +197,32 @@ public final class WriteSequencer implements AutoCloseable {
      * @throws StoreUnavailableException  when the store is not caught up with the topics
      */
     public List<Decision> submit(List<Candidate> candidates, List<ProducerRecord<String, byte[]>> extras, boolean atomic) {
-        Submission s = new Submission(List.copyOf(candidates), List.copyOf(extras), atomic, new CompletableFuture<>());
-        if (!running) {
-            throw new WriteFailedException("the Kafka writer is shutting down", null);
-        }
-        queue.add(s);
         try {
-            return s.done().join();
+            return submitAsync(candidates, extras, atomic).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
             throw e;
         }
+    }
+
+    /**
+     * As {@link #submit}, without waiting: requests are decided in the order they are submitted, so a caller may
+     * submit its next request before the previous one committed (a feed reading on while its last batch commits).
+     *
+     * @return completes with one decision per candidate once the transaction committed, or exceptionally with
+     *         {@link WriteFailedException} / {@link StoreUnavailableException}
+     * @throws WriteFailedException when the writer is shutting down
+     */
+    public CompletableFuture<List<Decision>> submitAsync(List<Candidate> candidates,
+                                                         List<ProducerRecord<String, byte[]>> extras, boolean atomic) {
+        Submission s = new Submission(List.copyOf(candidates), List.copyOf(extras), atomic, new CompletableFuture<>());
+        if (!running) {
+            throw new WriteFailedException("the Kafka writer is shutting down", null);
+        }
+        queue.add(s);
+        return s.done();
     }
 
     /**

@@ -31,6 +31,11 @@ public final class FullValidator {
         this.enabled = enabled;
     }
 
+    /** @return whether the full validation runs (then every resource takes the full path) */
+    public boolean enabled() {
+        return enabled;
+    }
+
     /** @return error issues; always empty when disabled */
     public List<Issue> validate(Resource resource) {
         if (!enabled) {

@@ -306,7 +306,8 @@ public final class SchedulingRules {
         return false;
     }
 
-    private static boolean isHttpUrl(String value) {
+    /** @return whether the value is an absolute http(s) URL with a host (STU1 §6.1 booking-deep-link); false for null */
+    public static boolean isHttpUrl(String value) {
         if (value == null) {
             return false;
         }
