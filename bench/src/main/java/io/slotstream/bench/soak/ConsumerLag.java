@@ -22,8 +22,7 @@ final class ConsumerLag implements AutoCloseable {
     private final Admin admin;
 
     ConsumerLag(String bootstrap) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)); // each call waits 10 s
     }
 
     /** @return group id to total lag in records (groups without committed offsets are left out) */

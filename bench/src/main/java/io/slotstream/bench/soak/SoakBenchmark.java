@@ -33,6 +33,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -118,8 +120,21 @@ public final class SoakBenchmark implements Benchmark {
             Map<String, ServiceGauges.Reading> last = new LinkedHashMap<>();
             long start = System.nanoTime();
             long end = start + (long) (duration * 1e9);
-            long nextSample = start;
-            long sent = 0;
+            AtomicLong sent = new AtomicLong();
+            // sampling (scrapes, a walk of the data dir, the lag of every group) takes seconds: off the sending thread
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> {
+                try {
+                    Map<String, Object> sample = sample((System.nanoTime() - start) / 1e9, gauges, http, dataDir, lag,
+                            window, sent.get(), bookings, first, last);
+                    synchronized (samples) {
+                        samples.add(sample);
+                    }
+                    System.err.println("soak " + sample);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }, 0, (long) (interval * 1000), TimeUnit.MILLISECONDS);
             Pacer pacer = new Pacer(rate);
             Pacer bookingPacer = new Pacer(bookingRate);
             Thread bookingThread = Thread.ofPlatform().name("soak-bookings").daemon().start(() -> {
@@ -134,14 +149,7 @@ public final class SoakBenchmark implements Benchmark {
             });
             try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
                 while (System.nanoTime() < end && failure.get() == null) {
-                    if (System.nanoTime() >= nextSample) {
-                        watcher.check();
-                        Map<String, Object> sample = sample((System.nanoTime() - start) / 1e9, gauges, http, dataDir,
-                                lag, window, sent, bookings, first, last);
-                        samples.add(sample);
-                        System.err.println("soak " + sample);
-                        nextSample += (long) (interval * 1e9);
-                    }
+                    watcher.check();
                     pacer.awaitNext();
                     Change change = changes.next();
                     var slot = change.entries().get(0).slot();
@@ -149,7 +157,7 @@ public final class SoakBenchmark implements Benchmark {
                     byte[] bundle = TransactionBundles.change(change);
                     Sighting sighting = new Sighting("free".equals(slot.status()));
                     pending.put(id, sighting); // a newer change of the slot replaces an unseen older one
-                    sent++;
+                    sent.incrementAndGet();
                     senders.submit(() -> {
                         try {
                             HttpCall.expect2xx(http.postBundle(services.ingest(), source, bundle), "ingest-service");
@@ -161,16 +169,18 @@ public final class SoakBenchmark implements Benchmark {
                 }
             }
             bookingThread.join(120_000);
+            sampler.shutdown();
+            sampler.awaitTermination(120, TimeUnit.SECONDS);
             if (failure.get() != null) {
                 throw new BenchException("soak stopped after " + Math.round((System.nanoTime() - start) / 1e9)
                         + " s: " + failure.get(), failure.get());
             }
-            samples.add(sample((System.nanoTime() - start) / 1e9, gauges, http, dataDir, lag, window, sent, bookings,
+            samples.add(sample((System.nanoTime() - start) / 1e9, gauges, http, dataDir, lag, window, sent.get(), bookings,
                     first, last));
             report.info("samples", samples);
             report.runCounts(1, 0);
             report.addLatencies("to_topic", all.toArray());
-            report.addRun("changes_sent", "changes", sent);
+            report.addRun("changes_sent", "changes", sent.get());
             report.addRun("bookings_booked", "bookings", bookings.booked.get());
             report.addRun("bookings_refused", "bookings", bookings.refused.get());
             for (String module : MODULES) {
