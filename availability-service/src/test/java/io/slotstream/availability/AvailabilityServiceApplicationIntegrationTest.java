@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The service starts against the real local stack (broker + registry) and reports ready, live and metrics. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -43,10 +44,8 @@ class AvailabilityServiceApplicationIntegrationTest {
         // readiness waits for Kafka Streams RUNNING with queryable stores; a first start creates the internal topics
         // and initialises every stateful task (the view and the booking decision point), over a minute on a busy
         // 2-core machine
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (get("/actuator/health/readiness").statusCode() != 200 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get("/actuator/health/readiness").statusCode() == 200);
         assertThat(get("/actuator/health/readiness")).satisfies(r -> {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"status\":\"UP\"");
@@ -56,6 +55,8 @@ class AvailabilityServiceApplicationIntegrationTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("application=\"availability-service\"")
                 .contains("slotstream_availability_view_size").contains("slotstream_availability_hold_expiries_total");
+        // every RocksDB store of both applications opened with the one bounded cache of application.yml (256MB)
+        assertThat(metrics.body()).containsPattern("slotstream_rocksdb_cache_capacity_bytes\\{[^}]*} 2\\.68435456E8");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -125,6 +125,7 @@ class ChartTest {
         assertThat(env).containsEntry("SLOTSTREAM_STREAMS_APPLICATION_SERVER",
                         "$(POD_NAME).sched-slotstream-availability-service-headless.$(POD_NAMESPACE).svc:8080")
                 .containsEntry("SLOTSTREAM_STREAMS_STANDBY_REPLICAS", "1")
+                .containsEntry("SLOTSTREAM_STREAMS_ROCKSDB_TOTAL_BYTES", "256MB")
                 .containsEntry("SLOTSTREAM_STREAMS_REPLICATION_FACTOR", "3")
                 .containsEntry("SLOTSTREAM_STREAMS_STATE_DIR", "/var/lib/slotstream/state");
         assertThat(chart.all(HorizontalPodAutoscaler.class)).extracting(h -> h.getSpec().getScaleTargetRef().getKind())
@@ -291,6 +292,9 @@ class ChartTest {
                 .hasMessageContaining("replicaz");
         assertThatThrownBy(() -> RenderedChart.withDefaults(t -> t.set("image.tag", "latest")))
                 .hasMessageContaining("tag");
+        // a Kubernetes quantity is not a size Spring reads: refused at install, not at the pod's first store
+        assertThatThrownBy(() -> RenderedChart.withDefaults(t -> t.set("availabilityService.rocksdbMemory", "256Mi")))
+                .hasMessageContaining("rocksdbMemory");
     }
 
     @Test
