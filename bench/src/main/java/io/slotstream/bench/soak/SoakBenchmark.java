@@ -53,6 +53,8 @@ import java.util.stream.Stream;
  */
 public final class SoakBenchmark implements Benchmark {
 
+    /** Consecutive failed changes after which the soak stops: the intake is down, not slow. */
+    private static final int MAX_FAILING_IN_A_ROW = 200;
     private static final List<String> MODULES = List.of("ingest-service", "availability-service", "publish-service",
             "booking-bridge");
 
@@ -121,6 +123,10 @@ public final class SoakBenchmark implements Benchmark {
             long start = System.nanoTime();
             long end = start + (long) (duration * 1e9);
             AtomicLong sent = new AtomicLong();
+            // a failed change is a finding of the soak, not the end of it; only a service that stays down stops it
+            AtomicLong failedChanges = new AtomicLong();
+            AtomicLong failingInARow = new AtomicLong();
+            AtomicReference<String> firstChangeFailure = new AtomicReference<>();
             // sampling (scrapes, a walk of the data dir, the lag of every group) takes seconds: off the sending thread
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             sampler.scheduleAtFixedRate(() -> {
@@ -161,9 +167,15 @@ public final class SoakBenchmark implements Benchmark {
                     senders.submit(() -> {
                         try {
                             HttpCall.expect2xx(http.postBundle(services.ingest(), source, bundle), "ingest-service");
+                            failingInARow.set(0);
                             sighting.accepted(System.nanoTime(), window, all);
-                        } catch (Throwable t) {
-                            failure.compareAndSet(null, t);
+                        } catch (Exception e) {
+                            failedChanges.incrementAndGet();
+                            firstChangeFailure.compareAndSet(null, e.toString());
+                            if (failingInARow.incrementAndGet() >= MAX_FAILING_IN_A_ROW) {
+                                failure.compareAndSet(null, new BenchException(MAX_FAILING_IN_A_ROW
+                                        + " changes in a row failed, the last: " + e, e));
+                            }
                         }
                     });
                 }
@@ -181,6 +193,10 @@ public final class SoakBenchmark implements Benchmark {
             report.runCounts(1, 0);
             report.addLatencies("to_topic", all.toArray());
             report.addRun("changes_sent", "changes", sent.get());
+            report.addRun("changes_failed", "changes", failedChanges.get());
+            if (firstChangeFailure.get() != null) {
+                report.info("first_change_failure", firstChangeFailure.get());
+            }
             report.addRun("bookings_booked", "bookings", bookings.booked.get());
             report.addRun("bookings_refused", "bookings", bookings.refused.get());
             for (String module : MODULES) {

@@ -3,6 +3,8 @@ package io.slotstream.ingest.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slotstream.edge.audit.AuditDetails;
 import io.slotstream.edge.outcome.MethodNotAllowedException;
+import io.slotstream.edge.security.SmartAccessManager;
+import io.slotstream.edge.security.SmartCaller;
 import io.slotstream.ingest.intake.BundleProcessor;
 import io.slotstream.ingest.intake.IntakeService;
 import io.slotstream.ingest.intake.PreparedWrite;
@@ -174,7 +176,9 @@ public class FhirController {
         }
         String prefer = request.getHeader("Prefer");
         boolean representation = prefer != null && prefer.contains("return=representation");
-        return responses.of(200, bundles.process(source, node, request.getContentType(), receivedAt, nanos, representation));
+        SmartCaller caller = (SmartCaller) request.getAttribute(SmartAccessManager.CALLER_ATTRIBUTE);
+        return responses.of(200, bundles.process(source, caller, node, request.getContentType(), receivedAt, nanos,
+                representation));
     }
 
     /**

@@ -35,6 +35,9 @@ public class FhirExceptionAdvice {
         HttpHeaders headers = new HttpHeaders();
         if (e.status() == 401) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        } else if (e.status() == 403) {
+            // RFC 6750 §3.1, as the edge answers a route's missing scope
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\"");
         }
         return responses.of(e.status(), Issue.outcome(e.issues()), headers);
     }

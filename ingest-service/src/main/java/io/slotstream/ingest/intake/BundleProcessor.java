@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slotstream.avro.DeadLetter;
 import io.slotstream.ingest.metrics.IntakeMetrics;
 import io.slotstream.ingest.validation.FhirJsonReader;
+import io.slotstream.edge.security.SmartCaller;
 import io.slotstream.ingest.validation.IntakeException;
 import io.slotstream.ingest.validation.Issue;
 import org.hl7.fhir.r4.model.Bundle;
@@ -51,17 +52,21 @@ public final class BundleProcessor {
 
     /**
      * @param source         source id
+     * @param caller         the bearer token's caller, whose scopes must cover every entry ({@link BundleScopes}); null
+     *                       when request security is off
      * @param bundle         the request body as JSON
      * @param contentType    request content type (kept in dead letters)
      * @param receivedAt     request arrival
      * @param receivedNanos  {@link System#nanoTime()} at arrival
      * @param representation whether to return the stored resources
      * @return a transaction-response or batch-response
-     * @throws IntakeException when the Bundle (or, for a transaction, any entry) is refused
+     * @throws IntakeException when the Bundle (or, for a transaction, any entry) is refused; 403 when the token's
+     *                         scopes do not cover an entry
      */
-    public Bundle process(String source, JsonNode bundle, String contentType, Instant receivedAt, long receivedNanos,
-                          boolean representation) {
+    public Bundle process(String source, SmartCaller caller, JsonNode bundle, String contentType, Instant receivedAt,
+                          long receivedNanos, boolean representation) {
         BundleReader.Envelope envelope = bundles.read(bundle);
+        BundleScopes.require(caller, envelope.entries());
         Map<Integer, Prepared> prepared = new HashMap<>();
         Map<Integer, List<Issue>> problems = new HashMap<>(envelope.problems());
         Map<Integer, BundleEntryRequest> byIndex = new HashMap<>();

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who a validated bearer token speaks for: its client, the source that client is bound to, the patient of a
@@ -51,6 +52,14 @@ public record SmartCaller(String clientId, String source, String patient, List<S
             return list.stream().map(String::valueOf).toList();
         }
         return List.of();
+    }
+
+    /**
+     * @return whether one of the token's scopes grants {@code permission} (a SMART v2 letter among {@code cruds}) on
+     * {@code resourceType} in one of {@code contexts} ({@code system}, {@code user}, {@code patient})
+     */
+    public boolean grants(String resourceType, char permission, Set<String> contexts) {
+        return scopes.stream().anyMatch(s -> s.grants(resourceType, permission, contexts));
     }
 
     /** @return the scope text, space separated, for answers and audit */
