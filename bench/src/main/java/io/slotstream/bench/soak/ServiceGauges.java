@@ -5,7 +5,6 @@ import io.slotstream.bench.http.HttpCall;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * One service's resource use, read from outside: heap, live threads and open files from its Micrometer
@@ -14,18 +13,22 @@ import java.util.Optional;
  *
  * @param module     the service module, e.g. {@code ingest-service} (its exec jar is {@code slotstream-<module>-*-exec.jar})
  * @param baseUrl    the service's HTTP base URL
+ * @param process    the service's local process, or null when none was found (RSS is then -1)
  */
-record ServiceGauges(String module, String baseUrl, Optional<ProcessHandle> process) {
+record ServiceGauges(String module, String baseUrl, ProcessHandle process) {
 
-    /** One reading; -1 where a value could not be read. */
-    record Reading(double heapUsedMb, double rssMb, double threads, double openFiles) {
+    /**
+     * One reading; -1 where a value could not be read. {@code rocksDbCacheMb} is what the shared RocksDB cache holds
+     * ({@code slotstream_rocksdb_cache_usage_bytes}: availability-service only), the part of RSS that is bounded.
+     */
+    record Reading(double heapUsedMb, double rssMb, double threads, double openFiles, double rocksDbCacheMb) {
     }
 
     static ServiceGauges find(String module, String baseUrl) {
         String jar = "slotstream-" + module + "-";
-        Optional<ProcessHandle> process = ProcessHandle.allProcesses()
+        ProcessHandle process = ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(jar) && c.contains("exec.jar")).orElse(false))
-                .findFirst();
+                .findFirst().orElse(null);
         return new ServiceGauges(module, baseUrl, process);
     }
 
@@ -33,6 +36,7 @@ record ServiceGauges(String module, String baseUrl, Optional<ProcessHandle> proc
         double heap = -1;
         double threads = -1;
         double files = -1;
+        double rocksDb = -1;
         HttpCall.Response r = http.get(baseUrl + "/actuator/prometheus");
         if (r.status() == 200) {
             String scrape = r.text();
@@ -40,8 +44,10 @@ record ServiceGauges(String module, String baseUrl, Optional<ProcessHandle> proc
             heap = heapBytes < 0 ? -1 : heapBytes / (1024 * 1024);
             threads = sum(scrape, "jvm_threads_live_threads", null);
             files = sum(scrape, "process_files_open_files", null);
+            double cacheBytes = sum(scrape, "slotstream_rocksdb_cache_usage_bytes", null);
+            rocksDb = cacheBytes < 0 ? -1 : cacheBytes / (1024 * 1024);
         }
-        return new Reading(heap, rssMb(), threads, files);
+        return new Reading(heap, rssMb(), threads, files, rocksDb);
     }
 
     /** @return the sum of the samples of a Prometheus text-format metric whose line starts with {@code name} */
@@ -58,11 +64,11 @@ record ServiceGauges(String module, String baseUrl, Optional<ProcessHandle> proc
     }
 
     private double rssMb() {
-        if (process.isEmpty() || !process.get().isAlive()) {
+        if (process == null || !process.isAlive()) {
             return -1;
         }
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.get().pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
                 if (line.startsWith("VmRSS:")) {
                     return Double.parseDouble(line.replaceAll("[^0-9]", "")) / 1024; // kB
                 }

@@ -283,7 +283,8 @@ public final class SoakBenchmark implements Benchmark {
             first.putIfAbsent(g.module(), r);
             last.put(g.module(), r);
             s.put(g.module(), Map.of("heap_mb", Math.round(r.heapUsedMb()), "rss_mb", Math.round(r.rssMb()),
-                    "threads", Math.round(r.threads()), "open_files", Math.round(r.openFiles())));
+                    "threads", Math.round(r.threads()), "open_files", Math.round(r.openFiles()),
+                    "rocksdb_cache_mb", Math.round(r.rocksDbCacheMb())));
         }
         s.put("disk_mb", Math.round(bytes(dataDir) / (1024.0 * 1024)));
         Map<String, Long> lags = lag.byGroup();

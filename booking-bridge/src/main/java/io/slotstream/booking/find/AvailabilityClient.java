@@ -10,6 +10,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Slot;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
@@ -35,6 +36,8 @@ import java.util.stream.Collectors;
 @Component
 public class AvailabilityClient {
 
+    private static final Logger log = LoggerFactory.getLogger(AvailabilityClient.class);
+
     /** Largest page availability-service serves. */
     static final int MAX_PAGE = 1000;
 
@@ -59,7 +62,7 @@ public class AvailabilityClient {
                 .flatMap(e -> e.getValue().stream().map(v -> enc(e.getKey()) + "=" + enc(v)))
                 .collect(Collectors.joining("&"));
         return (Bundle) get("fhir/" + type + (query.isEmpty() ? "" : "?" + query)).orElseThrow(
-                () -> new AvailabilityException(404, "availability-service has no " + type + " search"));
+                () -> failure(404, "availability-service has no " + type + " search"));
     }
 
     /** @return the Slot with that canonical id (effective status), or empty when unknown */
@@ -91,19 +94,25 @@ public class AvailabilityClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new AvailabilityException(503, "availability-service unreachable at " + base + ": " + e.getMessage());
+            throw failure(503, "availability-service unreachable at " + base + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AvailabilityException(503, "interrupted while calling availability-service");
+            throw failure(503, "interrupted while calling availability-service");
         }
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
         if (response.statusCode() != 200) {
-            throw new AvailabilityException(response.statusCode(), "availability-service answered "
+            throw failure(response.statusCode(), "availability-service answered "
                     + response.statusCode() + " to GET /" + path + ": " + abbreviate(response.body()));
         }
         return Optional.of((Resource) parser.parseResource(response.body()));
+    }
+
+    /** The failure as the caller gets it; the detail (internal URL, status, body) goes to this log only. */
+    private static AvailabilityException failure(int status, String detail) {
+        log.warn("{}", detail);
+        return new AvailabilityException(status, detail);
     }
 
     private static String enc(String s) {
@@ -133,7 +142,6 @@ public class AvailabilityClient {
             if (status >= 500) {
                 addResponseHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
             }
-            LoggerFactory.getLogger(AvailabilityClient.class).warn("{}", message);
         }
 
         /** @return availability-service's HTTP status (503 when unreachable) */
