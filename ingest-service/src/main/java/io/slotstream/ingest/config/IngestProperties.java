@@ -47,7 +47,8 @@ public record IngestProperties(
      * @param transactionalId          the writer lease: the producer {@code transactional.id}, the same on every replica
      *                                 of one deployment (a replica that takes it fences the others; see
      *                                 {@code ordering.WriteSequencer})
-     * @param producer                 extra Kafka producer properties, passed through verbatim
+     * @param producer                 extra Kafka producer properties, passed through verbatim, except those the
+     *                                 exactly-once writer depends on ({@link #FIXED_PRODUCER_PROPERTIES})
      * @param maxRecordsPerTransaction group commit: a transaction stops taking queued requests at this many records
      *                                 (a request's records are never split)
      * @param commitLanes              transactions committing at once (1 to {@code WriteSequencer.MAX_LANES}): the
@@ -57,6 +58,21 @@ public record IngestProperties(
                         @DefaultValue Map<String, String> producer,
                         @DefaultValue("5000") int maxRecordsPerTransaction,
                         @DefaultValue("2") int commitLanes) {
+
+        /** Producer properties that cannot be overridden: acks=all and idempotence are what make a write durable. */
+        public static final java.util.Set<String> FIXED_PRODUCER_PROPERTIES =
+                java.util.Set.of("acks", "enable.idempotence", "transactional.id");
+
+        /** @throws IllegalArgumentException when {@code producer} overrides one of {@link #FIXED_PRODUCER_PROPERTIES} */
+        public Kafka {
+            for (String key : producer.keySet()) {
+                if (FIXED_PRODUCER_PROPERTIES.contains(key)) {
+                    throw new IllegalArgumentException("slotstream.ingest.kafka.producer." + key + " cannot be set: the "
+                            + "writer always uses acks=all with idempotence and its own transactional.id "
+                            + "(slotstream.ingest.kafka.transactional-id)");
+                }
+            }
+        }
     }
 
     /**
