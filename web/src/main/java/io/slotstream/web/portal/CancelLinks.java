@@ -113,7 +113,9 @@ public class CancelLinks {
             return error(HttpStatus.BAD_REQUEST, "this cancel link is damaged");
         }
         int bar = decoded.lastIndexOf('|');
-        if (!MessageDigest.isEqual(sign(payload), signature) || bar < 1) {
+        // one spelling per link: base64url's unused trailing bits would otherwise let a changed link verify
+        boolean canonical = B64.encodeToString(signature).equals(token.substring(dot + 1));
+        if (!canonical || !MessageDigest.isEqual(sign(payload), signature) || bar < 1) {
             return error(HttpStatus.BAD_REQUEST, "this cancel link was not issued here or was changed");
         }
         Instant expires = Instant.ofEpochSecond(Long.parseLong(decoded.substring(bar + 1)));

@@ -72,6 +72,13 @@ class CancelLinksTest {
         String otherPayload = links.issue(new CancelLinks.IssueRequest("booked-2")).getBody().get("token").split("\\.")[0];
         assertThat(links.verify(otherPayload + "." + token.split("\\.")[1]).getStatusCode().value()).isEqualTo(400);
         assertThat(links.verify("garbage").getStatusCode().value()).isEqualTo(400);
+        // the signature's last character carries 2 unused bits: a link changed only there is refused too
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = token.charAt(token.length() - 1);
+        String sameBits = token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) + 1);
+        assertThat(java.util.Base64.getUrlDecoder().decode(sameBits.split("\\.")[1]))
+                .isEqualTo(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        assertThat(links.verify(sameBits).getStatusCode().value()).isEqualTo(400);
         CancelLinks expiring = links(SECRET, Duration.ofSeconds(-1));
         String expired = expiring.issue(new CancelLinks.IssueRequest("booked-3")).getBody().get("token");
         assertThat(expiring.verify(expired).getStatusCode().value()).isEqualTo(410);
