@@ -1,11 +1,16 @@
 package io.slotstream.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.JWK;
+import io.slotstream.deploy.local.AuthServerProcess;
 import io.slotstream.deploy.local.LocalStack;
 import io.slotstream.deploy.local.LogLeakScan;
-import io.slotstream.deploy.local.SampleFeedLoader;
+import io.slotstream.deploy.local.Ports;
 import io.slotstream.deploy.local.ServiceSet;
 import io.slotstream.deploy.local.SharedStack;
+import io.slotstream.edge.security.client.BackendServicesClient;
+import io.slotstream.web.proxy.ServiceCredentials;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +46,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -49,11 +59,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The pages in a real browser (headless Chromium through Selenium) against the real pipeline: the broker and registry
- * ({@link SharedStack}), the four services from their exec jars ({@link ServiceSet}) and the web app in this JVM.
- * One flow: search on the discovery page, follow the slot's booking deep link to the portal, lose a race from a
+ * The pages in a real browser (headless Chromium through Selenium) against the real pipeline, secured as
+ * {@code ./slotstream run} secures it: the broker and registry ({@link SharedStack}), the launcher's authorization
+ * server with its registered clients ({@link AuthServerProcess}), the four services from their exec jars in token mode
+ * ({@link ServiceSet}) and the web app in this JVM with its own client ({@code slotstream-web}). The test writes the
+ * clinic with the launcher's source client and reads the booking with its booking client; the pages hold no token.
+ * Unauthenticated calls to booking-bridge's {@code $hold} and ingest's FHIR API answer 401 with an OperationOutcome
+ * while the pages' flow, through web's pass-through, succeeds. One flow: search on the discovery page, follow the slot's booking deep link to the portal, lose a race from a
  * second browser, hold, book, see the slot vanish from the second browser's discovery page, cancel with the signed
- * link, see it come back, then the status page's counts against what was written. Screenshots of each step go to
+ * link, see it come back, then the status page's counts against what was written; no patient detail, token, client
+ * assertion or client key in any service's or web's log. Screenshots of each step go to
  * {@code target/screenshots}; axe-core (vendored) checks each page for serious or critical WCAG 2.1 A/AA violations.
  * Skipped, with the reason, when Chromium or chromedriver is not installed (Debian: {@code chromium chromium-driver};
  * other paths through {@code -Dslotstream.chromium} and {@code -Dslotstream.chromedriver}).
@@ -65,11 +80,15 @@ class WebFlowBrowserTest {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Path CHROMIUM = Path.of(System.getProperty("slotstream.chromium", "/usr/bin/chromium"));
     private static final Path CHROMEDRIVER = Path.of(System.getProperty("slotstream.chromedriver", "/usr/bin/chromedriver"));
-    private static final String SOURCE = "webtest";
+    /** The source {@link AuthServerProcess#LOCAL_SOURCE} is bound to: the clinic's ids are {@code local.<id>}. */
+    private static final String SOURCE = "local";
     private static final DateTimeFormatter FHIR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
     private static final Duration STEP = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static AuthServerProcess authServer;
+    private static BackendServicesClient sourceClient;
+    private static BackendServicesClient bookingClient;
     private static ServiceSet services;
     private static Path logDir;
     private static ConfigurableApplicationContext web;
@@ -77,6 +96,11 @@ class WebFlowBrowserTest {
     private static WebDriver first;
     private static WebDriver second;
     private static String axe;
+    private static HttpClient http;
+    /** The bearer tokens this test sent itself (the launcher's source and booking clients). */
+    private static final Set<String> testTokens = new LinkedHashSet<>();
+    /** The access tokens web held during the flow (read from its {@link ServiceCredentials} after each step). */
+    private static final Set<String> webTokens = new LinkedHashSet<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -87,9 +111,14 @@ class WebFlowBrowserTest {
         System.setProperty("slotstream.service-ready-timeout-seconds", System.getProperty("slotstream.service-ready-timeout-seconds", "600"));
         LocalStack stack = SharedStack.get();
         logDir = Path.of(System.getProperty("java.io.tmpdir"), "web-services-" + System.nanoTime());
-        services = ServiceSet.launch(PROJECT, stack, logDir, ServiceSet.freePorts());
+        // as ./slotstream run: the authorization server first (the services fetch its keys on their first token)
+        authServer = AuthServerProcess.launch(PROJECT, stack, logDir, Ports.free("127.0.0.1"));
+        services = ServiceSet.launch(PROJECT, stack, logDir, ServiceSet.freePorts(), authServer.resourceServerEnvironment());
+        authServer.awaitReady();
         services.awaitReady(System.out::println);
-        web = new SpringApplicationBuilder(WebApplication.class).run(
+        sourceClient = authServer.client(AuthServerProcess.LOCAL_SOURCE);
+        bookingClient = authServer.client(AuthServerProcess.BOOKING_DEMO);
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0", "--server.address=127.0.0.1",
                 "--slotstream.kafka.bootstrap-servers=" + stack.bootstrapServers(),
                 "--slotstream.registry.url=" + stack.registryApiUrl(),
@@ -98,10 +127,17 @@ class WebFlowBrowserTest {
                 "--slotstream.web.ingest-url=" + services.url("ingest-service"),
                 "--slotstream.web.publish-url=" + services.url("publish-service"),
                 "--slotstream.web.patient-fields=name,birth-date,phone",
-                "--logging.structured.format.console=");
+                "--logging.structured.format.console=",
+                // web's own log beside the services', for the leak scan
+                "--logging.file.name=" + logDir.resolve("web.log")));
+        // web's client as the launcher registers it (SLOTSTREAM_WEB_TOKEN_URL -> slotstream.web.token-url, ...)
+        authServer.webClientEnvironment().forEach((variable, value) -> args.add("--slotstream.web."
+                + variable.substring("SLOTSTREAM_WEB_".length()).toLowerCase(Locale.ROOT).replace('_', '-') + "=" + value));
+        web = new SpringApplicationBuilder(WebApplication.class).run(args.toArray(String[]::new));
         webUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) web).getWebServer().getPort() + "/";
         axe = new String(WebFlowBrowserTest.class.getResourceAsStream("/axe/axe.min.js").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         Files.createDirectories(SCREENSHOTS);
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         writeClinic();
         first = browser();
         second = browser();
@@ -117,14 +153,34 @@ class WebFlowBrowserTest {
         if (web != null) {
             web.close();
         }
+        if (http != null) {
+            http.close();
+        }
         if (services != null) {
             services.close();
+        }
+        if (authServer != null) {
+            authServer.close();
         }
     }
 
     @Test
     void searchFollowTheDeepLinkHoldBookSeeItGoneCancelSeeItBack() throws Exception {
         String slot = SOURCE + ".slot-1";
+
+        // Security is on: without a token booking-bridge's $hold and ingest's FHIR API refuse (401 OperationOutcome,
+        // code login); web's own token books but may not write source data (403, code forbidden).
+        String hold = """
+                {"resourceType":"Parameters","parameter":[{"name":"appointment-reference","valueReference":{"reference":"Appointment/x"}}]}""";
+        assertRefused(send("POST", services.url("booking-bridge") + "/fhir/Appointment/$hold", hold, null), 401, "login");
+        String slotBody = """
+                {"resourceType":"Slot","id":"intruder","schedule":{"reference":"Schedule/sch"},"status":"free",
+                 "start":"2030-01-07T10:00:00Z","end":"2030-01-07T10:30:00Z"}""";
+        assertRefused(send("PUT", services.url("ingest-service") + "/fhir/Slot/intruder", slotBody, null), 401, "login");
+        String webToken = webToken();
+        assertThat(claims(webToken)).contains("\"client_id\":\"" + AuthServerProcess.WEB_PORTAL + "\"");
+        assertRefused(send("PUT", services.url("ingest-service") + "/fhir/Slot/intruder", slotBody, "Bearer " + webToken),
+                403, "forbidden");
 
         // Discovery: search by ZIP; the clinic and its three slots, grouped by location and day, on the map.
         searchByZip(first);
@@ -160,6 +216,7 @@ class WebFlowBrowserTest {
         click(first, By.id("start"));
         waitFor(first, By.id("f-name"));
         eventually().untilAsserted(() -> assertThat(first.findElement(By.id("countdown")).getText()).matches("\\d+ min \\d\\d s"));
+        webToken();
 
         // The other browser's discovery page loses the held slot by itself (no reload).
         eventually().until(() -> second.findElements(slotItem(slot)).isEmpty());
@@ -190,28 +247,32 @@ class WebFlowBrowserTest {
         snap(first, "06-booked");
         assertAccessible(first, "confirmation");
         // The source learns whom it sees: the booked Appointment (ITI-118 read) contains the details typed in the form.
+        // (read with the launcher's booking client: without a token booking-bridge answers 401)
         String appointmentId = first.findElement(By.id("confirmation-number")).getText();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            String appointment = http.send(HttpRequest.newBuilder(URI.create(services.url("booking-bridge")
-                    + "/fhir/Appointment/" + appointmentId)).header("Accept", "application/fhir+json").build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(JSON.readTree(appointment).path("contained").path(0).toString())
-                    .contains("\"resourceType\":\"Patient\"").contains("Pat Example").contains("1980-04-02")
-                    .contains("+1 617 555 0199");
-        }
+        String appointmentUrl = services.url("booking-bridge") + "/fhir/Appointment/" + appointmentId;
+        assertRefused(send("GET", appointmentUrl, null, null), 401, "login");
+        HttpResponse<String> appointment = send("GET", appointmentUrl, null, "Bearer " + bookingClient.get());
+        assertThat(appointment.statusCode()).as(appointment.body()).isEqualTo(200);
+        assertThat(JSON.readTree(appointment.body()).path("contained").path(0).toString())
+                .contains("\"resourceType\":\"Patient\"").contains("Pat Example").contains("1980-04-02")
+                .contains("+1 617 555 0199");
         assertThat(second.findElements(slotItem(slot))).isEmpty();
+        webToken();
 
         // Cancel with the signed link; the slot is free again and comes back on the other page by itself.
         click(first, By.id("cancel-link"));
         click(first, By.id("cancel"));
         eventually().untilAsserted(() -> assertThat(first.findElement(By.id("appointment-status")).getText()).isEqualTo("cancelled"));
         snap(first, "07-cancelled");
+        webToken();
         eventually().until(() -> !second.findElements(slotItem(slot)).isEmpty());
         snap(second, "08-back");
 
-        // A changed token is refused.
+        // A changed token is refused (one character of the signature changed in all its bits).
         String token = first.getCurrentUrl().replaceAll(".*token=", "");
-        first.get(webUrl + "cancel.html?token=" + token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A"));
+        int changed = token.indexOf('.') + 5;
+        first.get(webUrl + "cancel.html?token=" + token.substring(0, changed) + (token.charAt(changed) == 'A' ? 'g' : 'A')
+                + token.substring(changed + 1));
         eventually().untilAsserted(() -> assertThat(first.findElement(By.id("message")).getText()).contains("not issued here"));
 
         // Status: topic counts equal what this test wrote; the publication and the dead letter are shown.
@@ -226,6 +287,8 @@ class WebFlowBrowserTest {
                 assertThat(first.findElement(By.id("slots")).getText()).contains("free 3").contains("all published 3");
                 assertThat(first.findElement(By.id("dead")).getText()).contains("1 on ingest.dead-letter.v1");
                 assertThat(first.findElement(By.id("transaction-time")).getText()).matches("\\d{4}-.*Z \\(.*ago\\)");
+                // ingest's /admin/feeds answered web's token (a refusal would show "... answered 401/403")
+                assertThat(first.findElement(By.id("feeds")).getText()).contains("No feed subscriptions");
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             snap(first, "09-status-failed");
@@ -236,9 +299,76 @@ class WebFlowBrowserTest {
         assertAccessible(first, "status");
         publishScreenshots();
 
-        // No PHI or tokens in the services' logs (issue 16): the patient's details typed above, bearer tokens.
-        assertThat(LogLeakScan.find(logDir, Stream.concat(LogLeakScan.TOKENS.stream(),
-                Stream.of("Pat Example", "1980-04-02", "617 555 0199")).toList())).as("log lines with PHI or tokens").isEmpty();
+        webToken();
+
+        // No PHI or secrets in the logs of the services, the authorization server and web (issue 16): the patient's
+        // details typed above, anything token-like, the exact access tokens web and this test used, and web's
+        // private client key (what signs its client assertions; the assertions themselves are JWTs, "eyJ...").
+        java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+        webTokens.forEach(t -> secrets.put(t, "<web access token " + secrets.size() + ">"));
+        testTokens.forEach(t -> secrets.putIfAbsent(t, "<test access token " + secrets.size() + ">"));
+        Object privateKey = JWK.parse(Files.readString(Path.of(authServer.webClientEnvironment().get("SLOTSTREAM_WEB_CLIENT_KEY_FILE"))))
+                .toJSONObject().get("d");
+        assertThat(privateKey).as("web's client key is a private JWK").isNotNull();
+        secrets.put(privateKey.toString(), "<web client private key>");
+        assertThat(webTokens).as("web's access tokens").isNotEmpty();
+        List<String> needles = Stream.of(LogLeakScan.TOKENS.stream(), Stream.of("Pat Example", "1980-04-02", "617 555 0199"),
+                secrets.keySet().stream()).flatMap(n -> n).toList();
+        // a hit names its needle: say which secret it was, not the secret itself
+        List<String> hits = LogLeakScan.find(logDir, needles).stream().map(hit -> {
+            String named = hit;
+            for (var secret : secrets.entrySet()) {
+                named = named.replace(secret.getKey(), secret.getValue());
+            }
+            return named;
+        }).toList();
+        assertThat(hits).as("log lines with PHI or secrets").isEmpty();
+        assertThat(Files.exists(logDir.resolve("web.log")) && Files.exists(logDir.resolve("auth-server.log")))
+                .as("web's and the authorization server's logs were scanned too").isTrue();
+    }
+
+    /** The access token web's pass-through currently sends (recorded for the leak scan). */
+    private static String webToken() {
+        String token = web.getBean(ServiceCredentials.class).authorization("booking").orElseThrow()
+                .substring("Bearer ".length());
+        webTokens.add(token);
+        return token;
+    }
+
+    /** A JWT's claims as JSON text (no signature check: the services check it). */
+    private static String claims(String jwt) {
+        return new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One direct call to a service, as a client without the pages would make it.
+     *
+     * @param authorization the {@code Authorization} value, or null for none
+     */
+    private static HttpResponse<String> send(String method, String url, String body, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/fhir+json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/fhir+json");
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+            testTokens.add(authorization.substring("Bearer ".length()));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A refusal the edge answers: the status, a Bearer challenge on 401, an OperationOutcome with the issue code. */
+    private static void assertRefused(HttpResponse<String> answer, int status, String code) throws IOException {
+        assertThat(answer.statusCode()).as(answer.uri() + ": " + answer.body()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/fhir+json"));
+        if (status == 401) {
+            assertThat(answer.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
+        }
+        JsonNode outcome = JSON.readTree(answer.body());
+        assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(outcome.path("issue").path(0).path("code").asText()).isEqualTo(code);
     }
 
     private void searchByZip(WebDriver driver) {
@@ -318,48 +448,48 @@ class WebFlowBrowserTest {
     /**
      * One clinic with a position (for the map), one PractitionerRole, one Schedule of both, three free slots two days ahead at
      * 10:00, 10:30 and 11:00 New York standard time whose booking deep link is this web app's portal, and one Slot
-     * that ingest-service refuses (a dead letter).
+     * that ingest-service refuses (a dead letter); written with the launcher's source client's token.
      */
     private static void writeClinic() throws Exception {
-        SampleFeedLoader ingest = new SampleFeedLoader(services.url("ingest-service"));
-        ingest.put(JSON.readTree("""
+        put("""
                 {"resourceType":"Location","id":"clinic","name":"Web Test Clinic","telecom":[{"system":"phone","value":"+1-617-555-0100"}],
                  "address":{"line":["1 Main St"],"city":"Cambridge","state":"MA","postalCode":"02139"},
-                 "position":{"latitude":42.3656,"longitude":-71.1040}}"""), SOURCE);
-        ingest.put(JSON.readTree("""
+                 "position":{"latitude":42.3656,"longitude":-71.1040}}""");
+        put("""
                 {"resourceType":"PractitionerRole","id":"ada","practitioner":{"reference":"Practitioner/ada","display":"Dr. Ada Web"},
-                 "location":[{"reference":"Location/clinic"}]}"""), SOURCE);
-        ingest.put(JSON.readTree("""
+                 "location":[{"reference":"Location/clinic"}]}""");
+        put("""
                 {"resourceType":"Schedule","id":"sch","actor":[{"reference":"Location/clinic","display":"Web Test Clinic"},
                   {"reference":"PractitionerRole/ada","display":"Dr. Ada Web"}],
-                 "serviceType":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/service-type","code":"124","display":"General Practice"}]}]}"""), SOURCE);
+                 "serviceType":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/service-type","code":"124","display":"General Practice"}]}]}""");
         OffsetDateTime day = OffsetDateTime.now(ZoneOffset.ofHours(-5)).plusDays(2).truncatedTo(ChronoUnit.DAYS).withHour(10);
         for (int i = 1; i <= 3; i++) {
             OffsetDateTime start = day.plusMinutes(30L * (i - 1));
             String id = "slot-" + i;
-            ingest.put(JSON.readTree("""
+            put("""
                     {"resourceType":"Slot","id":"%s","schedule":{"reference":"Schedule/sch"},"status":"free","start":"%s","end":"%s",
                      "extension":[
                       {"url":"http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-deep-link","valueUrl":"%sportal.html?slot=%s.%s"},
                       {"url":"http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-phone","valueContactPoint":{"system":"phone","value":"+1-617-555-0100"}},
                       {"url":"http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/patient-type","valueCoding":{"system":"http://terminology.hl7.org/CodeSystem/accepting-patients","code":"newpt"}}]}"""
-                    .formatted(id, FHIR.format(start), FHIR.format(start.plusMinutes(30)), webUrl, SOURCE, id)), SOURCE);
+                    .formatted(id, FHIR.format(start), FHIR.format(start.plusMinutes(30)), webUrl, SOURCE, id));
         }
         // A batch entry without a schedule: refused, and recorded on the dead-letter topic.
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> batch = http.send(HttpRequest.newBuilder(URI.create(services.url("ingest-service") + "/fhir"))
-                    .header("Content-Type", "application/fhir+json").header("X-Slotstream-Source", SOURCE)
-                    .POST(HttpRequest.BodyPublishers.ofString("""
-                            {"resourceType":"Bundle","type":"batch","entry":[{"resource":{"resourceType":"Slot","id":"broken","status":"free"},
-                              "request":{"method":"PUT","url":"Slot/broken"}}]}""")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
-            assertThat(batch.body()).doesNotContain("\"status\":\"201");
-        }
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(URI.create(
-                    services.url("availability-service") + "/fhir/Slot?schedule=" + SOURCE + ".sch&_total=accurate")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body().contains("\"total\":3"));
-        }
+        HttpResponse<String> batch = send("POST", services.url("ingest-service") + "/fhir", """
+                {"resourceType":"Bundle","type":"batch","entry":[{"resource":{"resourceType":"Slot","id":"broken","status":"free"},
+                  "request":{"method":"PUT","url":"Slot/broken"}}]}""", "Bearer " + sourceClient.get());
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        assertThat(batch.body()).doesNotContain("\"status\":\"201");
+        // the search stays open in token mode (slotstream.security.search-access: open)
+        await().atMost(Duration.ofSeconds(30)).until(() -> send("GET", services.url("availability-service")
+                + "/fhir/Slot?schedule=" + SOURCE + ".sch&_total=accurate", null, null).body().contains("\"total\":3"));
+    }
+
+    /** {@code PUT [ingest]/fhir/<type>/<id>} as the launcher's source client (its token names source {@value #SOURCE}). */
+    private static void put(String resource) throws Exception {
+        JsonNode parsed = JSON.readTree(resource);
+        HttpResponse<String> answer = send("PUT", services.url("ingest-service") + "/fhir/" + parsed.path("resourceType").asText()
+                + "/" + parsed.path("id").asText(), resource, "Bearer " + sourceClient.get());
+        assertThat(answer.statusCode()).as(answer.body()).isIn(200, 201);
     }
 }
