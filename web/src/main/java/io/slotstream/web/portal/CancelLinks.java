@@ -14,7 +14,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -49,10 +48,9 @@ public class CancelLinks {
     private final byte[] key;
     private final Duration ttl;
     private final URI bookingUrl;
-    private final HttpClient http;
     private final ServiceCredentials credentials;
 
-    public CancelLinks(WebProperties properties, ServiceCredentials credentials, HttpClient http) {
+    public CancelLinks(WebProperties properties, ServiceCredentials credentials) {
         this.credentials = credentials;
         if (properties.cancelLinkSecret().isEmpty()) {
             key = new byte[32];
@@ -62,7 +60,6 @@ public class CancelLinks {
         }
         this.ttl = properties.cancelLinkTtl();
         this.bookingUrl = properties.bookingUrl();
-        this.http = http;
     }
 
     public record IssueRequest(String appointment) {
@@ -79,8 +76,7 @@ public class CancelLinks {
             HttpRequest.Builder appointment = HttpRequest.newBuilder(URI.create(bookingUrl.toString().replaceAll("/$", "")
                             + "/fhir/Appointment/" + URLEncoder.encode(id, StandardCharsets.UTF_8)))
                     .timeout(Duration.ofSeconds(5)).header("Accept", "application/fhir+json");
-            credentials.authorization("booking").ifPresent(value -> appointment.header("Authorization", value));
-            read = http.send(appointment.build(), HttpResponse.BodyHandlers.ofString());
+            read = credentials.send("booking", appointment, HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException | io.slotstream.edge.security.client.BackendServicesException e) {
             return error(HttpStatus.BAD_GATEWAY, "booking-bridge is not reachable: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -14,7 +14,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -31,7 +30,8 @@ import java.util.regex.Pattern;
  * {@code GET|POST /fhir/...} and {@code GET /booking/requests/...}; ingest-service {@code GET /admin/feeds[/{source}]}
  * (read only: subscribing and polling stay admin actions); publish-service {@code GET /$bulk-publish}. Anything else
  * answers 404. An unreachable service answers 502, a slow one 504, both with a JSON {@code error}. Calls to the
- * protected APIs carry web's own token ({@link ServiceCredentials}); a browser's {@code Authorization} is not forwarded.
+ * protected APIs carry web's own token ({@link ServiceCredentials}, renewed and sent once more when a service refuses it
+ * with 401); a browser's {@code Authorization} is not forwarded.
  */
 @RestController
 public class ApiPassThrough {
@@ -45,17 +45,15 @@ public class ApiPassThrough {
             HttpHeaders.RETRY_AFTER, HttpHeaders.ETAG, HttpHeaders.LAST_MODIFIED, HttpHeaders.LOCATION);
 
     private final Map<String, Route> routes;
-    private final HttpClient http;
     private final WebProperties properties;
     private final ServiceCredentials credentials;
     private final tools.jackson.databind.json.JsonMapper json;
 
-    public ApiPassThrough(WebProperties properties, ServiceCredentials credentials, HttpClient http,
+    public ApiPassThrough(WebProperties properties, ServiceCredentials credentials,
                           tools.jackson.databind.json.JsonMapper json) {
         this.properties = properties;
         this.credentials = credentials;
         this.json = json;
-        this.http = http;
         this.routes = Map.of(
                 "availability", new Route(properties.availabilityUrl(), Pattern.compile("/fhir/.+"), List.of("GET")),
                 "booking", new Route(properties.bookingUrl(), Pattern.compile("/fhir/.+|/booking/requests/[^/]+"),
@@ -82,17 +80,14 @@ public class ApiPassThrough {
                 out.header(name, value);
             }
         }
-        try {
-            credentials.authorization(service).ifPresent(value -> out.header(HttpHeaders.AUTHORIZATION, value));
-        } catch (BackendServicesException e) {
-            return error(HttpStatus.BAD_GATEWAY, "no token for " + service + ": " + e.getMessage());
-        }
         out.method(request.getMethod(), request.getMethod().equals("POST")
                 ? HttpRequest.BodyPublishers.ofByteArray(request.getInputStream().readAllBytes())
                 : HttpRequest.BodyPublishers.noBody());
         HttpResponse<byte[]> answer;
         try {
-            answer = http.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
+            answer = credentials.send(service, out, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (BackendServicesException e) {
+            return error(HttpStatus.BAD_GATEWAY, "no token for " + service + ": " + e.getMessage());
         } catch (HttpTimeoutException e) {
             return error(HttpStatus.GATEWAY_TIMEOUT, service + " did not answer within " + properties.proxyTimeout());
         } catch (IOException e) {

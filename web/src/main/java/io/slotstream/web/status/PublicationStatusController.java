@@ -11,7 +11,6 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -52,16 +51,14 @@ public class PublicationStatusController {
     private final TopicFollower follower;
     private final WebProperties properties;
     private final ServiceCredentials credentials;
-    private final HttpClient http;
     private final JsonMapper json;
 
     public PublicationStatusController(TopicCounts counts, TopicFollower follower, WebProperties properties,
-                                       ServiceCredentials credentials, HttpClient http, JsonMapper json) {
+                                       ServiceCredentials credentials, JsonMapper json) {
         this.credentials = credentials;
         this.counts = counts;
         this.follower = follower;
         this.properties = properties;
-        this.http = http;
         this.json = json;
     }
 
@@ -83,14 +80,14 @@ public class PublicationStatusController {
         counts.deadLetterGroups(50).forEach(g -> groups.addObject().put("source", g.source()).put("reason", g.reason())
                 .put("count", g.count()).put("lastAt", g.lastAt().toString()));
         answer.set("publication", publication());
-        JsonNode feeds = fetch(properties.ingestUrl().resolve("/admin/feeds"), true);
+        JsonNode feeds = fetch("ingest", properties.ingestUrl().resolve("/admin/feeds"));
         answer.set("feeds", feeds.path("error").isString() ? feeds : feeds.path("feeds"));
         return answer;
     }
 
     private JsonNode publication() {
         URI url = properties.publishUrl().resolve("/$bulk-publish");
-        JsonNode manifest = fetch(url, false);
+        JsonNode manifest = fetch("publish", url);
         if (manifest.path("error").isString()) {  // fetch's failure note; a manifest's own "error" is an array
             return manifest;
         }
@@ -105,14 +102,12 @@ public class PublicationStatusController {
         return publication;
     }
 
-    private JsonNode fetch(URI url, boolean admin) {
+    /** @param service {@code ingest} (with web's token) or {@code publish} */
+    private JsonNode fetch(String service, URI url) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(java.time.Duration.ofSeconds(5))
                 .header("Accept", "application/json");
         try {
-            if (admin) {
-                credentials.authorization("ingest").ifPresent(value -> request.header("Authorization", value));
-            }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = credentials.send(service, request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return json.createObjectNode().put("error", url + " answered " + response.statusCode());
             }

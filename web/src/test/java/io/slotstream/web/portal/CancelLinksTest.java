@@ -45,7 +45,7 @@ class CancelLinksTest {
         URI base = URI.create("http://127.0.0.1:" + booking.getAddress().getPort());
         WebProperties properties = new WebProperties(base, base, base, base, "", "", "", "", "system/Appointment.crus",
                 List.of("name"), secret, ttl, Duration.ofMinutes(10), Duration.ofSeconds(5));
-        return new CancelLinks(properties, new io.slotstream.web.proxy.ServiceCredentials(properties, HttpClient.newHttpClient()), HttpClient.newHttpClient());
+        return new CancelLinks(properties, new io.slotstream.web.proxy.ServiceCredentials(properties, HttpClient.newHttpClient()));
     }
 
     @Test
