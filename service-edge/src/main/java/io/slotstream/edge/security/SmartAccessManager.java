@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * Decides each request against the service's {@link AccessRule}s: open routes pass; the others need a validated
  * bearer token (else 401) whose SMART scopes grant every permission the rule names on every resource (else 403), and,
  * where the rule says so, a source binding (client of source A never acts for source B) and a patient binding (a
- * patient-context token only names its own patient). On success the caller ({@link #CALLER_ATTRIBUTE}) and, for
- * source-bound routes, its source ({@link #SOURCE_ATTRIBUTE}) are request attributes for the service.
+ * patient-context token only names its own patient). On success the caller ({@link #CALLER_ATTRIBUTE}), for
+ * source-bound routes its source ({@link #SOURCE_ATTRIBUTE}), and whether only patient-context scopes granted the
+ * request ({@link #PATIENT_CONTEXT_ATTRIBUTE}) are request attributes for the service.
  */
 public final class SmartAccessManager implements AuthorizationManager<RequestAuthorizationContext> {
 
@@ -32,6 +33,13 @@ public final class SmartAccessManager implements AuthorizationManager<RequestAut
     public static final String CALLER_ATTRIBUTE = SmartCaller.class.getName();
     /** Request attribute: the source id a source-bound request acts for (the client's binding). */
     public static final String SOURCE_ATTRIBUTE = "io.slotstream.edge.security.source";
+    /**
+     * Request attribute, {@link Boolean#TRUE} when some permission the route needs was granted by patient-context
+     * scopes only (e.g. {@code $book} with {@code patient/Appointment.cu}): the service must hold the request to the
+     * caller's {@link SmartCaller#patient()}, checking what the edge cannot see (the body, the stored resource).
+     * Absent for system and user tokens whose scopes alone grant the route, and in mode {@code off}.
+     */
+    public static final String PATIENT_CONTEXT_ATTRIBUTE = "io.slotstream.edge.security.patient-context";
     /** The header by which a request may name its source; with a token it must name the client's own source. */
     public static final String SOURCE_HEADER = "X-Slotstream-Source";
 
@@ -80,6 +88,7 @@ public final class SmartAccessManager implements AuthorizationManager<RequestAut
             return new AuthorizationDecision(false); // anonymous: the entry point answers 401
         }
         Set<String> contextsUsed = new HashSet<>();
+        boolean patientOnly = false;
         for (String resource : rule.resources()) {
             String type = resource.startsWith("{") ? variables.get(resource.substring(1, resource.length() - 1)) : resource;
             if (type == null || !type.matches("[A-Z][A-Za-z]+")) {
@@ -93,6 +102,7 @@ public final class SmartAccessManager implements AuthorizationManager<RequestAut
                     return Denial.of("The token grants no scope on " + type + " (" + String.join("|", rule.contexts()) + ")");
                 }
                 any.forEach(s -> contextsUsed.add(s.context()));
+                patientOnly |= any.stream().allMatch(s -> s.context().equals("patient"));
                 continue;
             }
             for (char p : letters.toCharArray()) {
@@ -104,6 +114,7 @@ public final class SmartAccessManager implements AuthorizationManager<RequestAut
                             + "); the token has '" + caller.scopeText() + "'");
                 }
                 granting.forEach(s -> contextsUsed.add(s.context()));
+                patientOnly |= granting.stream().allMatch(s -> s.context().equals("patient"));
             }
         }
         if (rule.patientBound() && (caller.patient() != null || contextsUsed.equals(Set.of("patient")))) {
@@ -123,6 +134,9 @@ public final class SmartAccessManager implements AuthorizationManager<RequestAut
                         + "' and may not act for source '" + named + "'");
             }
             request.setAttribute(SOURCE_ATTRIBUTE, caller.source());
+        }
+        if (patientOnly) {
+            request.setAttribute(PATIENT_CONTEXT_ATTRIBUTE, Boolean.TRUE);
         }
         return new AuthorizationDecision(true);
     }

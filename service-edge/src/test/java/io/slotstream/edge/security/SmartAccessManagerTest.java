@@ -1,0 +1,57 @@
+package io.slotstream.edge.security;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which granted requests {@link SmartAccessManager} flags as patient-context only (the services then bind them). */
+class SmartAccessManagerTest {
+
+    private static final AccessRule BOOK = new AccessRule(List.of("/fhir/Appointment/$book"), List.of(), null,
+            List.of("Appointment"), "cu", Set.of(), false, false);
+
+    @Test
+    void aRequestGrantedByPatientScopesOnlyIsFlagged() {
+        MockHttpServletRequest request = book("patient/Appointment.crus", "p1");
+        assertThat(request.getAttribute(SmartAccessManager.PATIENT_CONTEXT_ATTRIBUTE)).isEqualTo(Boolean.TRUE);
+        assertThat(((SmartCaller) request.getAttribute(SmartAccessManager.CALLER_ATTRIBUTE)).patient()).isEqualTo("p1");
+        // one letter only through a patient scope is enough: that permission is the patient's
+        assertThat(book("user/Appointment.c patient/Appointment.u", "p1")
+                .getAttribute(SmartAccessManager.PATIENT_CONTEXT_ATTRIBUTE)).isEqualTo(Boolean.TRUE);
+    }
+
+    @Test
+    void systemAndUserScopesThatGrantTheRouteAreNotFlagged() {
+        assertThat(book("system/Appointment.crus", null).getAttribute(SmartAccessManager.PATIENT_CONTEXT_ATTRIBUTE)).isNull();
+        // a user token with a launch patient still acts as the user
+        assertThat(book("user/Appointment.cu patient/Appointment.cu", "p1")
+                .getAttribute(SmartAccessManager.PATIENT_CONTEXT_ATTRIBUTE)).isNull();
+    }
+
+    private static MockHttpServletRequest book(String scope, String patient) {
+        EdgeSecurityProperties properties = new EdgeSecurityProperties(EdgeSecurityProperties.Mode.TOKEN, "https://issuer",
+                null, List.of("slotstream"), Duration.ofSeconds(60), Map.of(), "slotstream_source", "patient",
+                EdgeSecurityProperties.SearchAccess.OPEN, List.of(BOOK));
+        Jwt.Builder jwt = Jwt.withTokenValue("t").header("alg", "RS384").claim("client_id", "app").claim("scope", scope)
+                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(60));
+        if (patient != null) {
+            jwt.claim("patient", patient);
+        }
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/fhir/Appointment/$book");
+        AuthorizationResult result = new SmartAccessManager(properties, List.of())
+                .authorize(() -> new JwtAuthenticationToken(jwt.build(), List.of()), new RequestAuthorizationContext(request));
+        assertThat(result.isGranted()).isTrue();
+        return request;
+    }
+}
