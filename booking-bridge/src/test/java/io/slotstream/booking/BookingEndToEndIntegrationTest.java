@@ -70,7 +70,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * booking-bridge against the real stack: broker + registry (SharedStack), two availability-service instances (the
  * decision point and the Slot search, one Kafka Streams group) and booking-bridge, all in this JVM. Slots are written
- * to fhir.slot.v1 as ingest-service would.
+ * to fhir.slot.v1 as ingest-service would. A second booking-bridge runs in token mode (real signed JWTs,
+ * {@link SignedTokens}) for the patient-context rules ({@code fhir.PatientAccess}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(600)
@@ -93,6 +94,9 @@ class BookingEndToEndIntegrationTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final IParser json = FhirContext.forR4Cached().newJsonParser();
     private String bridge;
+    /** booking-bridge in token mode (security on), same stack and decision point. */
+    private String securedBridge;
+    private SignedTokens tokens;
     private String availability;
     private KafkaProducer<String, Object> producer;
 
@@ -127,6 +131,18 @@ class BookingEndToEndIntegrationTest {
                 "--slotstream.booking.availability-url=" + availability,
                 "--slotstream.booking.outcome-timeout=60s"));
         bridge = "http://127.0.0.1:" + bridgePort;
+        tokens = new SignedTokens();
+        int securedPort = freePort();
+        List<String> secured = new ArrayList<>(List.of(
+                "--server.port=" + securedPort,
+                "--slotstream.kafka.bootstrap-servers=" + stack.bootstrapServers(),
+                "--slotstream.registry.url=" + stack.registryApiUrl(),
+                "--slotstream.booking.availability-url=" + availability,
+                "--slotstream.booking.outcome-timeout=60s",
+                "--slotstream.booking.appointment-topic.enabled=false"));
+        secured.addAll(List.of(tokens.serviceSettings()));
+        contexts.add(new SpringApplicationBuilder(BookingBridgeApplication.class).run(secured.toArray(String[]::new)));
+        securedBridge = "http://127.0.0.1:" + securedPort;
         @SuppressWarnings({"unchecked", "rawtypes"})
         Serializer<Object> values = (Serializer) TopicSerdes.valueSerde(Topics.SLOT,
                 new RegistrySettings(stack.registryApiUrl(), false)).serializer();
@@ -139,7 +155,7 @@ class BookingEndToEndIntegrationTest {
             send(Topics.SLOT, slotId(i), slot(slotId(i), i));
         }
         producer.flush();
-        for (String url : List.of(availability, "http://127.0.0.1:" + availabilityPorts.get(1), bridge)) {
+        for (String url : List.of(availability, "http://127.0.0.1:" + availabilityPorts.get(1), bridge, securedBridge)) {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                     .until(() -> get(url + "/actuator/health/readiness").statusCode() == 200);
         }
@@ -154,11 +170,15 @@ class BookingEndToEndIntegrationTest {
             producer.close();
         }
         contexts.reversed().forEach(ConfigurableApplicationContext::close);
+        if (tokens != null) {
+            tokens.close();
+        }
     }
 
-    // slot 0: find/hold/book flow; 1: contention; 2: idempotency/async; 3: open scheduling; 4..: random run
+    // slot 0: find/hold/book flow; 1: contention; 2: idempotency/async; 3: open scheduling; 4, 5: patient tokens;
+    // 6..: random run
     int slotCount() {
-        return 4 + RANDOM_SLOTS;
+        return 6 + RANDOM_SLOTS;
     }
 
     String slotId(int i) {
@@ -174,7 +194,7 @@ class BookingEndToEndIntegrationTest {
         HttpResponse<String> found = post("/fhir/Appointment/$find?_count=5", find, Map.of());
         assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
         Bundle proposals = (Bundle) parse(found.body());
-        assertThat(proposals.getTotal()).isGreaterThanOrEqualTo(slotCount() - 3);
+        assertThat(proposals.getTotal()).isGreaterThanOrEqualTo(slotCount() - 5);
         Appointment first = (Appointment) proposals.getEntryFirstRep().getResource();
         assertThat(first.getStatus()).isEqualTo(Appointment.AppointmentStatus.PROPOSED);
         assertThat(first.getMeta().getProfile().getFirst().getValue()).endsWith("ihe-sched-appt");
@@ -365,7 +385,7 @@ class BookingEndToEndIntegrationTest {
                 + "%d clients, %d slots%n", seed, seed, RANDOM_OPERATIONS, RANDOM_CLIENTS, RANDOM_SLOTS);
         List<String> slots = new ArrayList<>();
         for (int i = 0; i < RANDOM_SLOTS; i++) {
-            slots.add(slotId(4 + i));
+            slots.add(slotId(6 + i));
         }
         MixedBookingRun mixed = new MixedBookingRun(this::post, seed, run, slots, day);
         mixed.run(RANDOM_CLIENTS, RANDOM_OPERATIONS);
@@ -451,6 +471,163 @@ class BookingEndToEndIntegrationTest {
         assertThat(appointment.getSearchParam()).extracting(CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent::getName)
                 .contains("patient", "date", "status", "identifier", "_id", "actor");
         assertThat(appointment.getInteraction()).extracting(i -> i.getCode().toCode()).contains("read", "search-type");
+    }
+
+    /**
+     * Issue 16, "a patient token can only see and change that patient's appointments", with real signed tokens at the
+     * token-mode bridge: own hold and book accepted, another patient named in the body 403 naming the parameter,
+     * another patient's Appointment 404 for book, read, modify and cancel, searches and request ids of others hidden,
+     * system tokens as before, and every call on the audit trail.
+     */
+    @Test
+    void patientTokensHoldBookReadAndCancelOnlyTheirOwnPatientsAppointments() throws Exception {
+        String a = "pat-a-" + run;
+        String b = "pat-b-" + run;
+        String clientB = "patient-app-b-" + run;
+        String tokenA = tokens.token("patient-app-a-" + run, "patient/Appointment.crus", a);
+        String tokenB = tokens.token(clientB, "patient/Appointment.crus", b);
+        String system = tokens.token("booking-app-" + run, "system/Appointment.crus system/AuditEvent.rs", null);
+
+        Parameters find = new Parameters();
+        find.addParameter("start", new DateTimeType(java.util.Date.from(day)));
+        find.addParameter("end", new DateTimeType(java.util.Date.from(day.plus(1, ChronoUnit.DAYS))));
+        HttpResponse<String> found = secured("POST", "/fhir/Appointment/$find?_count=100", tokenA, find, Map.of());
+        assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+        String proposal = ((Bundle) parse(found.body())).getEntry().stream()
+                .map(e -> e.getResource() instanceof Appointment p ? p : null)
+                .filter(p -> p != null && p.getSlotFirstRep().getReference().equals("Slot/" + slotId(4)))
+                .findFirst().orElseThrow().getIdPart();
+
+        // the hold is patient A's (ITI-116 has no patient parameter: the token's patient)
+        Parameters hold = new Parameters();
+        hold.addParameter().setName("appointment-reference").setValue(new Reference("Appointment/" + proposal));
+        HttpResponse<String> held = secured("POST", "/fhir/Appointment/$hold", tokenA, hold, Map.of("X-Request-Id", "hold-a-" + run));
+        assertThat(held.statusCode()).as(held.body()).isEqualTo(200);
+        Appointment pending = (Appointment) ((Bundle) parse(held.body())).getEntryFirstRep().getResource();
+        assertThat(pending.getStatus()).isEqualTo(Appointment.AppointmentStatus.PENDING);
+        String id = pending.getIdPart();
+        Parameters bookHeld = new Parameters();
+        bookHeld.addParameter().setName("appointment-reference").setValue(new Reference("Appointment/" + id));
+
+        // patient B: A's hold is unknown to it, A's request id and its outcome too
+        assertOutcome(secured("POST", "/fhir/Appointment/$book", tokenB, bookHeld, Map.of()), 404, null, null);
+        assertOutcome(secured("POST", "/fhir/Appointment/$hold", tokenB, hold, Map.of("X-Request-Id", "hold-a-" + run)),
+                409, "conflict", "X-Request-Id");
+        assertOutcome(secured("GET", "/booking/requests/hold-a-" + run, tokenB, null, Map.of()), 404, "not-found", "requestId");
+        assertThat(secured("GET", "/booking/requests/hold-a-" + run, tokenA, null, Map.of()).statusCode()).isEqualTo(200);
+
+        // patient A naming another patient, or a patient without id: 403 naming the parameter, nothing booked
+        Parameters forB = bookHeld.copy();
+        forB.addParameter().setName("patient-resource").setResource(new Patient().setId(b));
+        assertOutcome(secured("POST", "/fhir/Appointment/$book", tokenA, forB, Map.of()), 403, "forbidden", "patient-resource");
+        Parameters withoutId = bookHeld.copy();
+        Patient unknown = new Patient();
+        unknown.addIdentifier().setSystem("urn:oid:1.2.3").setValue("mrn-" + run);
+        withoutId.addParameter().setName("patient-resource").setResource(unknown);
+        assertOutcome(secured("POST", "/fhir/Appointment/$book", tokenA, withoutId, Map.of()), 403, "forbidden", "patient-resource");
+        Parameters slotsForB = bookSlots(slotId(5));
+        ((Appointment) slotsForB.getParameterFirstRep().getResource()).addParticipant().setActor(new Reference("Patient/" + b));
+        assertOutcome(secured("POST", "/fhir/Appointment/$book", tokenA, slotsForB, Map.of()), 403, "forbidden",
+                "appointment-resource.participant[0].actor");
+
+        // patient A books its own hold, naming itself or not
+        Parameters forA = bookHeld.copy();
+        forA.addParameter().setName("patient-resource").setResource(new Patient().setId(a));
+        HttpResponse<String> bookedAnswer = secured("POST", "/fhir/Appointment/$book", tokenA, forA, Map.of());
+        assertThat(bookedAnswer.statusCode()).as(bookedAnswer.body()).isEqualTo(200);
+        Appointment booked = (Appointment) ((Bundle) parse(bookedAnswer.body())).getEntryFirstRep().getResource();
+        assertThat(booked.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+        assertThat(booked.getIdPart()).isEqualTo(id);
+
+        // read: A and a system token yes; B 404 as for an id that does not exist
+        HttpResponse<String> readA = secured("GET", "/fhir/Appointment/" + id, tokenA, null, Map.of());
+        assertThat(readA.statusCode()).as(readA.body()).isEqualTo(200);
+        assertThat(((Appointment) parse(readA.body())).getParticipant()).extracting(p -> p.getActor().getReference())
+                .contains("Patient/" + a);
+        assertThat(secured("GET", "/fhir/Appointment/" + id, system, null, Map.of()).statusCode()).isEqualTo(200);
+        assertOutcome(secured("GET", "/fhir/Appointment/" + id, tokenB, null, Map.of()), 404, null, null);
+        assertOutcome(secured("GET", "/fhir/Appointment/unknown-" + run, tokenB, null, Map.of()), 404, null, null);
+
+        // search: A finds it; B's value list naming A (the edge checks the last one) finds nothing of A's
+        Bundle ownSearch = (Bundle) parse(secured("GET", "/fhir/Appointment?patient=Patient/" + a, tokenA, null, Map.of()).body());
+        assertThat(ownSearch.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).containsExactly(id);
+        HttpResponse<String> listSearch = secured("GET", "/fhir/Appointment?patient=Patient/" + a + ",Patient/" + b, tokenB, null, Map.of());
+        assertThat(listSearch.statusCode()).as(listSearch.body()).isEqualTo(200);
+        assertThat(((Bundle) parse(listSearch.body())).getEntry()).isEmpty();
+
+        // B can neither reschedule nor cancel A's appointment: 404, and it stays booked
+        Appointment move = new Appointment().setStatus(Appointment.AppointmentStatus.BOOKED);
+        move.setId(id);
+        move.addSlot(new Reference("Slot/" + slotId(5)));
+        Parameters modify = new Parameters();
+        modify.addParameter().setName("appointment-resource").setResource(move);
+        assertOutcome(secured("POST", "/fhir/Appointment/$book", tokenB, modify, Map.of()), 404, null, null);
+        Appointment cancel = new Appointment().setStatus(Appointment.AppointmentStatus.CANCELLED);
+        cancel.setId(id);
+        Parameters cancelParams = new Parameters();
+        cancelParams.addParameter().setName("appointment-resource").setResource(cancel);
+        assertOutcome(secured("POST", "/fhir/Appointment/$book", tokenB, cancelParams, Map.of()), 404, null, null);
+        assertThat(((Appointment) parse(secured("GET", "/fhir/Appointment/" + id, system, null, Map.of()).body())).getStatus())
+                .isEqualTo(Appointment.AppointmentStatus.BOOKED);
+        // A cancels its own
+        HttpResponse<String> cancelled = secured("POST", "/fhir/Appointment/$book", tokenA, cancelParams, Map.of());
+        assertThat(((Appointment) ((Bundle) parse(cancelled.body())).getEntryFirstRep().getResource()).getStatus())
+                .as(cancelled.body()).isEqualTo(Appointment.AppointmentStatus.CANCELLED);
+
+        // a system token is bound to no patient (as before): it books slot 5 for B, whom B then reads
+        Parameters bookForB = bookSlots(slotId(5));
+        bookForB.addParameter().setName("patient-resource").setResource(new Patient().setId(b));
+        HttpResponse<String> systemBooked = secured("POST", "/fhir/Appointment/$book", system, bookForB, Map.of());
+        Appointment forPatientB = (Appointment) ((Bundle) parse(systemBooked.body())).getEntryFirstRep().getResource();
+        assertThat(forPatientB.getStatus()).as(systemBooked.body()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+        assertThat(secured("GET", "/fhir/Appointment/" + forPatientB.getIdPart(), tokenB, null, Map.of()).statusCode())
+                .isEqualTo(200);
+
+        // the audit trail: A's hold and book with A as the patient, B's refused attempts as failures of its client
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                securedAuditEvents(system, "patient=Patient/" + a + "&entity=Appointment/" + id).size() >= 3
+                        && securedAuditEvents(system, "agent=" + clientB).size() >= 7);
+        assertThat(securedAuditEvents(system, "patient=Patient/" + a + "&entity=Appointment/" + id))
+                .extracting(e -> e.getSubtype().getLast().getCode()).contains("$hold", "$book");
+        List<AuditEvent> byB = securedAuditEvents(system, "agent=" + clientB);
+        assertThat(byB).filteredOn(e -> e.getOutcome() == AuditEvent.AuditEventOutcome._4).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(byB).extracting(e -> e.getOutcome()).containsOnly(AuditEvent.AuditEventOutcome._4, AuditEvent.AuditEventOutcome._0);
+    }
+
+    /** A call to the token-mode bridge with a bearer token; {@code body} null for a GET. */
+    private HttpResponse<String> secured(String method, String path, String token, Parameters body, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(securedBridge + path)).timeout(Duration.ofSeconds(120))
+                .header("Accept", "application/fhir+json").header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json.encodeResourceToString(body)));
+        if (body != null) {
+            request.header("Content-Type", "application/fhir+json");
+        }
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private List<AuditEvent> securedAuditEvents(String token, String query) throws Exception {
+        HttpResponse<String> answer = secured("GET", "/fhir/AuditEvent?" + query, token, null, Map.of());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return ((Bundle) parse(answer.body())).getEntry().stream().map(e -> (AuditEvent) e.getResource()).toList();
+    }
+
+    /**
+     * The answer is {@code status} with an OperationOutcome, of {@code code} and naming {@code expression} when they
+     * are given.
+     */
+    private void assertOutcome(HttpResponse<String> answer, int status, String code, String expression) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        OperationOutcome oo = (OperationOutcome) parse(answer.body());
+        if (code != null) {
+            assertThat(oo.getIssueFirstRep().getCode().toCode()).isEqualTo(code);
+        }
+        if (expression != null) {
+            assertThat(oo.getIssueFirstRep().getExpression()).extracting(org.hl7.fhir.r4.model.StringType::getValue)
+                    .containsExactly(expression);
+        }
     }
 
     private Parameters bookSlots(String slot) {

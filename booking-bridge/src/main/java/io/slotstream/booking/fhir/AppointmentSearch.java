@@ -28,7 +28,8 @@ import java.util.function.Predicate;
  * {@link AppointmentView} (every decision of booking.events.v1, on every instance). Parameters: {@code _id},
  * {@code identifier}, {@code patient} (+ {@code patient.identifier} chain, system|value), {@code actor},
  * {@code practitioner}, {@code location}, {@code date}, {@code status}; HAPI adds {@code _count} and paging.
- * Sorted by start. Proposals of {@code $find} are not Appointments of the server and are not found.
+ * Sorted by start. A patient token reads and finds only its own patient's Appointments ({@link PatientAccess}).
+ * Proposals of {@code $find} are not Appointments of the server and are not found.
  */
 @Component
 public class AppointmentSearch {
@@ -44,7 +45,9 @@ public class AppointmentSearch {
     @Read(type = Appointment.class)
     public Appointment read(@IdParam IdType id, RequestDetails request) {
         AuditDetails audit = SchedulingOperations.audit(request).transaction("ITI-118", null);
-        StoredAppointment stored = view.get(id.getIdPart()).orElseThrow(() -> new ResourceNotFoundException(id));
+        // another patient's Appointment is 404 for a patient token, as if it did not exist (PatientAccess)
+        StoredAppointment stored = view.get(id.getIdPart()).filter(PatientAccess.of(request)::owns)
+                .orElseThrow(() -> new ResourceNotFoundException(id));
         audit.patient(stored.patient()); // BALP PatientRead: the patient whose appointment was read
         return renderer.stored(stored);
     }
@@ -61,7 +64,9 @@ public class AppointmentSearch {
                                     @OptionalParam(name = Appointment.SP_STATUS) TokenOrListParam statuses,
                                     RequestDetails request) {
         SchedulingOperations.audit(request).transaction("ITI-118", null);
-        Predicate<StoredAppointment> match = a -> true;
+        // service-edge lets a patient token search only with patient=<its patient>; this also holds for value lists
+        // (patient=Patient/x,Patient/own) the edge's check does not take apart
+        Predicate<StoredAppointment> match = PatientAccess.of(request)::owns;
         if (ids != null) {
             match = match.and(a -> ids.getValuesAsQueryTokens().stream().anyMatch(t -> t.getValue().equals(a.id())));
         }

@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import io.slotstream.avro.BookingRequestType;
@@ -111,8 +112,11 @@ public class SchedulingOperations {
                        @OperationParam(name = "insurance-reference") List<Reference> insurance,
                        @OperationParam(name = "_count", max = 1) IntegerType countParam,
                        RequestDetails request) {
+        PatientAccess access = PatientAccess.of(request);
         audit(request).entity("Appointment", null).transaction("ITI-115", "E")
-                .patient(empty(patientReference) ? null : patientReference.getFirst().getReferenceElement().getIdPart());
+                .patient(access.bookingPatient(empty(patientReference) ? null
+                        : patientReference.getFirst().getReferenceElement().getIdPart()));
+        access.checkBody(patientResource, patientReference, null);
         if (start == null || start.getValue() == null || end == null || end.getValue() == null) {
             throw invalid("start and end are required (ITI-115, 1..1)", start == null ? "start" : "end");
         }
@@ -170,7 +174,8 @@ public class SchedulingOperations {
                        @OperationParam(name = "state", max = 1) StringType state,
                        @OperationParam(name = "return-url", max = 1) StringType returnUrl,
                        RequestDetails request) {
-        Optional<Bundle> decided = decided(request);
+        PatientAccess access = PatientAccess.of(request);
+        Optional<Bundle> decided = decided(request, access);
         if (decided.isPresent()) {
             return decided.get();
         }
@@ -179,9 +184,10 @@ public class SchedulingOperations {
         Proposal proposal = proposals.get(id).orElseThrow(() -> new ResourceNotFoundException(
                 "Appointment/" + id + " is not a current proposal of this server: run $find again (proposals live "
                         + properties.proposalTtl() + ")"));
-        return decide(request, new BookingService.Command(BookingRequestType.HOLD, proposal.scheduleId(),
-                BookingService.newAppointmentId(), proposal.slotIds(), null, null, null, proposal.participants(), null,
-                referral));
+        // a patient token's hold is its patient's (PatientAccess): only that patient may book or release it
+        return decide(request, access, new BookingService.Command(BookingRequestType.HOLD, proposal.scheduleId(),
+                BookingService.newAppointmentId(), proposal.slotIds(), null, access.bookingPatient(null), null,
+                proposal.participants(), null, referral));
     }
 
     /**
@@ -199,7 +205,9 @@ public class SchedulingOperations {
                        @OperationParam(name = "state", max = 1) StringType state,
                        @OperationParam(name = "return-url", max = 1) StringType returnUrl,
                        RequestDetails request) {
-        Optional<Bundle> decided = decided(request);
+        PatientAccess access = PatientAccess.of(request);
+        access.checkBody(patients, null, resource);
+        Optional<Bundle> decided = decided(request, access);
         if (decided.isPresent()) {
             return decided.get();
         }
@@ -211,17 +219,17 @@ public class SchedulingOperations {
         String note = comment == null ? null : comment.getValue();
         if (reference != null) {
             String id = appointmentId(reference, "appointment-reference");
-            String patient = patient(patients, null);
+            String patient = access.bookingPatient(patient(patients, null));
             String details = PatientDetails.of(patients, patient);
-            Optional<StoredAppointment> held = view.get(id).filter(a -> "pending".equals(a.status()));
+            Optional<StoredAppointment> held = view.get(id).filter(a -> "pending".equals(a.status())).filter(access::owns);
             if (held.isPresent()) {
                 StoredAppointment a = held.get();
-                return decide(request, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(),
+                return decide(request, access, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(),
                         null, patient, details, a.participants(), note, referral.or(a.referral())));
             }
             Proposal proposal = proposals.get(id).orElseThrow(() -> new ResourceNotFoundException(
                     "Appointment/" + id + " is neither held nor a current proposal of this server"));
-            return decide(request, new BookingService.Command(BookingRequestType.BOOK, proposal.scheduleId(),
+            return decide(request, access, new BookingService.Command(BookingRequestType.BOOK, proposal.scheduleId(),
                     BookingService.newAppointmentId(), proposal.slotIds(), null, patient, details, proposal.participants(),
                     note, referral));
         }
@@ -232,36 +240,37 @@ public class SchedulingOperations {
         }
         String id = resource.getIdElement().getIdPart();
         return switch (status) {
-            case PENDING, PROPOSED -> bookResource(resource, id, patients, note, referral, request);
-            case BOOKED -> modify(resource, id, patients, note, referral, request);
-            case CANCELLED -> cancel(id, request);
+            case PENDING, PROPOSED -> bookResource(resource, id, patients, note, referral, request, access);
+            case BOOKED -> modify(resource, id, patients, note, referral, request, access);
+            case CANCELLED -> cancel(id, request, access);
             default -> throw invalid("appointment-resource.status " + status.toCode()
                     + " is not one of pending (book), booked (modify), cancelled (cancel)", "appointment-resource.status");
         };
     }
 
     private Bundle bookResource(Appointment resource, String id, List<Patient> patients, String note, Referral referral,
-                                RequestDetails request) {
-        Optional<StoredAppointment> held = id == null ? Optional.empty() : view.get(id).filter(a -> "pending".equals(a.status()));
+                                RequestDetails request, PatientAccess access) {
+        Optional<StoredAppointment> held = id == null ? Optional.empty()
+                : view.get(id).filter(a -> "pending".equals(a.status())).filter(access::owns);
         List<String> slotIds = slotIds(resource);
-        String patient = patient(patients, resource);
+        String patient = access.bookingPatient(patient(patients, resource));
         String details = PatientDetails.of(patients, patient);
         if (held.isPresent() && (slotIds.isEmpty() || slotIds.equals(held.get().slotIds()))) {
             StoredAppointment a = held.get();
-            return decide(request, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(), null,
+            return decide(request, access, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(), null,
                     patient, details, a.participants(), note, referral.or(a.referral())));
         }
         if (slotIds.isEmpty()) {
             throw invalid("appointment-resource.slot must name the slots to book", "appointment-resource.slot");
         }
         String scheduleId = scheduleOf(slotIds);
-        return decide(request, new BookingService.Command(BookingRequestType.BOOK, scheduleId,
+        return decide(request, access, new BookingService.Command(BookingRequestType.BOOK, scheduleId,
                 BookingService.newAppointmentId(), slotIds, null, patient, details, actors(resource), note, referral));
     }
 
     private Bundle modify(Appointment resource, String id, List<Patient> patients, String note, Referral referral,
-                          RequestDetails request) {
-        StoredAppointment current = booked(id);
+                          RequestDetails request, PatientAccess access) {
+        StoredAppointment current = booked(id, access);
         List<String> slotIds = slotIds(resource);
         if (slotIds.isEmpty() || slotIds.equals(current.slotIds())) {
             return OutcomeBundles.searchset(List.of(renderer.stored(current)), OperationOutcomes.of(
@@ -273,18 +282,19 @@ public class SchedulingOperations {
             throw new UnprocessableEntityException("a modify can move an appointment only within its Schedule ("
                     + current.scheduleId() + "); cancel it and book the new slots instead");
         }
-        String patient = patient(patients, resource);
-        return decide(request, new BookingService.Command(BookingRequestType.RESCHEDULE, scheduleId, id, slotIds, id,
+        String patient = access.bookingPatient(patient(patients, resource));
+        return decide(request, access, new BookingService.Command(BookingRequestType.RESCHEDULE, scheduleId, id, slotIds, id,
                 patient == null ? current.patient() : patient,
                 patient == null ? current.patientResource() : PatientDetails.of(patients, patient),
                 actors(resource).isEmpty() ? current.participants() : actors(resource), note,
                 referral.or(current.referral())));
     }
 
-    private Bundle cancel(String id, RequestDetails request) {
+    private Bundle cancel(String id, RequestDetails request, PatientAccess access) {
         StoredAppointment current = view.get(requireId(id)).filter(a -> !"cancelled".equals(a.status()))
+                .filter(access::owns)
                 .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked or held"));
-        return decide(request, new BookingService.Command(BookingRequestType.CANCEL, current.scheduleId(), id, List.of(),
+        return decide(request, access, new BookingService.Command(BookingRequestType.CANCEL, current.scheduleId(), id, List.of(),
                 null, current.patient(), null, current.participants(), null, current.referral()));
     }
 
@@ -297,8 +307,8 @@ public class SchedulingOperations {
         return s == null || s.getValue() == null || s.getValue().isBlank() ? null : s.getValue();
     }
 
-    private StoredAppointment booked(String id) {
-        return view.get(requireId(id)).filter(a -> "booked".equals(a.status()))
+    private StoredAppointment booked(String id, PatientAccess access) {
+        return view.get(requireId(id)).filter(a -> "booked".equals(a.status())).filter(access::owns)
                 .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked"));
     }
 
@@ -314,18 +324,33 @@ public class SchedulingOperations {
      * A retry of a decided request (its {@code X-Request-Id} already has an outcome) gets that outcome again, before
      * anything is checked against the current state: once a hold is booked or a booking cancelled, the Appointment
      * no longer matches what the first call asked, yet the retry must not answer 404 (issue 11: same request id, same
-     * outcome).
+     * outcome). A patient token gets only its own patient's outcomes ({@link PatientAccess}).
      */
-    private Optional<Bundle> decided(RequestDetails request) {
+    private Optional<Bundle> decided(RequestDetails request, PatientAccess access) {
         String id = request.getHeader("X-Request-Id");
         if (id == null || !BookingService.REQUEST_ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        return outcomes.known(id).map(bundles::render);
+        return outcomes.known(id).map(o -> bundles.render(own(o, access)));
+    }
+
+    /**
+     * @return {@code outcome} when the caller may see it
+     * @throws ResourceVersionConflictException 409 naming {@code X-Request-Id} when a patient token reuses the id of
+     *                                          another caller's request (it learns only that the id is taken)
+     */
+    private static Outcome own(Outcome outcome, PatientAccess access) {
+        if (!access.owns(outcome)) {
+            ResourceVersionConflictException e = new ResourceVersionConflictException(
+                    "X-Request-Id is already the id of another caller's request: send a new one (e.g. a UUID)");
+            e.setOperationOutcome(OperationOutcomes.error(OperationOutcome.IssueType.CONFLICT, e.getMessage(), "X-Request-Id"));
+            throw e;
+        }
+        return outcome;
     }
 
     /** Writes the request and waits for its decision (or answers 202). */
-    private Bundle decide(RequestDetails request, BookingService.Command command) {
+    private Bundle decide(RequestDetails request, PatientAccess access, BookingService.Command command) {
         // cancelling a hold releases it: the audit trail names which
         boolean release = command.type() == BookingRequestType.CANCEL
                 && view.get(command.appointmentId()).filter(a -> "pending".equals(a.status())).isPresent();
@@ -352,7 +377,7 @@ public class SchedulingOperations {
         if (!outcome.accepted()) {
             audit(request).refused(outcome.reason() + ": " + outcome.reasonText());
         }
-        return bundles.render(outcome);
+        return bundles.render(own(outcome, access));
     }
 
     private String scheduleOf(List<String> slotIds) {

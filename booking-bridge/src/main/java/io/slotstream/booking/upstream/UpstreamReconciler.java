@@ -167,7 +167,7 @@ public class UpstreamReconciler {
                 .setSlotId(command.slotIds().isEmpty() ? command.appointmentId() : command.slotIds().get(0))
                 .setType(BookingEventType.REJECTED).setAppointmentId(command.appointmentId())
                 .setEventTime(clock.instant()).setSource("booking-bridge").setScheduleId(command.scheduleId())
-                .setRequestId(requestId)
+                .setRequestId(requestId).setPatientReference(command.patient())
                 .setSlotIds(command.slotIds()).setRequestType(BookingRequestType.BOOK)
                 .setReason(reason).setReasonText(text).build()));
     }
