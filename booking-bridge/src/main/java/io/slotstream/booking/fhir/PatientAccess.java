@@ -67,7 +67,8 @@ public final class PatientAccess {
             return UNBOUND;
         }
         SmartCaller caller = (SmartCaller) request.getAttribute(SmartAccessManager.CALLER_ATTRIBUTE);
-        return new PatientAccess(true, caller == null || caller.patient() == null ? null : "Patient/" + caller.patient());
+        String patient = caller == null || caller.patient() == null ? null : "Patient/" + caller.patient();
+        return new PatientAccess(true, patient);
     }
 
     /** @return whether the request is held to one patient */

@@ -44,8 +44,8 @@ public class RequestStatusController {
         return outcomes.known(requestId)
                 .map(o -> access.owns(o) ? ResponseEntity.ok().contentType(FHIR_JSON).body(json(bundles.render(o)))
                         : ResponseEntity.status(404).contentType(FHIR_JSON).body(json(OperationOutcomes.error(
-                        OperationOutcome.IssueType.NOTFOUND, "request " + requestId + " is not a request of this patient",
-                        "requestId"))))
+                        OperationOutcome.IssueType.NOTFOUND,
+                        "request " + requestId + " is not a request of this patient", "requestId"))))
                 .orElseGet(() -> ResponseEntity.accepted().header("Retry-After", "1").contentType(FHIR_JSON)
                         .body(json(OperationOutcomes.of(OperationOutcome.IssueSeverity.INFORMATION,
                                 OperationOutcome.IssueType.INFORMATIONAL,

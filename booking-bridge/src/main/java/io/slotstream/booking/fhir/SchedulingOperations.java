@@ -221,11 +221,12 @@ public class SchedulingOperations {
             String id = appointmentId(reference, "appointment-reference");
             String patient = access.bookingPatient(patient(patients, null));
             String details = PatientDetails.of(patients, patient);
-            Optional<StoredAppointment> held = view.get(id).filter(a -> "pending".equals(a.status())).filter(access::owns);
+            Optional<StoredAppointment> held = view.get(id).filter(a -> "pending".equals(a.status()))
+                    .filter(access::owns);
             if (held.isPresent()) {
                 StoredAppointment a = held.get();
-                return decide(request, access, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(),
-                        null, patient, details, a.participants(), note, referral.or(a.referral())));
+                return decide(request, access, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id,
+                        List.of(), null, patient, details, a.participants(), note, referral.or(a.referral())));
             }
             Proposal proposal = proposals.get(id).orElseThrow(() -> new ResourceNotFoundException(
                     "Appointment/" + id + " is neither held nor a current proposal of this server"));
@@ -257,8 +258,8 @@ public class SchedulingOperations {
         String details = PatientDetails.of(patients, patient);
         if (held.isPresent() && (slotIds.isEmpty() || slotIds.equals(held.get().slotIds()))) {
             StoredAppointment a = held.get();
-            return decide(request, access, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id, List.of(), null,
-                    patient, details, a.participants(), note, referral.or(a.referral())));
+            return decide(request, access, new BookingService.Command(BookingRequestType.BOOK, a.scheduleId(), id,
+                    List.of(), null, patient, details, a.participants(), note, referral.or(a.referral())));
         }
         if (slotIds.isEmpty()) {
             throw invalid("appointment-resource.slot must name the slots to book", "appointment-resource.slot");
@@ -283,8 +284,8 @@ public class SchedulingOperations {
                     + current.scheduleId() + "); cancel it and book the new slots instead");
         }
         String patient = access.bookingPatient(patient(patients, resource));
-        return decide(request, access, new BookingService.Command(BookingRequestType.RESCHEDULE, scheduleId, id, slotIds, id,
-                patient == null ? current.patient() : patient,
+        return decide(request, access, new BookingService.Command(BookingRequestType.RESCHEDULE, scheduleId, id,
+                slotIds, id, patient == null ? current.patient() : patient,
                 patient == null ? current.patientResource() : PatientDetails.of(patients, patient),
                 actors(resource).isEmpty() ? current.participants() : actors(resource), note,
                 referral.or(current.referral())));
@@ -294,8 +295,8 @@ public class SchedulingOperations {
         StoredAppointment current = view.get(requireId(id)).filter(a -> !"cancelled".equals(a.status()))
                 .filter(access::owns)
                 .orElseThrow(() -> new ResourceNotFoundException("Appointment/" + id + " is not booked or held"));
-        return decide(request, access, new BookingService.Command(BookingRequestType.CANCEL, current.scheduleId(), id, List.of(),
-                null, current.patient(), null, current.participants(), null, current.referral()));
+        return decide(request, access, new BookingService.Command(BookingRequestType.CANCEL, current.scheduleId(), id,
+                List.of(), null, current.patient(), null, current.participants(), null, current.referral()));
     }
 
     /** Slotstream's deep-link parameters of $hold/$book (not IHE): how the patient reached the booking. */
@@ -343,7 +344,8 @@ public class SchedulingOperations {
         if (!access.owns(outcome)) {
             ResourceVersionConflictException e = new ResourceVersionConflictException(
                     "X-Request-Id is already the id of another caller's request: send a new one (e.g. a UUID)");
-            e.setOperationOutcome(OperationOutcomes.error(OperationOutcome.IssueType.CONFLICT, e.getMessage(), "X-Request-Id"));
+            e.setOperationOutcome(OperationOutcomes.error(OperationOutcome.IssueType.CONFLICT, e.getMessage(),
+                    "X-Request-Id"));
             throw e;
         }
         return outcome;
