@@ -145,14 +145,20 @@ public final class SmartAccessManager implements AuthorizationManager<RequestAut
         if (caller.patient() == null) {
             return Denial.of("A patient-context token must carry its patient (claim 'patient')");
         }
-        String named = request.getParameter("patient");
-        if (named == null || named.isBlank()) {
+        String[] values = request.getParameterValues("patient");
+        if (values == null || values.length == 0) {
             return Denial.of("A patient token must name its own patient: patient=Patient/" + caller.patient());
         }
-        int at = named.lastIndexOf("Patient/");
-        String id = at >= 0 ? named.substring(at + "Patient/".length()) : named;
-        if (!id.equals(caller.patient())) {
-            return Denial.of("The token is for Patient/" + caller.patient() + " and may not see or change another patient's appointments");
+        // every value and every item of a comma list (FHIR search OR) must be the token's patient
+        for (String value : values) {
+            for (String named : value.split(",", -1)) {
+                int at = named.lastIndexOf("Patient/");
+                String id = at >= 0 ? named.substring(at + "Patient/".length()) : named;
+                if (!id.equals(caller.patient())) {
+                    return Denial.of("The token is for Patient/" + caller.patient()
+                            + " and may not see or change another patient's appointments");
+                }
+            }
         }
         return null;
     }

@@ -39,6 +39,36 @@ class SmartAccessManagerTest {
                 .getAttribute(SmartAccessManager.PATIENT_CONTEXT_ATTRIBUTE)).isNull();
     }
 
+    private static final AccessRule SEARCH = new AccessRule(List.of("/fhir/Appointment"), List.of("GET"), null,
+            List.of("Appointment"), "s", Set.of(), false, true);
+
+    @Test
+    void aPatientTokenSearchesOnlyItsOwnPatientInEveryValueAndListItem() {
+        assertThat(search("patient=Patient/p1").isGranted()).isTrue();
+        assertThat(search("patient=p1").isGranted()).isTrue();
+        assertThat(search("patient=Patient/p2").isGranted()).isFalse();
+        // FHIR search OR (comma list) and repeated parameters: another patient anywhere is refused
+        assertThat(search("patient=Patient/p2,Patient/p1").isGranted()).isFalse();
+        assertThat(search("patient=Patient/p1,Patient/p2").isGranted()).isFalse();
+        assertThat(search("patient=Patient/p1", "patient=Patient/p2").isGranted()).isFalse();
+        assertThat(search().isGranted()).isFalse();
+    }
+
+    private static AuthorizationResult search(String... query) {
+        EdgeSecurityProperties properties = new EdgeSecurityProperties(EdgeSecurityProperties.Mode.TOKEN, "https://issuer",
+                null, List.of("slotstream"), Duration.ofSeconds(60), Map.of(), "slotstream_source", "patient",
+                EdgeSecurityProperties.SearchAccess.OPEN, List.of(SEARCH));
+        Jwt jwt = Jwt.withTokenValue("t").header("alg", "RS384").claim("client_id", "app")
+                .claim("scope", "patient/Appointment.rs").claim("patient", "p1")
+                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(60)).build();
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/fhir/Appointment");
+        for (String q : query) {
+            request.addParameter("patient", q.substring("patient=".length()));
+        }
+        return new SmartAccessManager(properties, List.of())
+                .authorize(() -> new JwtAuthenticationToken(jwt, List.of()), new RequestAuthorizationContext(request));
+    }
+
     private static MockHttpServletRequest book(String scope, String patient) {
         EdgeSecurityProperties properties = new EdgeSecurityProperties(EdgeSecurityProperties.Mode.TOKEN, "https://issuer",
                 null, List.of("slotstream"), Duration.ofSeconds(60), Map.of(), "slotstream_source", "patient",
