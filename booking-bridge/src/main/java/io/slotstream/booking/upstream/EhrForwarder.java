@@ -1,26 +1,25 @@
 package io.slotstream.booking.upstream;
 
 import ca.uhn.fhir.context.FhirContext;
-import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.client.DefaultHttpClientConfiguration;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.exceptions.HttpClientException;
-import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.slotstream.edge.tls.ServiceTls;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
-import java.net.MalformedURLException;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
 /**
  * Forwards a booking to a source's upstream FHIR endpoint (the EHR) as a conditional create (FHIR R4 RESTful API
  * "conditional create": {@code POST [base]/Appointment} with {@code If-None-Exist: identifier=<system>|<value>}), so
- * a retry after a timeout never creates a second Appointment. Uses the Micronaut JDK HTTP client (toolchain-notes §5).
- * Thread-safe.
+ * a retry after a timeout never creates a second Appointment. HTTP/1.1 through the JDK client with the service's TLS
+ * trust ({@link ServiceTls}: the CA of {@code slotstream.tls.client-bundle} and the JVM's CAs), the one trust every
+ * outbound call of a service uses. Thread-safe.
  */
 public final class EhrForwarder implements AutoCloseable {
 
@@ -43,25 +42,19 @@ public final class EhrForwarder implements AutoCloseable {
 
     private final URI appointmentUrl;
     private final HttpClient client;
+    private final Duration timeout;
     private final FhirContext fhir;
 
     /**
      * @param base    the EHR's FHIR base URL, e.g. {@code https://ehr.example.org/fhir}
-     * @param timeout read timeout of one call; a call that takes longer is {@link Result.Pending}
+     * @param timeout connect timeout and answer timeout of one call; a call that takes longer is {@link Result.Pending}
+     * @param tls     the service's client trust
      */
-    public EhrForwarder(URI base, Duration timeout, FhirContext fhir) {
+    public EhrForwarder(URI base, Duration timeout, FhirContext fhir, ServiceTls tls) {
         String b = base.toString();
         this.appointmentUrl = URI.create((b.endsWith("/") ? b : b + "/") + "Appointment");
-        DefaultHttpClientConfiguration config = new DefaultHttpClientConfiguration();
-        config.setReadTimeout(timeout);
-        config.setRequestTimeout(timeout);
-        config.setConnectTimeout(timeout);
-        config.setHttpVersion(io.micronaut.http.HttpVersion.HTTP_1_1); // no h2c upgrade: EHRs speak HTTP/1.1
-        try {
-            this.client = HttpClient.create(URI.create(base.getScheme() + "://" + base.getAuthority()).toURL(), config);
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("not a URL: " + base, e);
-        }
+        this.client = tls.httpClient(timeout).version(HttpClient.Version.HTTP_1_1).build(); // no h2c upgrade: EHRs speak HTTP/1.1
+        this.timeout = timeout;
         this.fhir = fhir;
     }
 
@@ -72,22 +65,29 @@ public final class EhrForwarder implements AutoCloseable {
     public Result forward(Appointment appointment) {
         Identifier id = appointment.getIdentifierFirstRep();
         String body = fhir.newJsonParser().encodeResourceToString(appointment);
-        HttpRequest<String> request = HttpRequest.POST(appointmentUrl, body)
-                .contentType(FHIR_JSON).accept(FHIR_JSON)
-                .header("If-None-Exist", "identifier=" + id.getSystem() + "|" + id.getValue());
+        HttpRequest request = HttpRequest.newBuilder(appointmentUrl).timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", FHIR_JSON).header("Accept", FHIR_JSON)
+                .header("If-None-Exist", "identifier=" + id.getSystem() + "|" + id.getValue())
+                .build();
+        HttpResponse<String> response;
         try {
-            HttpResponse<String> response = client.toBlocking().exchange(request, String.class);
-            return new Result.Accepted(response.code());
-        } catch (HttpClientResponseException e) {
-            int status = e.code();
-            String text = e.getResponse().getBody(String.class).map(this::reasonOf).orElse(e.getMessage());
-            return status >= 500 ? new Result.Pending("the EHR answered " + status + ": " + text)
-                    : new Result.Refused(status, text);
-        } catch (ReadTimeoutException e) {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
             return new Result.Pending("the EHR did not answer in time");
-        } catch (HttpClientException e) {
-            return new Result.Pending("the EHR could not be reached: " + e.getMessage());
+        } catch (IOException e) {
+            return new Result.Pending("the EHR could not be reached: "
+                    + ServiceTls.untrustedCertificate(e).orElse(String.valueOf(e.getMessage())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result.Pending("interrupted before the EHR answered");
         }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return new Result.Accepted(status);
+        }
+        String text = response.body() == null || response.body().isBlank() ? "HTTP " + status : reasonOf(response.body());
+        return status >= 500 ? new Result.Pending("the EHR answered " + status + ": " + text) : new Result.Refused(status, text);
     }
 
     /** @return the diagnostics of an OperationOutcome body, else the body itself (abbreviated) */

@@ -10,6 +10,7 @@ import io.slotstream.booking.command.BookingService;
 import io.slotstream.booking.command.Outcome;
 import io.slotstream.booking.command.Outcomes;
 import io.slotstream.booking.fhir.AppointmentRenderer;
+import io.slotstream.edge.tls.ServiceTls;
 import jakarta.annotation.PreDestroy;
 import org.hl7.fhir.r4.model.Appointment;
 import org.slf4j.Logger;
@@ -52,13 +53,15 @@ public class UpstreamReconciler {
     private final Outcomes outcomes;
     private final AppointmentRenderer renderer;
     private final FhirContext fhir;
+    private final ServiceTls tls;
     private final Clock clock = Clock.systemUTC();
     private final Map<URI, EhrForwarder> forwarders = new ConcurrentHashMap<>();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("upstream-retry").factory());
 
     public UpstreamReconciler(UpstreamProperties properties, BookingBridgeProperties bridge, BookingService bookings,
-                              Outcomes outcomes, AppointmentRenderer renderer, FhirContext fhir) {
+                              Outcomes outcomes, AppointmentRenderer renderer, FhirContext fhir, ServiceTls tls) {
+        this.tls = tls;
         this.properties = properties;
         this.bridge = bridge;
         this.bookings = bookings;
@@ -118,7 +121,7 @@ public class UpstreamReconciler {
     private void attempt(String requestId, BookingService.Command command, List<String> slots, Instant giveUpAt) {
         URI upstream = properties.upstreamOf(command.scheduleId());
         EhrForwarder forwarder = forwarders.computeIfAbsent(upstream,
-                u -> new EhrForwarder(u, properties.upstreamTimeout(), fhir));
+                u -> new EhrForwarder(u, properties.upstreamTimeout(), fhir, tls));
         EhrForwarder.Result answer = forwarder.forward(toEhr(command, slots));
         switch (answer) {
             case EhrForwarder.Result.Accepted accepted -> bookings.submit(requestId, new BookingService.Command(

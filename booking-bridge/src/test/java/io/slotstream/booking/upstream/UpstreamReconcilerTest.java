@@ -82,7 +82,7 @@ class UpstreamReconcilerTest {
         URI base = URI.create("http://127.0.0.1:" + ehr.getAddress().getPort() + "/fhir");
         reconciler = new UpstreamReconciler(new UpstreamProperties(Duration.ofSeconds(3), Duration.ofMillis(200),
                 Map.of("acme", new UpstreamProperties.Source(base))), bridge, decisionPoint, outcomes,
-                new AppointmentRenderer(), FHIR);
+                new AppointmentRenderer(), FHIR, io.slotstream.edge.tls.ServiceTls.jvmDefault(false));
     }
 
     @AfterEach

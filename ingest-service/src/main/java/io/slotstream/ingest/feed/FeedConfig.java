@@ -2,6 +2,7 @@ package io.slotstream.ingest.feed;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.slotstream.avro.FeedSubscription;
+import io.slotstream.edge.tls.ServiceTls;
 import io.slotstream.ingest.config.IngestProperties;
 import io.slotstream.ingest.intake.IntakeService;
 import io.slotstream.ingest.intake.ResourcePreparer;
@@ -27,8 +28,8 @@ class FeedConfig {
     private static final Clock CLOCK = Clock.systemUTC();
 
     @Bean(destroyMethod = "close")
-    FeedHttp feedHttp(FeedProperties properties) {
-        return new FeedHttp(properties.feedPolling());
+    FeedHttp feedHttp(FeedProperties properties, ServiceTls tls) {
+        return new FeedHttp(properties.feedPolling(), tls);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -1,5 +1,7 @@
 package io.slotstream.ingest.feed;
 
+import io.slotstream.edge.tls.ServiceTls;
+
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
- * HTTP GETs of a polite feed client (spec §3, sched-6/7; field notes, "Transport"): the JDK {@link HttpClient},
- * redirects followed (not https to http), no {@code Accept} preference beyond what every publisher must serve,
+ * HTTP GETs of a polite feed client (spec §3, sched-6/7; field notes, "Transport"): the JDK {@link HttpClient} with
+ * the service's TLS trust ({@link ServiceTls}: a publisher with a certificate from a public CA or from the CA of
+ * {@code slotstream.tls.client-bundle}; an untrusted certificate fails at once, naming the setting), redirects followed (not https to http), no {@code Accept} preference beyond what every publisher must serve,
  * {@code Accept-Encoding: gzip}, conditional requests ({@code If-None-Match} with the ETag as received, weak or not,
  * and {@code If-Modified-Since}), retries with exponential backoff on I/O errors, 408, 429 and 5xx (a
  * {@code Retry-After} in seconds up to 5 min is honoured), and a read watchdog that abandons a body which stalls for
@@ -68,11 +71,11 @@ final class FeedHttp implements AutoCloseable {
     });
     private final Map<WatchedStream, Boolean> watched = new ConcurrentHashMap<>();
 
-    FeedHttp(FeedProperties.Polling settings) {
+    /** @param tls the service's client trust: the CA of {@code slotstream.tls.client-bundle} and the JVM's CAs */
+    FeedHttp(FeedProperties.Polling settings, ServiceTls tls) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder()
+        this.client = tls.httpClient(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(settings.connectTimeout())
                 .build();
         long tick = Math.max(100, Math.min(5000, settings.readTimeout().toMillis() / 4));
         watchdog.scheduleWithFixedDelay(this::abandonStalled, tick, tick, TimeUnit.MILLISECONDS);
@@ -112,6 +115,10 @@ final class FeedHttp implements AutoCloseable {
             try {
                 response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
+                Optional<String> untrusted = ServiceTls.untrustedCertificate(e);
+                if (untrusted.isPresent()) { // a retry meets the same certificate
+                    throw new FetchException("GET " + url + " failed: " + untrusted.get(), 0, e);
+                }
                 last = new FetchException("GET " + url + " failed: " + e, 0, e);
                 continue;
             } catch (InterruptedException e) {

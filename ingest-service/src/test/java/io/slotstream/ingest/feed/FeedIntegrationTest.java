@@ -2,9 +2,11 @@ package io.slotstream.ingest.feed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpsServer;
 import io.slotstream.avro.DeadLetter;
 import io.slotstream.avro.FhirLocation;
 import io.slotstream.avro.FhirSlot;
+import io.slotstream.deploy.local.LocalCertificates;
 import io.slotstream.ingest.IntakeTestSupport;
 import io.slotstream.schemas.fhir.SchedulingExtensions;
 import io.slotstream.schemas.mapping.FhirAvroMapper;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.net.http.HttpResponse;
@@ -275,6 +278,26 @@ class FeedIntegrationTest extends IntakeTestSupport {
         publisher.dynamic("/s/$bulk-publish", query -> full.replace("2026-11-30T00:00:00Z", "2026-11-30T02:00:00Z"));
         await().atMost(Duration.ofSeconds(30)).until(() -> status(source), s -> !s.path("withdrawn").asBoolean() && !s.path("stale").asBoolean());
         await().atMost(Duration.ofSeconds(30)).until(() -> live(Topics.SLOT, source).size() == 2);
+    }
+
+    @Test
+    void aPublisherWhoseCertificateIsNotTrustedShowsTheTlsFailureInTheFeedStatus(@TempDir Path dir) throws Exception {
+        // this context has no slotstream.tls.client-bundle: the JVM's CAs only, which do not include this private CA
+        HttpsServer https = LocalCertificates.create(dir).httpsServer(exchange -> {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        try {
+            String source = newSource();
+            subscribe(source, "https://127.0.0.1:" + https.getAddress().getPort() + "/$bulk-publish", Map.of("interval", "1h"));
+            JsonNode status = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> status(source), s -> s.path("lastError").isTextual());
+            assertThat(status.path("lastSuccess").isNull()).as(status.toString()).isTrue();
+            assertThat(status.path("lastError").asText()).as(status.toString())
+                    .contains("the server's TLS certificate is not trusted").contains("slotstream.tls.client-bundle");
+        } finally {
+            https.stop(0);
+        }
     }
 
     @Test

@@ -1,11 +1,16 @@
 package io.slotstream.edge.tls;
 
-import javax.net.ssl.KeyManager;
+import org.springframework.boot.ssl.SslBundle;
+
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The TLS trust of every HTTP client a service uses to call another Slotstream service or the authorization server
@@ -36,17 +41,18 @@ public final class ServiceTls {
     }
 
     /**
-     * @param bundleTrust the configured CA's trust managers' first X.509 manager, combined with the JVM default CAs
-     * @param keyManagers the client's own key managers (mutual TLS), possibly empty
-     * @param protocol    the SSLContext protocol, e.g. {@code TLS}
-     * @throws IllegalStateException when the context cannot be built (the message says why)
+     * @param bundle    the SSL bundle named by {@code slotstream.tls.client-bundle}: its truststore's CAs are trusted
+     *                  besides the JVM's, its key and certificate (if any) answer a server asking for one (mutual TLS)
+     * @param serverTls whether this service's own listener serves TLS ({@link #peerScheme()})
+     * @throws IllegalStateException when the context cannot be built, e.g. the bundle has no truststore (the message says why)
      */
-    static ServiceTls of(javax.net.ssl.TrustManager[] bundleTrust, KeyManager[] keyManagers, String protocol, boolean serverTls) {
+    public static ServiceTls of(SslBundle bundle, boolean serverTls) {
         try {
-            SSLContext context = SSLContext.getInstance(protocol);
-            context.init(keyManagers, new javax.net.ssl.TrustManager[]{CombinedTrustManager.withJvmDefaults(bundleTrust)}, null);
+            SSLContext context = SSLContext.getInstance(bundle.getProtocol());
+            context.init(bundle.getManagers().getKeyManagers(),
+                    new TrustManager[]{CombinedTrustManager.withJvmDefaults(bundle.getManagers().getTrustManagers())}, null);
             return new ServiceTls(context, serverTls);
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             throw new IllegalStateException("cannot build the TLS context of slotstream.tls.client-bundle: " + e.getMessage(), e);
         }
     }
@@ -59,6 +65,26 @@ public final class ServiceTls {
     /** @return a new JDK HTTP client builder with this trust and {@code connectTimeout}, for the caller to finish */
     public HttpClient.Builder httpClient(Duration connectTimeout) {
         return HttpClient.newBuilder().sslContext(sslContext).connectTimeout(connectTimeout);
+    }
+
+    /**
+     * Names a failed handshake's cause for a feed status, a booking's reason or a log line, so the operator knows which
+     * setting fixes it.
+     *
+     * @param failure what an HTTP call threw (any cause chain)
+     * @return when the chain holds a {@link SSLHandshakeException} caused by a certificate check: "the server's TLS
+     *         certificate is not trusted (...)" with the JDK's reason; else empty (not a trust failure)
+     */
+    public static Optional<String> untrustedCertificate(Throwable failure) {
+        boolean handshake = false;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            handshake |= t instanceof SSLHandshakeException;
+            if (handshake && t instanceof CertificateException) {
+                return Optional.of("the server's TLS certificate is not trusted (its CA is neither in the SSL bundle named by "
+                        + "slotstream.tls.client-bundle nor among the JVM's CAs): " + t.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -34,8 +34,7 @@ public class ServiceTlsAutoConfiguration {
             throw new IllegalStateException("slotstream.tls.client-bundle=" + name + ": no such SSL bundle (define "
                     + "spring.ssl.bundle.pem." + name + ".truststore.certificate): " + e.getMessage(), e);
         }
-        return ServiceTls.of(bundle.getManagers().getTrustManagers(), bundle.getManagers().getKeyManagers(),
-                bundle.getProtocol(), serverTls);
+        return ServiceTls.of(bundle, serverTls);
     }
 
     private static boolean hasText(Environment environment, String name) {

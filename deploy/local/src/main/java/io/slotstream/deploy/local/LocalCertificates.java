@@ -1,16 +1,25 @@
 package io.slotstream.deploy.local;
 
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -105,6 +114,47 @@ public record LocalCertificates(Path caCertificate, Path certificateChain, Path 
             return context;
         } catch (IOException | GeneralSecurityException e) {
             throw new StackException("cannot read the CA certificate " + caCertificate + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return a server TLS context presenting this certificate
+     * @throws StackException when the key or chain cannot be read
+     */
+    public SSLContext serverContext() {
+        try (InputStream in = Files.newInputStream(certificateChain)) {
+            String pem = Files.readString(privateKey).replaceAll("-----[A-Z ]+-----|\\s", "");
+            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("service", key, STORE_PASSWORD.toCharArray(),
+                    CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(new Certificate[0]));
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, STORE_PASSWORD.toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new StackException("cannot read the certificate " + certificateChain + " and its key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts an HTTPS server on a free loopback port that presents this certificate (a test's feed publisher or EHR);
+     * {@code https://127.0.0.1:<getAddress().getPort()>} reaches it; stop it when done.
+     *
+     * @param handler answers every path
+     * @throws StackException when the server cannot start or the certificate cannot be read
+     */
+    public HttpsServer httpsServer(HttpHandler handler) {
+        try {
+            HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(serverContext()));
+            server.createContext("/", handler);
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new StackException("cannot start an HTTPS server on 127.0.0.1: " + e.getMessage(), e);
         }
     }
 
