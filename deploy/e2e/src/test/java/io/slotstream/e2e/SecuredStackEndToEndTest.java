@@ -1,10 +1,12 @@
 package io.slotstream.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slotstream.deploy.local.AuthServerProcess;
 import io.slotstream.deploy.local.BookingJob;
 import io.slotstream.deploy.local.KafkaNode;
 import io.slotstream.deploy.local.LocalCertificates;
 import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.LogLeakScan;
 import io.slotstream.deploy.local.Ports;
 import io.slotstream.deploy.local.PublicationSummary;
 import io.slotstream.deploy.local.RegistryServer;
@@ -35,11 +37,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,10 +59,13 @@ import static org.awaitility.Awaitility.await;
  * serdes, the start-up check and the provisioning step), and a Kafka cluster reached over {@code SASL_SSL} only:
  * {@code SLOTSTREAM_KAFKA_CONFIG} names a client.properties file of the chart's shape (PEM truststore, credentials
  * through Kafka's {@code EnvVarConfigProvider} from {@code KAFKA_SASL_USERNAME}/{@code KAFKA_SASL_PASSWORD}). The
- * certificates (a CA and one certificate for 127.0.0.1) are made at the start. A slot written through ingest-service
- * reaching the publication proves every Kafka client on the way authenticated over TLS; a booking through
- * booking-bridge proves its HTTPS calls to availability-service; plain HTTP and clients that do not trust the CA are
- * refused; a wrong password stops a service at start with a one-line reason. The broker is a second in-JVM KRaft node
+ * certificates (a CA and one certificate for 127.0.0.1) are made at the start. Requests need tokens: the launcher's
+ * authorization server runs over HTTPS only and every service validates tokens against its JWKS over HTTPS, trusting
+ * the test CA through the client bundle. A slot written through ingest-service (a source client's token) reaching the
+ * publication proves every Kafka client on the way authenticated over TLS; a booking through booking-bridge (the
+ * booking client's token, a patient with name, birth date and phone) proves its HTTPS calls to availability-service;
+ * afterwards no log of the run holds a token, a JWT or the patient's data ({@link LogLeakScan}); plain HTTP and
+ * clients that do not trust the CA are refused; a wrong password stops a service at start with a one-line reason. The broker is a second in-JVM KRaft node
  * with a SASL_SSL listener, the registry a second Apicurio process (HTTPS) of the shared stack's distribution.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -73,12 +83,25 @@ class SecuredStackEndToEndTest {
     private static Map<String, String> clusterEnv;
     private static LocalStack stack;
     private static LocalCertificates certificates;
+    private static AuthServerProcess authServer;
+    private static Path logs;
+    /** Every access token the test's clients obtained: none may appear in a log. */
+    private static final Set<String> TOKENS_OBTAINED = ConcurrentHashMap.newKeySet();
+    /** The patient the booking is for: PHI that no log may carry (issue 16 deliverable 5). */
+    private static final String PATIENT = """
+            {"name":[{"family":"Quillfeather-Oakes","given":["Ottoline"]}],"birthDate":"1957-03-14",
+             "telecom":[{"system":"phone","value":"+1-617-555-0147"},{"system":"email","value":"ottoline.q@example.org"}],
+             "gender":"female"}""";
+    private static final List<String> PHI = List.of("Quillfeather-Oakes", "Ottoline", "1957-03-14", "617-555-0147", "ottoline.q@");
 
     @BeforeAll
     static void startASecuredClusterAndTheServices() throws Exception {
         stack = SharedStack.get();
         work = Files.createTempDirectory("secured-stack-");
+        logs = work.resolve("services");
         certificates = LocalCertificates.create(work.resolve("tls"));
+        // the authorization server over HTTPS only, starting while the cluster does; its log beside the services'
+        authServer = AuthServerProcess.launch(PROJECT, stack, logs, Ports.free("127.0.0.1"), certificates);
         int saslSslPort = Ports.free("127.0.0.1");
         registry = RegistryServer.launch("127.0.0.1", Ports.free("127.0.0.1"), Ports.free("127.0.0.1"),
                 stack.settings().registryHome(), work.resolve("registry"), certificates);
@@ -110,9 +133,15 @@ class SecuredStackEndToEndTest {
                 "KAFKA_SASL_USERNAME", "slotstream",
                 "SLOTSTREAM_REGISTRY_URL", registry.apiUrl(),
                 "SLOTSTREAM_REGISTRY_CA", certificates.caCertificate().toString());
+        authServer.awaitReady();
+        assertThat(authServer.issuer()).startsWith("https://");
         Map<String, String> env = new LinkedHashMap<>(clusterEnv);
         env.put("KAFKA_SASL_PASSWORD", PASSWORD);
-        services = ServiceSet.launch(PROJECT, stack, work.resolve("services"), ServiceSet.freePorts(), env, certificates);
+        // token mode: every service validates tokens against the issuer's JWKS over HTTPS, trusting the test CA
+        env.putAll(authServer.resourceServerEnvironment());
+        // five JVMs start at once here: on a busy machine the TLS handshakes of the start-up check take their time
+        env.put("SLOTSTREAM_STARTUP_STACK_TIMEOUT", "120s");
+        services = ServiceSet.launch(PROJECT, stack, logs, ServiceSet.freePorts(), env, certificates);
         services.awaitReady(System.out::println);
         https = services.httpClient();
     }
@@ -122,6 +151,9 @@ class SecuredStackEndToEndTest {
         if (services != null) {
             services.close();
         }
+        if (authServer != null) {
+            authServer.close();
+        }
         if (broker != null) {
             broker.close();
         }
@@ -130,11 +162,28 @@ class SecuredStackEndToEndTest {
         }
     }
 
+    /** A token source of a launcher client that remembers every token it handed out. */
+    private static Supplier<String> recorded(String clientId) {
+        Supplier<String> client = authServer.client(clientId);
+        return () -> {
+            String token = client.get();
+            TOKENS_OBTAINED.add(token);
+            return token;
+        };
+    }
+
     @Test
     void aSlotWrittenOverHttpsIsPublishedOverTheTlsClusterAndBookedThroughBookingBridge() throws Exception {
         assertThat(services.url("ingest-service")).startsWith("https://");
-        SampleFeedLoader ingest = new SampleFeedLoader(services.url("ingest-service"), https);
-        String source = "tls";
+        // token mode is on: a write without a token is refused
+        HttpResponse<String> anonymous = https.send(HttpRequest.newBuilder(URI.create(services.url("ingest-service") + "/fhir/Slot/x"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/fhir+json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        // the client of source "local" (tokens from the HTTPS issuer), bound to that source
+        SampleFeedLoader ingest = new SampleFeedLoader(services.url("ingest-service"), https)
+                .withToken(recorded(AuthServerProcess.LOCAL_SOURCE));
+        String source = "local";
         ingest.put(JSON.readTree("""
                 {"resourceType":"Location","id":"loc","name":"TLS Clinic","telecom":[{"system":"phone","value":"555-0100"}],
                  "address":{"state":"MA"}}"""), source);
@@ -164,9 +213,37 @@ class SecuredStackEndToEndTest {
         // $find (booking-bridge searches availability-service over HTTPS), $hold and $book (decided over the TLS
         // cluster), then the slot busy in the next _since poll
         BookingJob.Result booking = new BookingJob(services.url("booking-bridge"), services.url("publish-service"),
-                new PrintStream(System.out), https).run(published.get().transactionTime());
+                new PrintStream(System.out), https).withToken(recorded(AuthServerProcess.BOOKING_DEMO))
+                .withPatient(JSON.readTree(PATIENT)).run(published.get().transactionTime());
         assertThat(booking).isNotNull();
         assertThat(booking.slotId()).isEqualTo(source + ".slot-1");
+
+        assertNoTokensNorPhiInTheLogs();
+    }
+
+    /**
+     * Issue 16 deliverable 5: the logs of this run (every service's and the authorization server's) hold none of the
+     * access tokens the clients obtained, no JWT at all (client assertions and tokens both start {@code eyJ}), no
+     * {@code Bearer } header value, and none of the patient's name, birth date, phone or e-mail.
+     */
+    private static void assertNoTokensNorPhiInTheLogs() throws IOException {
+        assertThat(TOKENS_OBTAINED).as("tokens obtained by the ingest and booking clients").hasSizeGreaterThanOrEqualTo(2);
+        List<String> modules = new ArrayList<>(ServiceSet.DEFAULT_PORTS.keySet());
+        modules.add("auth-server");
+        for (String module : modules) {
+            Path log = logs.resolve(module + ".log");
+            assertThat(log).as("the scan reads %s", log).isRegularFile();
+            assertThat(Files.size(log)).as(log.toString()).isPositive();
+        }
+        // the scan sees these logs: each one names its application (so a leak would be found too)
+        assertThat(LogLeakScan.find(logs, List.of("Started "))).as("lines the scan can find")
+                .anySatisfy(hit -> assertThat(hit).startsWith("auth-server.log:"))
+                .anySatisfy(hit -> assertThat(hit).startsWith("booking-bridge.log:"))
+                .anySatisfy(hit -> assertThat(hit).startsWith("ingest-service.log:"));
+        List<String> needles = new ArrayList<>(LogLeakScan.TOKENS);
+        needles.addAll(TOKENS_OBTAINED);
+        needles.addAll(PHI);
+        assertThat(LogLeakScan.find(logs, needles)).as("tokens or PHI in the logs of " + logs).isEmpty();
     }
 
     @Test

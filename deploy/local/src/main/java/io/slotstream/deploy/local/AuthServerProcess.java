@@ -1,19 +1,21 @@
 package io.slotstream.deploy.local;
 
 import com.nimbusds.jose.JOSEException;
-import io.slotstream.edge.security.client.BackendServicesClient;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.slotstream.edge.security.client.BackendServicesClient;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +47,15 @@ public final class AuthServerProcess implements AutoCloseable {
     private final String issuer;
     private final Map<String, Registered> clients;
     private final Path keyDir;
+    private final LocalCertificates tls;
 
     private record Registered(JWK key, String scope) {
     }
 
-    private AuthServerProcess(ServiceProcess process, String issuer, Map<String, Registered> clients, Path keyDir) {
+    private AuthServerProcess(ServiceProcess process, String issuer, Map<String, Registered> clients, Path keyDir,
+                              LocalCertificates tls) {
         this.process = process;
+        this.tls = tls;
         this.keyDir = keyDir;
         this.issuer = issuer;
         this.clients = clients;
@@ -62,7 +67,15 @@ public final class AuthServerProcess implements AutoCloseable {
      * @throws StackException when the jar is missing, the port is taken or the files cannot be written
      */
     public static AuthServerProcess launch(Path projectDir, LocalStack stack, Path dataDir, int port) {
-        String issuer = "http://" + stack.settings().host() + ":" + port;
+        return launch(projectDir, stack, dataDir, port, null);
+    }
+
+    /**
+     * Like {@link #launch(Path, LocalStack, Path, int)}; with {@code tls} the server listens on HTTPS only with that
+     * certificate (the issuer, its JWKS and token endpoint are {@code https} URLs), else on plain HTTP.
+     */
+    public static AuthServerProcess launch(Path projectDir, LocalStack stack, Path dataDir, int port, LocalCertificates tls) {
+        String issuer = (tls == null ? "http://" : "https://") + stack.settings().host() + ":" + port;
         Map<String, Registered> clients = new LinkedHashMap<>();
         clients.put(FEED_ADMIN, new Registered(rsa(FEED_ADMIN), "system/Feed.cruds"));
         clients.put(LOCAL_SOURCE, new Registered(rsa(LOCAL_SOURCE),
@@ -94,8 +107,8 @@ public final class AuthServerProcess implements AutoCloseable {
             throw new StackException("cannot write the authorization server's configuration under " + dir + ": " + e.getMessage(), e);
         }
         ServiceProcess process = ServiceProcess.launch(new ServiceProcess.Definition("auth-server", port), projectDir, ServiceSet.Endpoints.of(stack), dataDir,
-                Map.of("SPRING_CONFIG_ADDITIONALLOCATION", "file:" + dir.resolve("auth-server.yml")));
-        return new AuthServerProcess(process, issuer, clients, dir);
+                Map.of("SPRING_CONFIG_ADDITIONALLOCATION", "file:" + dir.resolve("auth-server.yml")), tls);
+        return new AuthServerProcess(process, issuer, clients, dir, tls);
     }
 
     private static JWK rsa(String client) {
@@ -119,7 +132,7 @@ public final class AuthServerProcess implements AutoCloseable {
         process.awaitReady();
     }
 
-    /** The issuer URL, e.g. {@code http://127.0.0.1:8086}. */
+    /** The issuer URL, e.g. {@code http://127.0.0.1:8086} ({@code https} with TLS). */
     public String issuer() {
         return issuer;
     }
@@ -146,7 +159,9 @@ public final class AuthServerProcess implements AutoCloseable {
         if (registered == null) {
             throw new IllegalArgumentException("no client " + clientId + " registered by the launcher");
         }
-        return new BackendServicesClient(clientId, registered.key(), issuer + "/oauth2/token", registered.scope());
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        return new BackendServicesClient(clientId, registered.key(), issuer + "/oauth2/token", registered.scope(),
+                (tls == null ? http : http.sslContext(tls.clientContext())).build());
     }
 
     @Override

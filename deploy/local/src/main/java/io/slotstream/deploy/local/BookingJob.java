@@ -41,6 +41,8 @@ public final class BookingJob {
     private final HttpClient http;
     /** Access tokens for booking-bridge (null: the services run without request security). */
     private java.util.function.Supplier<String> bookingToken;
+    /** The {@code patient-resource} of {@code $book}: the demo patient's id, plus what {@link #withPatient} adds. */
+    private ObjectNode patient = JSON.createObjectNode().put("resourceType", "Patient").put("id", PATIENT);
 
     /**
      * @param bookingBaseUrl booking-bridge, e.g. http://127.0.0.1:8084
@@ -87,8 +89,7 @@ public final class BookingJob {
         ObjectNode book = parameters();
         book.withArray("parameter").addObject().put("name", "appointment-reference")
                 .putObject("valueReference").put("reference", "Appointment/" + held.path("id").asText());
-        book.withArray("parameter").addObject().put("name", "patient-resource").putObject("resource")
-                .put("resourceType", "Patient").put("id", PATIENT);
+        book.withArray("parameter").addObject().put("name", "patient-resource").set("resource", patient.deepCopy());
         JsonNode booked = firstAppointment(post("/Appointment/$book", book), "$book");
         require(booked, "booked", "$book");
         long bookedAt = System.nanoTime();
@@ -170,6 +171,17 @@ public final class BookingJob {
 
     private JsonNode get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    /**
+     * Books for a patient with these demographics (FHIR Patient elements such as {@code name}, {@code birthDate},
+     * {@code telecom}) instead of the bare demo patient; the id stays {@value #PATIENT} (the ITI-118 search uses it).
+     */
+    public BookingJob withPatient(JsonNode demographics) {
+        ObjectNode resource = demographics.deepCopy();
+        resource.put("resourceType", "Patient").put("id", PATIENT);
+        this.patient = resource;
+        return this;
     }
 
     /** Sends {@code Authorization: Bearer} tokens from {@code tokens} (a client with Appointment scopes) to booking-bridge. */

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -47,6 +48,8 @@ public final class SampleFeedLoader {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http;
     private final URI fhirBase;
+    /** Access tokens for ingest-service's FHIR API (null: the services run without request security). */
+    private Supplier<String> token;
 
     /** @param ingestBaseUrl ingest-service's base URL, for example {@code http://127.0.0.1:8081} */
     public SampleFeedLoader(String ingestBaseUrl) {
@@ -144,7 +147,19 @@ public final class SampleFeedLoader {
         send(HttpRequest.newBuilder(fhirBase).POST(HttpRequest.BodyPublishers.ofString(bundle.toString())), sourceId, "transaction Bundle");
     }
 
+    /**
+     * Sends {@code Authorization: Bearer} tokens from {@code tokens} (a client with {@code system/<type>.cud} scopes,
+     * bound to the source it writes) to ingest-service.
+     */
+    public SampleFeedLoader withToken(Supplier<String> tokens) {
+        this.token = tokens;
+        return this;
+    }
+
     private void send(HttpRequest.Builder request, String sourceId, String what) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token.get());
+        }
         try {
             HttpResponse<String> response = http.send(request
                     .timeout(Duration.ofSeconds(60))
