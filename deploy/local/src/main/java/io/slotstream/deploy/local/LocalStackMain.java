@@ -25,7 +25,10 @@ import java.util.stream.Stream;
  * {@code --feed-server-port} (the loopback publisher of the sample feeds, default 8085), {@code --auth-server-port}
  * (the authorization server the services trust, default 8086), {@code --security token|off} (default token: every
  * service validates bearer tokens of that server; the main job uses the launcher's registered clients; {@code off}
- * also lifts the per-client rate limits, as every request then comes from one address).
+ * also lifts the per-client rate limits, as every request then comes from one address), {@code --tls} (every HTTP
+ * listener, the services' and the authorization server's and the web pages', on HTTPS only with a certificate of a
+ * fresh local CA in {@code <data-dir>/tls}; the services call each other and the issuer over HTTPS trusting it; Kafka,
+ * the registry and the sample feed publisher stay plain on loopback).
  * Exit status 1 with a one-line {@code slotstream: ...} message on any failure, 2 on a usage error.
  */
 public final class LocalStackMain {
@@ -92,12 +95,18 @@ public final class LocalStackMain {
                 stack.registryApiUrl(), stack.registryCcompatUrl(), stack.schemaIds().size(), io.slotstream.provisioning.schema.SchemaRegistrar.COMPATIBILITY);
         ServiceSet services = null;
         AuthServerProcess authServer = null;
+        LocalCertificates tls = null;
+        if (options.containsKey("tls")) {
+            tls = LocalCertificates.create(dataDir.resolve("tls"));
+            System.out.printf("slotstream: TLS on: HTTPS only, certificate for 127.0.0.1 and localhost signed by the local CA %s "
+                    + "(trust it in a browser or `curl --cacert`)%n", tls.caCertificate());
+        }
         if (!options.containsKey("no-services")) {
             // services and web (SLOTSTREAM_WEB_*); off also lifts the per-client rate limits (benchmarks: one address)
             Map<String, String> securityEnv = Map.of("SLOTSTREAM_SECURITY_MODE", "off",
                     "SLOTSTREAM_SECURITY_RATE_LIMIT_REQUESTS_PER_SECOND", "0");
             if (!"off".equals(options.getOrDefault("security", "token"))) {
-                authServer = AuthServerProcess.launch(projectDir, stack, dataDir, intOption(options, "auth-server-port", DEFAULT_AUTH_SERVER_PORT));
+                authServer = AuthServerProcess.launch(projectDir, stack, dataDir, intOption(options, "auth-server-port", DEFAULT_AUTH_SERVER_PORT), tls);
                 synchronized (running) {
                     running.add(0, authServer);
                 }
@@ -110,7 +119,7 @@ public final class LocalStackMain {
             Map<String, Integer> ports = new LinkedHashMap<>();
             ServiceSet.DEFAULT_PORTS.forEach((module, port) -> ports.put(module, intOption(options, module + "-port", port)));
             ports.put(ServiceSet.WEB, intOption(options, "web-port", ServiceSet.DEFAULT_WEB_PORT));
-            services = ServiceSet.launch(projectDir, stack, dataDir, ports, securityEnv);
+            services = ServiceSet.launch(projectDir, stack, dataDir, ports, securityEnv, tls);
             synchronized (running) {
                 running.add(0, services);
             }
@@ -124,7 +133,7 @@ public final class LocalStackMain {
                 running.add(0, feedServer);
             }
             MainJob job = new MainJob(services.url("ingest-service"), services.url("publish-service"), feedServer,
-                    projectDir.resolve("deploy/local/sample-feeds"), System.out);
+                    projectDir.resolve("deploy/local/sample-feeds"), System.out, services.httpClient());
             if (authServer != null) {
                 job.withAdminToken(authServer.client(AuthServerProcess.FEED_ADMIN));
             }
@@ -133,7 +142,8 @@ public final class LocalStackMain {
             }
             subscriptions(options).forEach(job::subscribe);
             MainJob.Result result = job.run();
-            BookingJob booking = new BookingJob(services.url("booking-bridge"), services.url("publish-service"), System.out);
+            BookingJob booking = new BookingJob(services.url("booking-bridge"), services.url("publish-service"), System.out,
+                    services.httpClient());
             if (authServer != null) {
                 booking.withToken(authServer.client(AuthServerProcess.BOOKING_DEMO));
             }
@@ -235,7 +245,7 @@ public final class LocalStackMain {
                 throw new IllegalArgumentException("unexpected argument '" + arg + "' (options are --name value)");
             }
             String name = arg.substring(2);
-            if (name.equals("no-services") || name.equals("no-sample-data")) {
+            if (name.equals("no-services") || name.equals("no-sample-data") || name.equals("tls")) {
                 options.put(name, "true");
                 continue;
             }

@@ -58,7 +58,7 @@ public final class MainJob {
     private static final String SAMPLE_INTERVAL = "1m";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String adminBase;
     private final String manifestUrl;
     private final SampleFeedServer feedServer;
@@ -75,6 +75,13 @@ public final class MainJob {
      * @param out where progress lines go
      */
     public MainJob(String ingestBaseUrl, String publishBaseUrl, SampleFeedServer feedServer, Path feedsDir, PrintStream out) {
+        this(ingestBaseUrl, publishBaseUrl, feedServer, feedsDir, out, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** @param http the client for ingest-service and publish-service (over HTTPS: one that trusts their CA) */
+    public MainJob(String ingestBaseUrl, String publishBaseUrl, SampleFeedServer feedServer, Path feedsDir, PrintStream out,
+                   HttpClient http) {
+        this.http = http;
         this.adminBase = ingestBaseUrl + "/admin/feeds/";
         this.manifestUrl = publishBaseUrl + "/$bulk-publish";
         this.feedServer = feedServer;
@@ -134,7 +141,7 @@ public final class MainJob {
             return new Result(full, expectedSlots, null, null, statuses);
         }
         String publisherId = slotToBook.path("id").asText();
-        String publishedId = publishedSlotId(manifestUrl, bookSource, publisherId);
+        String publishedId = publishedSlotId(http, manifestUrl, bookSource, publisherId);
         if (publishedId == null) {
             throw new StackException("slot " + publisherId + " of '" + bookSource + "' is not in the publication at " + manifestUrl);
         }
@@ -148,9 +155,14 @@ public final class MainJob {
      * it as an identifier), or null when the publication has none
      */
     public static String publishedSlotId(String manifestUrl, String source, String publisherId) {
+        return publishedSlotId(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), manifestUrl, source, publisherId);
+    }
+
+    /** Like {@link #publishedSlotId(String, String, String)} with the given client (over HTTPS: one that trusts the CA). */
+    public static String publishedSlotId(HttpClient http, String manifestUrl, String source, String publisherId) {
         String system = PUBLISHER_ID_SYSTEM.formatted(source);
         AtomicReference<String> found = new AtomicReference<>();
-        PublicationSummary.read(manifestUrl, line -> {
+        PublicationSummary.read(http, manifestUrl, line -> {
             if (found.get() == null && "Slot".equals(line.path("resourceType").asText())) {
                 for (JsonNode identifier : line.path("identifier")) {
                     if (system.equals(identifier.path("system").asText()) && publisherId.equals(identifier.path("value").asText())) {
@@ -224,7 +236,7 @@ public final class MainJob {
         int stableRounds = 0;
         while (System.nanoTime() < deadline) {
             try {
-                PublicationSummary now = PublicationSummary.read(manifestUrl, line -> true);
+                PublicationSummary now = PublicationSummary.read(http, manifestUrl, line -> true);
                 if (now.count("Slot") >= expectedSlots) {
                     return now;
                 }
@@ -252,7 +264,7 @@ public final class MainJob {
         long deadline = System.nanoTime() + LIVE_CHANGE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             AtomicBoolean seen = new AtomicBoolean();
-            PublicationSummary delta = PublicationSummary.read(sinceUrl, line -> {
+            PublicationSummary delta = PublicationSummary.read(http, sinceUrl, line -> {
                 if (publishedId.equals(line.path("id").asText()) && "busy".equals(line.path("status").asText())) {
                     seen.set(true);
                 }
