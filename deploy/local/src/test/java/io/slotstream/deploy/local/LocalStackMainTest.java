@@ -9,8 +9,9 @@ class LocalStackMainTest {
 
     @Test
     void parsesPortsAndFlags() {
-        var options = LocalStackMain.parse(new String[]{"--kafka-port", "29092", "--no-services", "--data-dir", "/x"});
-        assertThat(options).containsEntry("kafka-port", "29092").containsEntry("no-services", "true").containsEntry("data-dir", "/x");
+        var options = LocalStackMain.parse(new String[]{"--kafka-port", "29092", "--no-services", "--tls", "--data-dir", "/x"});
+        assertThat(options).containsEntry("kafka-port", "29092").containsEntry("no-services", "true").containsEntry("tls", "true")
+                .containsEntry("data-dir", "/x");
     }
 
     @Test
