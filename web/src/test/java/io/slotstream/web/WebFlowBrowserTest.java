@@ -137,6 +137,7 @@ class WebFlowBrowserTest {
         webUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) web).getWebServer().getPort() + "/";
         axe = new String(WebFlowBrowserTest.class.getResourceAsStream("/axe/axe.min.js").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         Files.createDirectories(SCREENSHOTS);
+        Files.deleteIfExists(SCREENSHOTS.resolve("timings.txt"));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         writeClinic();
         first = browser();
@@ -216,10 +217,14 @@ class WebFlowBrowserTest {
         click(first, By.id("start"));
         waitFor(first, By.id("f-name"));
         eventually().untilAsserted(() -> assertThat(first.findElement(By.id("countdown")).getText()).matches("\\d+ min \\d\\d s"));
-        webToken();
+        long held = System.nanoTime();
 
-        // The other browser's discovery page loses the held slot by itself (no reload).
-        eventually().until(() -> second.findElements(slotItem(slot)).isEmpty());
+        // The other browser's discovery page loses the held slot by itself (no reload). How long that took is
+        // reported (target/screenshots/timings.txt; issue 17 aims at 2 s), never asserted: it is a speed.
+        await().atMost(STEP).pollInterval(Duration.ofMillis(50)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                .until(() -> second.findElements(slotItem(slot)).isEmpty());
+        report("held slot gone from the second browser's discovery page (ms, 50 ms polls)", (System.nanoTime() - held) / 1_000_000);
+        webToken();
         assertThat(second.findElements(By.cssSelector("#result-list li[data-slot-id]"))).hasSize(2);
         eventually().untilAsserted(() -> assertThat(second.findElement(By.id("live")).getText()).contains("just taken"));
         snap(second, "03-gone-elsewhere");
@@ -416,6 +421,13 @@ class WebFlowBrowserTest {
                     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
                   .catch(e => done(['axe failed: ' + e]));""");
         assertThat((List<?>) violations).as("serious/critical accessibility violations on the " + page + " page").isEmpty();
+    }
+
+    private static void report(String what, long value) throws IOException {
+        String line = what + ": " + value + System.lineSeparator();
+        System.out.print("WebFlowBrowserTest " + line);
+        Files.writeString(SCREENSHOTS.resolve("timings.txt"), line, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     private static void snap(WebDriver driver, String name) throws IOException {
