@@ -28,10 +28,33 @@ import java.util.stream.Stream;
  * also lifts the per-client rate limits, as every request then comes from one address), {@code --tls} (every HTTP
  * listener, the services' and the authorization server's and the web pages', on HTTPS only with a certificate of a
  * fresh local CA in {@code <data-dir>/tls}; the services call each other and the issuer over HTTPS trusting it; Kafka,
- * the registry and the sample feed publisher stay plain on loopback).
+ * the registry and the sample feed publisher stay plain on loopback), {@code --ready-timeout SECONDS} (how long each
+ * service may take to become ready, default 150; more on a busy machine), {@code --help} ({@link #USAGE}).
  * Exit status 1 with a one-line {@code slotstream: ...} message on any failure, 2 on a usage error.
  */
 public final class LocalStackMain {
+
+    /** What {@code ./slotstream run --help} prints. */
+    static final String USAGE = """
+            Usage: ./slotstream run [options]
+            Starts Kafka (KRaft), Apicurio Registry, the authorization server, the four services and the web pages on
+            loopback, loads the sample feeds into the publication, books one slot, and serves until Ctrl-C.
+
+              --security token|off        bearer tokens on every write and booking API (default token)
+              --tls                       every HTTP listener on HTTPS with a fresh local CA in <data-dir>/tls
+              --no-sample-data            start everything, load nothing (for benchmarks)
+              --no-services               only Kafka and the registry
+              --feed DIR                  also serve and subscribe this $bulk-publish folder (source local-feed)
+              --subscribe URL=SOURCE      also subscribe to another publisher's $bulk-publish (repeatable)
+              --data-dir DIR              data and logs, wiped at start (default deploy/local/target/stack)
+              --ready-timeout SECONDS     how long each service may take to become ready (default 150)
+              --kafka-port N, --kafka-controller-port N, --registry-port N, --registry-management-port N,
+              --ingest-service-port N, --availability-service-port N, --publish-service-port N,
+              --booking-bridge-port N, --web-port N, --feed-server-port N, --auth-server-port N
+                                          listening ports (defaults 19092, 19093, 18080, 18081, 8081-8084, 8087,
+                                          8085, 8086)
+              --help                      this text
+            """;
 
     static final int DEFAULT_FEED_SERVER_PORT = 8085;
     static final int DEFAULT_AUTH_SERVER_PORT = 8086;
@@ -45,8 +68,16 @@ public final class LocalStackMain {
             options = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("slotstream: " + e.getMessage());
+            System.err.print(USAGE);
             System.exit(2);
             return;
+        }
+        if (options.containsKey("help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        if (options.containsKey("ready-timeout")) {
+            System.setProperty(ServiceProcess.READY_TIMEOUT_PROPERTY, options.get("ready-timeout"));
         }
         Path projectDir = Path.of(options.getOrDefault("project-dir", ".")).toAbsolutePath().normalize();
         Path dataDir = Path.of(options.getOrDefault("data-dir", projectDir.resolve("deploy/local/target/stack").toString()))
@@ -245,12 +276,12 @@ public final class LocalStackMain {
                 throw new IllegalArgumentException("unexpected argument '" + arg + "' (options are --name value)");
             }
             String name = arg.substring(2);
-            if (name.equals("no-services") || name.equals("no-sample-data") || name.equals("tls")) {
+            if (name.equals("no-services") || name.equals("no-sample-data") || name.equals("tls") || name.equals("help")) {
                 options.put(name, "true");
                 continue;
             }
             boolean known = name.equals("project-dir") || name.equals("data-dir") || name.equals("feed") || name.equals("security")
-                    || name.equals("subscribe") || name.endsWith("-port");
+                    || name.equals("subscribe") || name.equals("ready-timeout") || name.endsWith("-port");
             if (!known) {
                 throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
@@ -262,6 +293,10 @@ public final class LocalStackMain {
             options.merge(name, value, (a, b) -> name.equals("subscribe") ? a + "\n" + b : b);
         }
         subscriptions(options);
+        if (options.containsKey("ready-timeout") && !options.get("ready-timeout").matches("[1-9][0-9]{0,4}")) {
+            throw new IllegalArgumentException("--ready-timeout needs a number of seconds (1-99999), got '"
+                    + options.get("ready-timeout") + "'");
+        }
         String security = options.getOrDefault("security", "token");
         if (!security.equals("token") && !security.equals("off")) {
             throw new IllegalArgumentException("--security must be token or off, got '" + security + "'");

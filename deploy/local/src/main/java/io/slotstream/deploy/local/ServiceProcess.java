@@ -21,8 +21,8 @@ final class ServiceProcess implements AutoCloseable {
     record Definition(String module, int port) {
     }
 
-    /** 150 s; {@code -Dslotstream.service-ready-timeout-seconds=N} gives a busy machine longer. */
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("slotstream.service-ready-timeout-seconds", 150));
+    /** System property: seconds a service may take to become ready (default 150; {@code ./slotstream run --ready-timeout}). */
+    static final String READY_TIMEOUT_PROPERTY = "slotstream.service-ready-timeout-seconds";
 
     private final Definition definition;
     private final ManagedProcess process;
@@ -136,7 +136,8 @@ final class ServiceProcess implements AutoCloseable {
 
     /** @throws StackException when the service exits or is not ready within the ready timeout (150 s by default) */
     void awaitReady() {
-        process.awaitHttpOk(probe, URI.create(baseUrl + "/actuator/health/readiness"), READY_TIMEOUT);
+        process.awaitHttpOk(probe, URI.create(baseUrl + "/actuator/health/readiness"),
+                Duration.ofSeconds(Long.getLong(READY_TIMEOUT_PROPERTY, 150)));
     }
 
     Definition definition() {

@@ -25,6 +25,15 @@ class LocalStackMainTest {
     }
 
     @Test
+    void readyTimeoutTakesSecondsAndHelpIsAFlag() {
+        assertThat(LocalStackMain.parse(new String[]{"--ready-timeout", "600", "--help"}))
+                .containsEntry("ready-timeout", "600").containsEntry("help", "true");
+        assertThatThrownBy(() -> LocalStackMain.parse(new String[]{"--ready-timeout", "10m"}))
+                .hasMessageContaining("--ready-timeout needs a number of seconds");
+        assertThat(LocalStackMain.USAGE).contains("--ready-timeout SECONDS").contains("--tls").contains("--security token|off");
+    }
+
+    @Test
     void subscribeRepeatsAndSplitsAtTheLastEquals() {
         var options = LocalStackMain.parse(new String[]{"--subscribe", "https://a.example/$bulk-publish?k=v=SRC-a",
                 "--subscribe", "http://127.0.0.1:9/$bulk-publish=b"});
