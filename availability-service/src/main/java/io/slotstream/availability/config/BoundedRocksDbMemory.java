@@ -44,7 +44,11 @@ public class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
-        Shared memory = shared(configs);
+        apply(shared(configs), options);
+    }
+
+    /** Points one store's options at the shared cache and write buffer manager. */
+    static void apply(Shared memory, Options options) {
         BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
         table.setBlockCache(memory.cache());
         table.setCacheIndexAndFilterBlocks(true);

@@ -45,21 +45,21 @@ class BoundedRocksDbMemoryTest {
 
     @Test
     void everyStoreSharesOneCacheAndWriteBufferManager() {
-        BoundedRocksDbMemory setter = new BoundedRocksDbMemory();
-        Map<String, Object> configs = Map.of(
-                BoundedRocksDbMemory.TOTAL_BYTES, "32MB", BoundedRocksDbMemory.MEMTABLE_BYTES, "8MB");
+        // through apply, not setConfig: the JVM-wide cache stays unset for the application tests of this fork
+        BoundedRocksDbMemory.Shared shared = BoundedRocksDbMemory.create(Map.of(
+                BoundedRocksDbMemory.TOTAL_BYTES, "32MB", BoundedRocksDbMemory.MEMTABLE_BYTES, "8MB"));
         try (Options first = new Options(); Options second = new Options()) {
             first.setTableFormatConfig(new BlockBasedTableConfig());
             second.setTableFormatConfig(new BlockBasedTableConfig());
-            setter.setConfig("slot-view", first, configs);
-            setter.setConfig("booking-ledger", second, configs);
+            BoundedRocksDbMemory.apply(shared, first);
+            BoundedRocksDbMemory.apply(shared, second);
 
-            assertThat(first.writeBufferManager()).isNotNull().isSameAs(second.writeBufferManager());
+            assertThat(first.writeBufferManager()).isNotNull().isSameAs(second.writeBufferManager())
+                    .isSameAs(shared.writeBuffers());
             BlockBasedTableConfig table = (BlockBasedTableConfig) first.tableFormatConfig();
             assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
             assertThat(table.pinTopLevelIndexAndFilter()).isTrue();
-            assertThat(BoundedRocksDbMemory.capacityBytes()).isEqualTo(32L << 20);
-            assertThat(BoundedRocksDbMemory.usageBytes()).isGreaterThanOrEqualTo(0);
+            assertThat(shared.cache().getUsage()).isGreaterThanOrEqualTo(0);
         }
     }
 }
