@@ -19,11 +19,16 @@ import org.apache.avro.specific.SpecificData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Registers every catalogue topic's value schema in the Apicurio Registry under the subject {@code <topic>-value}
@@ -39,13 +44,25 @@ public final class SchemaRegistrar {
     /** The registry group that the ccompat API and the serdes' default strategy use. */
     static final String GROUP = "default";
 
+    /**
+     * Longest wait for one registry call. The Apicurio client sets no HTTP timeout, and a call to a registry that
+     * accepted the connection but never answered once hung a build for minutes.
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
     private final RegistryConnection connection;
     private final String compatibility;
+    private final Duration callTimeout;
 
     /** @param compatibility an Apicurio COMPATIBILITY rule value, normally {@link #COMPATIBILITY} */
     public SchemaRegistrar(RegistryConnection connection, String compatibility) {
+        this(connection, compatibility, CALL_TIMEOUT);
+    }
+
+    SchemaRegistrar(RegistryConnection connection, String compatibility, Duration callTimeout) {
         this.connection = connection;
         this.compatibility = compatibility;
+        this.callTimeout = callTimeout;
     }
 
     /** @return the subject of a topic's value schema: {@code <topic>-value} */
@@ -174,7 +191,35 @@ public final class SchemaRegistrar {
         }
     }
 
-    private <T> T call(String what, java.util.function.Supplier<T> action) {
+    /**
+     * Runs one registry call within {@link #callTimeout}; a call that does not answer in time is tried once more
+     * (every call here is a read or an idempotent write), then fails naming the registry.
+     *
+     * @throws ProvisioningException when the registry refuses, cannot be reached or does not answer in time
+     */
+    <T> T call(String what, java.util.function.Supplier<T> action) {
+        for (int attempt = 1; ; attempt++) {
+            CompletableFuture<T> future = CompletableFuture.supplyAsync(() -> answered(what, action),
+                    runnable -> Thread.ofVirtual().name("registry-call").start(runnable));
+            try {
+                return future.get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                if (attempt == 2) {
+                    throw new ProvisioningException("schema registry at " + connection.url() + " did not answer within "
+                            + callTimeout.toSeconds() + " s, twice (" + what + ")", e);
+                }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new ProvisioningException(e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                future.cancel(true);
+                throw new ProvisioningException("interrupted while calling the schema registry (" + what + ")", e);
+            }
+        }
+    }
+
+    private <T> T answered(String what, java.util.function.Supplier<T> action) {
         try {
             return action.get();
         } catch (ProblemDetails e) {
