@@ -64,8 +64,8 @@ public class AppointmentSearch {
                                     @OptionalParam(name = Appointment.SP_STATUS) TokenOrListParam statuses,
                                     RequestDetails request) {
         SchedulingOperations.audit(request).transaction("ITI-118", null);
-        // service-edge lets a patient token search only with patient=<its patient>; this also holds for value lists
-        // (patient=Patient/x,Patient/own) the edge's check does not take apart
+        // service-edge lets a patient token search only with patient=<its patient> (every value and list item); the
+        // results are held to that patient here as well, so a route rule changed by configuration cannot widen them
         Predicate<StoredAppointment> match = PatientAccess.of(request)::owns;
         if (ids != null) {
             match = match.and(a -> ids.getValuesAsQueryTokens().stream().anyMatch(t -> t.getValue().equals(a.id())));
