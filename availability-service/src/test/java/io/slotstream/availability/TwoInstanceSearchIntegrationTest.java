@@ -1,5 +1,6 @@
 package io.slotstream.availability;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.slotstream.availability.query.Partial;
 import io.slotstream.availability.query.RecordListCodec;
 import io.slotstream.availability.store.AvroBinarySerde;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
@@ -52,13 +54,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against the real broker and registry of the local stack: every search gives the same complete answer from either
  * instance, each instance holding only part of the view (schedule, cross-schedule index searches, near, _include,
  * cursor paging that alternates instances); bad parameters are 400s naming them; a newly written slot is searchable
- * within 2 s.
+ * within 2 s. Includes and revincludes (Slot:schedule both ways, Schedule:actor both ways, iterate) equal what the
+ * test's own data model says, capped at {@link #MAX_INCLUDES} per page with a warning.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(420)
 class TwoInstanceSearchIntegrationTest {
 
     private static final int SLOTS = 24;
+    /** The instances' include cap: small, so the include test can exceed it with a few slots. */
+    private static final int MAX_INCLUDES = 20;
     private static final long WEEK_START = Instant.parse("2026-03-23T00:00:00Z").toEpochMilli();
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -87,6 +92,7 @@ class TwoInstanceSearchIntegrationTest {
                     "--slotstream.streams.application-server=127.0.0.1:" + port,
                     // the slots lie in March 2026 (fixed dates in the queries): keep them although they have ended
                     "--slotstream.availability.slot-retention=3650d",
+                    "--slotstream.availability.max-includes=" + MAX_INCLUDES,
                     "--slotstream.streams.state-dir=" + System.getProperty("java.io.tmpdir") + "/" + appId + "-" + i));
         }
         // the Apicurio serializer resolves the schema by topic (TopicIdStrategy), so one instance serves every topic
@@ -215,12 +221,7 @@ class TwoInstanceSearchIntegrationTest {
         badSearches.put("/fhir/Slot?schedule.actor:Location.near=north", "Location?near");
         badSearches.put("/fhir/Location?near=north", "Location?near");
         badSearches.put("/fhir/Schedule?actor=Slot/1", "Schedule?actor");
-        badSearches.forEach((bad, expression) -> {
-            HttpResponse<String> r = get(ports.get(0), bad);
-            assertThat(r.statusCode()).as(bad).isEqualTo(400);
-            assertThat(r.body()).as(bad).contains("\"resourceType\":\"OperationOutcome\"").contains("\"severity\":\"error\"")
-                    .contains("\"expression\":[\"" + expression + "\"]");
-        });
+        assertRejected(ports.get(0), badSearches);
         assertThat(body(ports.get(0), "/fhir/Slot?colour=red")).isEmpty();
         assertThat(get(ports.get(1), "/fhir/Slot/no-such-slot").statusCode()).isEqualTo(404);
         assertThat(body(ports.get(1), "/fhir/metadata")).contains("\"resourceType\":\"CapabilityStatement\"")
@@ -244,6 +245,157 @@ class TwoInstanceSearchIntegrationTest {
                         .flatMap(p -> p.first().stream())
                         .filter(a -> a.getStates().equals(List.of("WI"))).count() == SLOTS + 1,
                 "every slot of the schedule shows the Location's new state");
+    }
+
+    @Test
+    void includesAndRevincludesAreCompleteOncePerPageAndCapped() throws Exception {
+        // model: L1 <- R1, H1; S1 (L1, R1) 12 slots, S2 (L1, H1) 6 slots, S3 (L2) 3 slots; slot i starts at hour i
+        String p = "inc-" + run + ".";
+        String l1 = p + "l1", l2 = p + "l2", r1 = p + "r1", h1 = p + "h1", s1 = p + "s1", s2 = p + "s2", s3 = p + "s3";
+        send(Topics.LOCATION, l1, location(l1, "Inc " + run, "Salem", "OR", "97301", 44.94, -123.03));
+        send(Topics.LOCATION, l2, location(l2, "Inc2 " + run, "Eugene", "OR", "97401", 44.05, -123.09));
+        send(Topics.PRACTITIONER_ROLE, r1, role(r1, "doc-inc-" + run, l1, "394802001"));
+        send(Topics.HEALTHCARE_SERVICE, h1, service(h1, l1, "308335008"));
+        send(Topics.SCHEDULE, s1, schedule(s1, List.of("Location/" + l1, "PractitionerRole/" + r1), "124", 1));
+        send(Topics.SCHEDULE, s2, schedule(s2, List.of("Location/" + l1, "HealthcareService/" + h1), "124", 1));
+        send(Topics.SCHEDULE, s3, schedule(s3, List.of("Location/" + l2), "124", 1));
+        Map<String, String> scheduleOf = new java.util.LinkedHashMap<>(); // slot id -> schedule id, in start order
+        for (int i = 0; i < 21; i++) {
+            String id = p + "slot-" + (char) ('a' + i);
+            String sch = i % 7 < 4 ? s1 : i % 7 < 6 ? s2 : s3;
+            scheduleOf.put(id, sch);
+            send(Topics.SLOT, id, slot(id, sch, SlotStatus.FREE, WEEK_START + 400 * 3_600_000L + i * 3_600_000L, 10));
+        }
+        producer.flush();
+        for (int port : ports) {
+            await(Duration.ofSeconds(60), () -> body(port, "/fhir/Slot?schedule=" + s1 + "," + s2 + "," + s3
+                    + "&_total=accurate&_count=1").contains("\"total\":21")
+                    && body(port, "/fhir/Location?_id=" + l1 + "," + l2).contains("\"total\":2")
+                    && body(port, "/fhir/PractitionerRole?_id=" + r1).contains("\"total\":1")
+                    && body(port, "/fhir/HealthcareService?_id=" + h1).contains("\"total\":1"), "include data on " + port);
+        }
+        Function<Predicate<String>, List<String>> slotsOf = s -> scheduleOf.entrySet().stream()
+                .filter(e -> s.test(e.getValue())).map(e -> "Slot/" + e.getKey()).toList();
+        List<String> slotsOfS1S2 = slotsOf.apply(s -> s.equals(s1) || s.equals(s2));
+
+        // _revinclude=Slot:schedule: every Slot of the page's Schedules, once, from either instance
+        String rev = "/fhir/Schedule?actor=Location/" + l1 + "&_revinclude=Slot:schedule";
+        assertThat(entries(rev, "match")).containsExactly("Schedule/" + s1, "Schedule/" + s2);
+        assertThat(entries(rev, "include")).containsExactlyElementsOf(slotsOfS1S2);
+        assertThat(entries(rev, "outcome")).isEmpty();
+        // only the page's Schedules: page 1 of 2 holds S1
+        assertThat(entries(rev + "&_count=1", "include")).containsExactlyElementsOf(slotsOf.apply(s1::equals));
+        // more than the cap: the earliest MAX_INCLUDES Slots and an OperationOutcome warning naming _revinclude
+        String capped = "/fhir/Schedule?actor=Location/" + l1 + ",Location/" + l2 + "&_revinclude=Slot:schedule";
+        assertThat(entries(capped, "include")).containsExactlyElementsOf(
+                slotsOf.apply(s -> true).subList(0, MAX_INCLUDES));
+        JsonNode outcome = entry(capped, "outcome");
+        assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(outcome.path("issue").get(0).path("severity").asText()).isEqualTo("warning");
+        assertThat(outcome.path("issue").get(0).path("expression").get(0).asText()).isEqualTo("Schedule?_revinclude");
+        // forward includes first, then the revinclude gets what the cap leaves
+        String both = rev + "&_include=Schedule:actor";
+        List<String> expectedBoth = new ArrayList<>(List.of("Location/" + l1, "PractitionerRole/" + r1,
+                "HealthcareService/" + h1));
+        expectedBoth.addAll(slotsOfS1S2.subList(0, MAX_INCLUDES - 3));
+        assertThat(entries(both, "include")).containsExactlyElementsOf(expectedBoth);
+        assertThat(entries(both, "outcome")).hasSize(1);
+
+        // _include=Schedule:actor: each actor once, typed form restricts
+        String actors = "/fhir/Schedule?actor=Location/" + l1 + "&_include=Schedule:actor";
+        assertThat(entries(actors, "include")).containsExactly("Location/" + l1, "PractitionerRole/" + r1,
+                "HealthcareService/" + h1);
+        assertThat(entries(actors + ":PractitionerRole", "include")).containsExactly("PractitionerRole/" + r1);
+
+        // _revinclude=Schedule:actor from the "where" and "who" searches
+        assertThat(entries("/fhir/Location?_id=" + l1 + "," + l2 + "&_revinclude=Schedule:actor", "include"))
+                .containsExactly("Schedule/" + s1, "Schedule/" + s2, "Schedule/" + s3);
+        assertThat(entries("/fhir/Location?_id=" + l2 + "&_revinclude=Schedule:actor:Location", "include"))
+                .containsExactly("Schedule/" + s3);
+        assertThat(entries("/fhir/PractitionerRole?_id=" + r1 + "&_revinclude=Schedule:actor", "include"))
+                .containsExactly("Schedule/" + s1);
+        assertThat(entries("/fhir/HealthcareService?_id=" + h1 + "&_revinclude=Schedule:actor", "include"))
+                .containsExactly("Schedule/" + s2);
+
+        // Slot search: Slot:schedule, and the Schedules' actors with :iterate
+        String slotPage = "/fhir/Slot?schedule=" + s1 + "&_count=2&_include=Slot:schedule";
+        assertThat(entries(slotPage, "include")).containsExactly("Schedule/" + s1);
+        assertThat(entries(slotPage + "&_include:iterate=Schedule:actor", "include"))
+                .containsExactly("Schedule/" + s1, "Location/" + l1, "PractitionerRole/" + r1);
+        assertThat(entries(slotPage + "&_include:iterate=Schedule:actor", "match"))
+                .containsExactlyElementsOf(slotsOf.apply(s1::equals).subList(0, 2));
+
+        // unsupported values: 400 naming the include parameter
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("/fhir/Schedule?_revinclude=Slot:actor", "Schedule?_revinclude");
+        bad.put("/fhir/Schedule?_include=Schedule:actor:Practitioner", "Schedule?_include");
+        bad.put("/fhir/Location?_revinclude=Slot:schedule", "Location?_revinclude");
+        bad.put("/fhir/Location?_include=Location:partof", "Location?_include");
+        bad.put("/fhir/PractitionerRole?_revinclude=Schedule:actor:Location", "PractitionerRole?_revinclude");
+        bad.put("/fhir/Slot?_revinclude=Appointment:slot", "Slot?_revinclude");
+        bad.put("/fhir/Slot?_include=*", "Slot?_include");
+        bad.put("/fhir/Slot?_include:iterate=Schedule:actor", "Slot?_include:iterate");
+        bad.put("/fhir/Slot?_include=Slot:schedule&_include:recurse=Schedule:actor", "Slot?_include:recurse");
+        assertRejected(ports.get(1), bad);
+
+        // the CapabilityStatement declares exactly these
+        JsonNode rest = JSON.readTree(body(ports.get(0), "/fhir/metadata")).path("rest").get(0);
+        Map<String, List<String>> declared = new java.util.TreeMap<>();
+        rest.path("resource").forEach(r -> {
+            r.path("searchInclude").forEach(v -> declared.computeIfAbsent(r.path("type").asText() + " include",
+                    k -> new ArrayList<>()).add(v.asText()));
+            r.path("searchRevInclude").forEach(v -> declared.computeIfAbsent(r.path("type").asText() + " revinclude",
+                    k -> new ArrayList<>()).add(v.asText()));
+        });
+        assertThat(declared).isEqualTo(Map.of(
+                "Slot include", List.of("Slot:schedule", "Schedule:actor"),
+                "Schedule include", List.of("Schedule:actor"),
+                "Schedule revinclude", List.of("Slot:schedule"),
+                "Location revinclude", List.of("Schedule:actor"),
+                "PractitionerRole revinclude", List.of("Schedule:actor"),
+                "HealthcareService revinclude", List.of("Schedule:actor")));
+    }
+
+    /** Each query (-> the expression its OperationOutcome must name) is a 400 error OperationOutcome. */
+    private void assertRejected(int port, Map<String, String> queries) {
+        queries.forEach((q, expression) -> {
+            HttpResponse<String> r = get(port, q);
+            assertThat(r.statusCode()).as(q).isEqualTo(400);
+            assertThat(r.body()).as(q).contains("\"resourceType\":\"OperationOutcome\"")
+                    .contains("\"severity\":\"error\"").contains("\"expression\":[\"" + expression + "\"]");
+        });
+    }
+
+    /**
+     * @return {@code Type/id} of the entries with that search mode (outcome: resource types), the same from both
+     * instances
+     */
+    private List<String> entries(String query, String mode) throws Exception {
+        HttpResponse<String> a = get(ports.get(0), query);
+        HttpResponse<String> b = get(ports.get(1), query);
+        assertThat(a.statusCode()).as(query).isEqualTo(200);
+        assertThat(b.statusCode()).as(query).isEqualTo(200);
+        assertThat(normalise(b.body(), ports.get(1))).as(query).isEqualTo(normalise(a.body(), ports.get(0)));
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(a.body()).path("entry")) {
+            if (e.path("search").path("mode").asText().equals(mode)) {
+                JsonNode r = e.path("resource");
+                out.add(r.path("resourceType").asText() + (r.has("id") ? "/" + r.path("id").asText() : ""));
+            }
+        }
+        return out;
+    }
+
+    /** @return the single entry resource with that search mode */
+    private JsonNode entry(String query, String mode) throws Exception {
+        List<JsonNode> found = new ArrayList<>();
+        JSON.readTree(body(ports.get(0), query)).path("entry").forEach(e -> {
+            if (e.path("search").path("mode").asText().equals(mode)) {
+                found.add(e.path("resource"));
+            }
+        });
+        assertThat(found).as(query + " " + mode).hasSize(1);
+        return found.get(0);
     }
 
     private boolean ready(int port) {

@@ -15,10 +15,13 @@ import java.time.Duration;
  * @param slotRetention      how long after its end a slot stays in the view and the publication (default 0: it
  *                           leaves when it ends)
  * @param retirementInterval how often the wall-clock punctuation retires ended slots (default 1 s)
+ * @param maxIncludes        most resources one search page includes ({@code _include}, {@code _revinclude} together;
+ *                           default 1000, as HAPI's {@code maximumIncludesToLoadPerPage}); beyond it the Bundle
+ *                           carries an OperationOutcome warning
  */
 @ConfigurationProperties("slotstream.availability")
 public record AvailabilityProperties(int defaultCount, int maxCount, Duration peerTimeout,
-                                     Duration slotRetention, Duration retirementInterval) {
+                                     Duration slotRetention, Duration retirementInterval, int maxIncludes) {
 
     public AvailabilityProperties {
         defaultCount = defaultCount <= 0 ? 50 : defaultCount;
@@ -26,6 +29,7 @@ public record AvailabilityProperties(int defaultCount, int maxCount, Duration pe
         peerTimeout = peerTimeout == null ? Duration.ofSeconds(5) : peerTimeout;
         slotRetention = slotRetention == null ? Duration.ZERO : slotRetention;
         retirementInterval = retirementInterval == null ? Duration.ofSeconds(1) : retirementInterval;
+        maxIncludes = maxIncludes <= 0 ? 1000 : maxIncludes;
         if (slotRetention.isNegative()) {
             throw new IllegalArgumentException("slotstream.availability.slot-retention must not be negative: " + slotRetention);
         }

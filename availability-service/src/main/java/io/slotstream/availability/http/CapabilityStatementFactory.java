@@ -31,18 +31,24 @@ final class CapabilityStatementFactory {
                 .setDocumentation("Search is strict: unknown or malformed parameters are a 400 OperationOutcome. "
                         + "Paging: _count (page size); Slot pages with the next link's opaque _cursor (stable while the "
                         + "view changes) and gives Bundle.total when _total=accurate or the first page holds every "
-                        + "match; the other resources page with _offset and an exact total.");
+                        + "match; the other resources page with _offset and an exact total. Includes: Schedule:actor on "
+                        + "a Slot search needs _include:iterate with _include=Slot:schedule; included actors are the "
+                        + "Locations, PractitionerRoles and HealthcareServices; _revinclude=Slot:schedule gives the "
+                        + "earliest Slots first; at most slotstream.availability.max-includes (default 1000) included "
+                        + "resources per page, beyond it an OperationOutcome warning entry (search.mode outcome).");
         for (Map.Entry<String, List<SearchParams.Spec>> e : SearchParams.all().entrySet()) {
             CapabilityStatement.CapabilityStatementRestResourceComponent r = rest.addResource().setType(e.getKey());
             r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
             if (e.getKey().equals("Slot")) {
                 r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.READ);
             }
+            // _include and _include:iterate values together (the iterate ones are documented in rest.documentation)
+            for (String parameter : List.of(SearchParams.INCLUDE, SearchParams.INCLUDE_ITERATE)) {
+                SearchParams.includes(parameter, e.getKey()).forEach(i -> r.addSearchInclude(i.value()));
+            }
+            SearchParams.includes(SearchParams.REVINCLUDE, e.getKey()).forEach(i -> r.addSearchRevInclude(i.value()));
             for (SearchParams.Spec spec : e.getValue()) {
                 if (spec.name().startsWith("_") && !spec.name().equals("_id")) {
-                    if (spec.name().equals("_include")) {
-                        r.addSearchInclude("Slot:schedule");
-                    }
                     continue;
                 }
                 r.addSearchParam().setName(spec.name())

@@ -5,16 +5,18 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.slotstream.availability.query.Cursor;
+import io.slotstream.availability.query.Included;
 import io.slotstream.availability.query.Paging;
 import io.slotstream.availability.query.Partial;
 import io.slotstream.availability.query.SlotPage;
-import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.SlotAvailability;
+import io.slotstream.edge.outcome.OperationOutcomes;
 import io.slotstream.schemas.mapping.FhirAvroMapper;
 import io.slotstream.schemas.slot.PatientTypeDefault;
 import io.slotstream.schemas.booking.BookingDeepLinks;
 import io.slotstream.schemas.slot.SlotJsonWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -74,14 +76,14 @@ public class FhirRenderer {
 
     /**
      * A Slot searchset: the page (the first {@code page.count()} of {@code result}), a {@code next} link with the
-     * cursor of its last slot when {@code result} holds more, {@code total} only when known, and the included
-     * Schedules (search mode include).
+     * cursor of its last slot when {@code result} holds more, {@code total} only when known, and what the page
+     * includes (search mode include, then an outcome entry when the include cap cut it).
      *
      * @param base   absolute base of the FHIR API, e.g. {@code http://127.0.0.1:8082/fhir}
      * @param params the request's parameters
      */
     public byte[] slotSearchset(String base, Map<String, String[]> params, Partial<SlotAvailability> result,
-                                SlotPage page, List<FhirSchedule> included) {
+                                SlotPage page, Included included) {
         List<SlotAvailability> items = result.first().subList(0, Math.min(page.count(), result.first().size()));
         List<String[]> links = new ArrayList<>();
         links.add(new String[]{"self", link(base, "Slot", params, Set.of(), null)});
@@ -91,23 +93,23 @@ public class FhirRenderer {
             links.add(new String[]{"next", link(base, "Slot", params, Set.of("_cursor"),
                     "_cursor=" + new Cursor(last.getStart().toEpochMilli(), last.getSlotId()).encode())});
         }
-        List<Entry> entries = new ArrayList<>(items.size() + included.size());
+        List<Entry> entries = new ArrayList<>(items.size() + included.resources().size());
         for (SlotAvailability a : items) {
             entries.add(new Entry(base + "/Slot/" + a.getSlotId(), slot(a), "match"));
         }
-        for (FhirSchedule s : included) {
-            entries.add(new Entry(base + "/Schedule/" + s.getId(), resource(s), "include"));
-        }
+        addIncluded(base, included, entries);
         return bundle(result.total() >= 0 ? result.total() : null, links, entries);
     }
 
     /**
-     * A searchset of reference data paged with {@code _count}/{@code _offset}: exact total, self/first/previous/next.
+     * A searchset of reference data paged with {@code _count}/{@code _offset}: exact total, self/first/previous/next,
+     * then what the page includes (as in {@link #slotSearchset}).
      *
      * @param id the resource id of an item
      */
     public <T extends SpecificRecord> byte[] searchset(String base, String type, Map<String, String[]> params,
-                                                       Partial<T> result, Paging paging, Function<T, String> id) {
+                                                       Partial<T> result, Paging paging, Function<T, String> id,
+                                                       Included included) {
         Set<String> paging2 = Set.of("_count", "_offset");
         List<String[]> links = new ArrayList<>();
         links.add(new String[]{"self", link(base, type, params, paging2, pageQuery(paging.count(), paging.offset()))});
@@ -124,7 +126,29 @@ public class FhirRenderer {
         for (T item : result.page(paging)) {
             entries.add(new Entry(base + "/" + type + "/" + id.apply(item), resource(item), "match"));
         }
+        addIncluded(base, included, entries);
         return bundle(result.total(), links, entries);
+    }
+
+    /** Included resources ({@code search.mode = include}), then one OperationOutcome of warnings ({@code outcome}). */
+    private void addIncluded(String base, Included included, List<Entry> entries) {
+        for (SpecificRecord r : included.resources()) {
+            if (r instanceof SlotAvailability a) {
+                entries.add(new Entry(base + "/Slot/" + a.getSlotId(), slot(a), "include"));
+            } else {
+                Resource res = mapper.toFhir(r);
+                entries.add(new Entry(base + "/" + res.fhirType() + "/" + res.getIdElement().getIdPart(),
+                        json(res).getBytes(StandardCharsets.UTF_8), "include"));
+            }
+        }
+        if (!included.warnings().isEmpty()) {
+            OperationOutcome outcome = new OperationOutcome();
+            for (int i = 0; i < included.warnings().size(); i++) {
+                OperationOutcomes.add(outcome, OperationOutcome.IssueSeverity.WARNING,
+                        OperationOutcome.IssueType.INCOMPLETE, included.warnings().get(i), included.expressions().get(i));
+            }
+            entries.add(new Entry(null, json(outcome).getBytes(StandardCharsets.UTF_8), "outcome"));
+        }
     }
 
     public String json(Resource resource) {
@@ -156,7 +180,9 @@ public class FhirRenderer {
                 json.writeArrayFieldStart("entry");
                 for (Entry e : entries) {
                     json.writeStartObject();
-                    json.writeStringField("fullUrl", e.fullUrl());
+                    if (e.fullUrl() != null) {
+                        json.writeStringField("fullUrl", e.fullUrl());
+                    }
                     json.writeFieldName("resource");
                     json.writeRawValue(new String(e.resource(), StandardCharsets.UTF_8));
                     json.writeObjectFieldStart("search");

@@ -1,6 +1,8 @@
 package io.slotstream.availability.http;
 
 import io.slotstream.availability.config.AvailabilityProperties;
+import io.slotstream.availability.query.IncludeLoader;
+import io.slotstream.availability.query.Includes;
 import io.slotstream.availability.query.Paging;
 import io.slotstream.availability.query.Partial;
 import io.slotstream.availability.query.SearchService;
@@ -21,7 +23,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,12 +37,15 @@ public class FhirSearchController {
     static final MediaType FHIR_JSON = MediaType.parseMediaType("application/fhir+json");
 
     private final SearchService search;
+    private final IncludeLoader includes;
     private final FhirRenderer render;
     private final AvailabilityProperties properties;
     private final String capabilityStatement;
 
-    public FhirSearchController(SearchService search, FhirRenderer render, AvailabilityProperties properties) {
+    public FhirSearchController(SearchService search, IncludeLoader includes, FhirRenderer render,
+                                AvailabilityProperties properties) {
         this.search = search;
+        this.includes = includes;
         this.render = render;
         this.properties = properties;
         this.capabilityStatement = render.json(CapabilityStatementFactory.create());
@@ -56,11 +60,11 @@ public class FhirSearchController {
     public ResponseEntity<byte[]> slots(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
         SlotPage page = SlotPage.parse(params, properties.defaultCount(), properties.maxCount());
+        Includes include = Includes.parse("Slot", params);
         Partial<SlotAvailability> result = search.slots(params, page);
         int shown = Math.min(page.count(), result.first().size());
-        List<FhirSchedule> included = page.includeSchedule() ? search.schedulesById(result.first().subList(0, shown)
-                .stream().map(SlotAvailability::getScheduleId).distinct().toList()) : List.of();
-        return ok(render.slotSearchset(base(), params, result, page, included));
+        return ok(render.slotSearchset(base(), params, result, page,
+                includes.forSlots(result.first().subList(0, shown), include)));
     }
 
     @GetMapping("/Slot/{id}")
@@ -74,32 +78,40 @@ public class FhirSearchController {
     public ResponseEntity<byte[]> schedules(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
         Paging paging = paging("Schedule", params);
+        Includes include = Includes.parse("Schedule", params);
         Partial<FhirSchedule> result = search.schedules(params, paging);
-        return ok(render.searchset(base(), "Schedule", params, result, paging, FhirSchedule::getId));
+        return ok(render.searchset(base(), "Schedule", params, result, paging, FhirSchedule::getId,
+                includes.forSchedules(result.page(paging), include)));
     }
 
     @GetMapping("/Location")
     public ResponseEntity<byte[]> locations(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
         Paging paging = paging("Location", params);
+        Includes include = Includes.parse("Location", params);
         Partial<FhirLocation> result = search.locations(params, paging);
-        return ok(render.searchset(base(), "Location", params, result, paging, FhirLocation::getId));
+        return ok(render.searchset(base(), "Location", params, result, paging, FhirLocation::getId, includes.forActors("Location",
+                result.page(paging).stream().map(FhirLocation::getId).toList(), include)));
     }
 
     @GetMapping("/PractitionerRole")
     public ResponseEntity<byte[]> practitionerRoles(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
         Paging paging = paging("PractitionerRole", params);
+        Includes include = Includes.parse("PractitionerRole", params);
         Partial<FhirPractitionerRole> result = search.practitionerRoles(params, paging);
-        return ok(render.searchset(base(), "PractitionerRole", params, result, paging, FhirPractitionerRole::getId));
+        return ok(render.searchset(base(), "PractitionerRole", params, result, paging, FhirPractitionerRole::getId, includes.forActors("PractitionerRole",
+                result.page(paging).stream().map(FhirPractitionerRole::getId).toList(), include)));
     }
 
     @GetMapping("/HealthcareService")
     public ResponseEntity<byte[]> healthcareServices(HttpServletRequest request) {
         Map<String, String[]> params = request.getParameterMap();
         Paging paging = paging("HealthcareService", params);
+        Includes include = Includes.parse("HealthcareService", params);
         Partial<FhirHealthcareService> result = search.healthcareServices(params, paging);
-        return ok(render.searchset(base(), "HealthcareService", params, result, paging, FhirHealthcareService::getId));
+        return ok(render.searchset(base(), "HealthcareService", params, result, paging, FhirHealthcareService::getId, includes.forActors("HealthcareService",
+                result.page(paging).stream().map(FhirHealthcareService::getId).toList(), include)));
     }
 
     private Paging paging(String type, Map<String, String[]> params) {

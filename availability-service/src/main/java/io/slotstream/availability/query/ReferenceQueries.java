@@ -37,8 +37,8 @@ public final class ReferenceQueries {
                 "Location", "PractitionerRole", "Practitioner", "HealthcareService", "Patient", "RelatedPerson", "Device");
         List<List<Token>> serviceTypes = SlotQuery.tokens(params, "service-type", "Schedule?service-type");
         List<List<Token>> specialties = SlotQuery.tokens(params, "specialty", "Schedule?specialty");
-        List<List<String>> ids = SlotQuery.values(params, "_id").stream().map(v -> List.of(v.split(","))).toList();
-        return s -> ids.stream().allMatch(g -> g.contains(s.getId()))
+        Predicate<String> ids = ids(params);
+        return s -> ids.test(s.getId())
                 && actors.stream().allMatch(g -> anyRef(g, s.getActor()))
                 && serviceTypes.stream().allMatch(g -> Token.anyMatchesConcepts(g, s.getServiceType()))
                 && specialties.stream().allMatch(g -> Token.anyMatchesConcepts(g, s.getSpecialty())
@@ -49,6 +49,8 @@ public final class ReferenceQueries {
     public static Predicate<FhirLocation> location(Map<String, String[]> params) {
         SearchParams.validate("Location", params);
         List<Predicate<FhirLocation>> conditions = new ArrayList<>();
+        Predicate<String> ids = ids(params);
+        conditions.add(l -> ids.test(l.getId()));
         for (String v : SlotQuery.values(params, "address-state")) {
             conditions.add(l -> startsWith(l.getAddress(), Address::getState, v));
         }
@@ -71,7 +73,9 @@ public final class ReferenceQueries {
         List<List<Token>> specialties = SlotQuery.tokens(params, "specialty", "PractitionerRole?specialty");
         List<List<RefParam>> practitioners = refs(params, "practitioner", "PractitionerRole?practitioner", "Practitioner");
         List<List<RefParam>> locations = refs(params, "location", "PractitionerRole?location", "Location");
-        return r -> specialties.stream().allMatch(g -> Token.anyMatchesConcepts(g, r.getSpecialty()))
+        Predicate<String> ids = ids(params);
+        return r -> ids.test(r.getId())
+                && specialties.stream().allMatch(g -> Token.anyMatchesConcepts(g, r.getSpecialty()))
                 && practitioners.stream().allMatch(g -> r.getPractitioner() != null
                         && anyRef(g, List.of(r.getPractitioner())))
                 && locations.stream().allMatch(g -> anyRef(g, r.getLocation()));
@@ -82,7 +86,9 @@ public final class ReferenceQueries {
         SearchParams.validate("HealthcareService", params);
         List<List<Token>> types = SlotQuery.tokens(params, "service-type", "HealthcareService?service-type");
         List<List<RefParam>> locations = refs(params, "location", "HealthcareService?location", "Location");
-        return h -> types.stream().allMatch(g -> Token.anyMatchesConcepts(g, h.getType()))
+        Predicate<String> ids = ids(params);
+        return h -> ids.test(h.getId())
+                && types.stream().allMatch(g -> Token.anyMatchesConcepts(g, h.getType()))
                 && locations.stream().allMatch(g -> anyRef(g, h.getLocation()));
     }
 
@@ -99,6 +105,12 @@ public final class ReferenceQueries {
             }
         }
         return out.result();
+    }
+
+    /** @return the {@code _id} condition: every repetition holds one of its comma-separated ids */
+    private static Predicate<String> ids(Map<String, String[]> params) {
+        List<List<String>> groups = SlotQuery.values(params, "_id").stream().map(v -> List.of(v.split(","))).toList();
+        return id -> groups.stream().allMatch(g -> g.contains(id));
     }
 
     private static List<List<RefParam>> refs(Map<String, String[]> params, String name, String expression, String... types) {

@@ -44,7 +44,6 @@ public final class SearchParams {
                         "[latitude]|[longitude]|[distance]|[unit]: a Location of the slot within distance (default 50 km); "
                                 + "all Location conditions hold for the same Location"),
                 new Spec("_sort", ParamType.SPECIAL, "Slot.start", "start (default) or -start; ties by id"),
-                new Spec("_include", ParamType.SPECIAL, "Slot.schedule", "Slot:schedule adds each page's Schedules"),
                 new Spec("_total", ParamType.SPECIAL, "Bundle.total",
                         "accurate counts every match; none (default) gives a total only when the first page holds them all"),
                 new Spec("_cursor", ParamType.SPECIAL, "Bundle.link",
@@ -56,18 +55,60 @@ public final class SearchParams {
                 new Spec("specialty", ParamType.TOKEN, "Schedule.specialty",
                         "[system]|[code] or [code]; also the schedule-specialty extension")));
         BY_RESOURCE.put("Location", List.of(
+                new Spec("_id", ParamType.TOKEN, "Location.id", "[id]; comma = or"),
                 new Spec("address-state", ParamType.STRING, "Location.address.state", "starts with, case-insensitive"),
                 new Spec("address-postalcode", ParamType.STRING, "Location.address.postalCode", "starts with, case-insensitive"),
                 new Spec("address-city", ParamType.STRING, "Location.address.city", "starts with, case-insensitive"),
                 new Spec("near", ParamType.SPECIAL, "Location.position",
                         "[latitude]|[longitude]|[distance]|[unit]: within distance (default 50 km); unit km | mi | m")));
         BY_RESOURCE.put("PractitionerRole", List.of(
+                new Spec("_id", ParamType.TOKEN, "PractitionerRole.id", "[id]; comma = or"),
                 new Spec("specialty", ParamType.TOKEN, "PractitionerRole.specialty", "[system]|[code] or [code]"),
                 new Spec("practitioner", ParamType.REFERENCE, "PractitionerRole.practitioner", "Practitioner/[id] or [id]"),
                 new Spec("location", ParamType.REFERENCE, "PractitionerRole.location", "Location/[id] or [id]")));
         BY_RESOURCE.put("HealthcareService", List.of(
+                new Spec("_id", ParamType.TOKEN, "HealthcareService.id", "[id]; comma = or"),
                 new Spec("service-type", ParamType.TOKEN, "HealthcareService.type", "[system]|[code] or [code]"),
                 new Spec("location", ParamType.REFERENCE, "HealthcareService.location", "Location/[id] or [id]")));
+    }
+
+    /**
+     * One supported {@code _include}/{@code _revinclude} value, {@code [source]:[parameter]}, optionally qualified
+     * {@code :[target]} with one of {@code targets} (FHIR R4 search §3.1.1.5.4).
+     *
+     * @param value   e.g. {@code Slot:schedule}
+     * @param targets the resource types it loads (for {@code _revinclude}: the searched type it reaches back from)
+     */
+    public record IncludeSpec(String value, List<String> targets) {
+    }
+
+    /** The three include parameters, as named in a request. */
+    public static final String INCLUDE = "_include";
+    public static final String INCLUDE_ITERATE = "_include:iterate";
+    public static final String REVINCLUDE = "_revinclude";
+
+    private static final List<String> ACTOR_TYPES = List.of("Location", "PractitionerRole", "HealthcareService");
+
+    /** parameter ({@link #INCLUDE}, ...) -> searched resource type -> the values it supports */
+    private static final Map<String, Map<String, List<IncludeSpec>>> INCLUDES = Map.of(
+            INCLUDE, Map.of(
+                    "Slot", List.of(new IncludeSpec("Slot:schedule", List.of("Schedule"))),
+                    "Schedule", List.of(new IncludeSpec("Schedule:actor", ACTOR_TYPES))),
+            // iterate: applies to the Schedules Slot:schedule included (the "who and where" of the page's slots)
+            INCLUDE_ITERATE, Map.of(
+                    "Slot", List.of(new IncludeSpec("Schedule:actor", ACTOR_TYPES))),
+            REVINCLUDE, Map.of(
+                    "Schedule", List.of(new IncludeSpec("Slot:schedule", List.of("Schedule"))),
+                    "Location", List.of(new IncludeSpec("Schedule:actor", List.of("Location"))),
+                    "PractitionerRole", List.of(new IncludeSpec("Schedule:actor", List.of("PractitionerRole"))),
+                    "HealthcareService", List.of(new IncludeSpec("Schedule:actor", List.of("HealthcareService")))));
+
+    /**
+     * @param parameter {@link #INCLUDE}, {@link #INCLUDE_ITERATE} or {@link #REVINCLUDE}
+     * @return the values that parameter supports on a search of {@code resourceType} (empty: none)
+     */
+    public static List<IncludeSpec> includes(String parameter, String resourceType) {
+        return INCLUDES.get(parameter).getOrDefault(resourceType, List.of());
     }
 
     /** Result-control parameters every search accepts. */

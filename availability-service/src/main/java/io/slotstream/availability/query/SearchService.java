@@ -204,10 +204,11 @@ public class SearchService {
         return Partial.merge(parts, order, limit, id);
     }
 
-    /** @return the parameters without result controls (_count, _offset, _limit) */
+    /** @return the parameters without result controls (_count, _offset, _limit) and includes ({@link Includes}) */
     public static Map<String, String[]> withoutControl(Map<String, String[]> params) {
         Map<String, String[]> out = new LinkedHashMap<>(params);
         SearchParams.CONTROL.forEach(out::remove);
+        Includes.PARAMS.forEach(out::remove);
         out.remove(LIMIT_PARAM);
         return out;
     }

@@ -5,14 +5,13 @@ import java.util.Map;
 /**
  * The result controls of a Slot search: {@code _count} (page size), {@code _cursor} (the page after that position),
  * {@code _total} ({@code accurate} counts every match; {@code none}/{@code estimate}, the default, give a total only
- * when it costs nothing: the first page holds every match) and {@code _include=Slot:schedule}.
+ * when it costs nothing: the first page holds every match). Includes are {@link Includes}.
  *
  * @param count          page size, 1..max
  * @param cursor         null for the first page
  * @param accurateTotal  count every match (scans all of them)
- * @param includeSchedule add the Schedules of the page's slots (search mode include)
  */
-public record SlotPage(int count, Cursor cursor, boolean accurateTotal, boolean includeSchedule) {
+public record SlotPage(int count, Cursor cursor, boolean accurateTotal) {
 
     /** @throws SearchException when a control is malformed */
     public static SlotPage parse(Map<String, String[]> params, int defaultCount, int maxCount) {
@@ -30,16 +29,7 @@ public record SlotPage(int count, Cursor cursor, boolean accurateTotal, boolean 
             }
             accurate = total.equals("accurate");
         }
-        boolean include = false;
-        if (params.containsKey("_include")) {
-            for (String v : params.get("_include")) {
-                if (!v.equals("Slot:schedule")) {
-                    throw new SearchException("_include supports Slot:schedule only, was '" + v + "'", "Slot?_include");
-                }
-                include = true;
-            }
-        }
-        return new SlotPage(count, cursor, accurate, include);
+        return new SlotPage(count, cursor, accurate);
     }
 
     /** @return how many sorted matches each instance returns: one more than the page shows whether there is a next */
