@@ -155,12 +155,14 @@ public class SchedulingOperations {
         FindService.Result result = find.find(criteria);
         List<Appointment> appointments = result.proposals().stream().map(renderer::proposed).toList();
         Bundle bundle = OutcomeBundles.searchset(appointments, notes.hasIssue() ? notes : null);
-        bundle.setTotal(result.total());
+        if (result.total() != null) {
+            bundle.setTotal(result.total());
+        }
         if (result.nextCursor() != null) {
             bundle.addLink().setRelation(Bundle.LINK_NEXT).setUrl(request.getFhirServerBase() + "/Appointment/$find?_count="
                     + count + "&_cursor=" + URLEncoder.encode(result.nextCursor(), StandardCharsets.UTF_8));
         }
-        if (result.total() == 0 && !notes.hasIssue()) {
+        if (result.noMatches() && !notes.hasIssue()) {
             return FindResults.empty(notes);
         }
         return bundle;
