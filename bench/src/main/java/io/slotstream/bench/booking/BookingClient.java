@@ -24,9 +24,7 @@ public record BookingClient(HttpCall http, String base) {
 
 
     public String proposal(String slotId, String start, String end) {
-        HttpCall.Response r = HttpCall.expect2xx(post("/fhir/Appointment/$find?_count=100",
-                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"start\",\"valueDateTime\":\"" + start
-                        + "\"},{\"name\":\"end\",\"valueDateTime\":\"" + end + "\"}]}"), "$find");
+        HttpCall.Response r = HttpCall.expect2xx(find(start, end, 100), "$find");
         for (JsonNode entry : read(r).path("entry")) {
             JsonNode a = entry.path("resource");
             if (a.path("slot").size() == 1 && ("Slot/" + slotId).equals(a.path("slot").get(0).path("reference").asText())) {
@@ -34,6 +32,25 @@ public record BookingClient(HttpCall http, String base) {
             }
         }
         throw new BenchException("$find proposed no Appointment for Slot/" + slotId + " (is it free?)");
+    }
+
+    /**
+     * ITI-115 {@code $find} of free slots from {@code start} to {@code end} (FHIR dateTimes), first page of
+     * {@code count} proposed Appointments.
+     */
+    public HttpCall.Response find(String start, String end, int count) {
+        return post("/fhir/Appointment/$find?_count=" + count,
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"start\",\"valueDateTime\":\"" + start
+                        + "\"},{\"name\":\"end\",\"valueDateTime\":\"" + end + "\"}]}");
+    }
+
+    /** @return the number of proposed Appointments in a {@code $find} answer */
+    public int appointments(HttpCall.Response r) {
+        int n = 0;
+        for (JsonNode entry : read(r).path("entry")) {
+            n += "Appointment".equals(entry.path("resource").path("resourceType").asText()) ? 1 : 0;
+        }
+        return n;
     }
 
     public HttpCall.Response hold(String proposalId) {

@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * transaction Bundle) sent at a steady {@code --rate} (default 500/s) for {@code --duration} seconds (default 30;
  * 3 in smoke), paced on a fixed schedule, each sent asynchronously. Latency is measured from the 2xx of ingest to
  * the first sighting with the new status (0 when the sighting beat the HTTP response). Setup (untimed): the system
- * of {@code --size} is loaded under a new source and the bench waits until its Slots are in the topic.
+ * of {@code --size} is loaded under a new source and the bench waits until its Slots are in the topic; with
+ * {@code --source S} the system of {@code --size} already loaded under {@code S} is changed instead (e.g.
+ * {@code bench-q-medium}, loaded once by {@code query --size medium}), so the 1M-slot system is not loaded twice.
  */
 public final class FreshnessBenchmark implements Benchmark {
 
@@ -63,7 +65,8 @@ public final class FreshnessBenchmark implements Benchmark {
         double graceSeconds = options.number("grace", options.smoke() ? 10 : 30);
         HealthSystem system = new HealthSystem(GeneratorConfig.fromNextMonday(options.size(), options.seed()));
         HttpCall http = new HttpCall();
-        String source = "bench-fresh-" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+        String reused = options.string("source", null);
+        String source = reused != null ? reused : "bench-fresh-" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
         String prefix = source + ".";
         Map<String, Probe> probes = new ConcurrentHashMap<>();
         AtomicLong loadedSeen = new AtomicLong();
@@ -75,11 +78,15 @@ public final class FreshnessBenchmark implements Benchmark {
 
         try (AvailabilityTopicWatcher watcher = new AvailabilityTopicWatcher(services.bootstrap(), services.registry(),
                 (value, nanos) -> onTopic(value, nanos, prefix, probes, loadedSeen))) {
-            Loader loader = new Loader(http, services.ingest());
-            loader.loadReferences(system, source);
-            long slots = loader.loadSlots(system, source);
-            awaitLoaded(watcher, loadedSeen, slots, options.number("load-timeout", 300));
-            report.info("slots_loaded", slots);
+            if (reused == null) {
+                Loader loader = new Loader(http, services.ingest());
+                loader.loadReferences(system, source);
+                long slots = loader.loadSlots(system, source);
+                awaitLoaded(watcher, loadedSeen, slots, options.number("load-timeout", 300));
+                report.info("slots_loaded", slots);
+            } else {
+                report.info("slots_of_reused_source", system.countSlots());
+            }
             ChangeStream changes = new ChangeStream(system, options.seed(), ChangeStream.Mix.SINGLE_SLOT_PUTS);
             for (int i = 0; i < options.warmup() + options.runs(); i++) {
                 probes.clear();

@@ -1,5 +1,6 @@
 package io.slotstream.bench.query;
 
+import io.slotstream.bench.booking.BookingClient;
 import io.slotstream.bench.core.BenchException;
 import io.slotstream.bench.core.BenchOptions;
 import io.slotstream.bench.core.Benchmark;
@@ -33,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code cross}: free slots of every schedule over one week ({@code status=free&start=ge..&start=lt..&_count=100})</li>
  *   <li>{@code near}: free slots of a service type within 25 km of a random site over one week
  *       ({@code schedule.actor:Location.near=lat|lng|25|km&service-type=..&status=free&start=..&_count=100})</li>
+ *   <li>{@code find}: ITI-115 {@code Appointment/$find} at booking-bridge ({@code --booking-url}, default
+ *       http://127.0.0.1:8084) with {@code start}/{@code end} of a random week and {@code _count=100}: the proposals
+ *       of every schedule (issue 11's "{@code $find} on the 1M-slot system")</li>
  * </ul>
  * Every request picks a random schedule (or site) and a random week of the horizon, so the service cannot answer
  * from a hot cache of a few keys. The
@@ -52,7 +56,7 @@ public final class QueryBenchmark implements Benchmark {
 
     @Override
     public String description() {
-        return "Slot search (--query schedule|cross|near) over one week, p50/p99 and req/s (needs the stack)";
+        return "Slot search (--query schedule|cross|near) or $find (--query find) over one week, p50/p99 and req/s (needs the stack)";
     }
 
     @Override
@@ -60,13 +64,14 @@ public final class QueryBenchmark implements Benchmark {
         Services services = Services.from(options);
         int clients = options.integer("clients", 50);
         String kind = options.string("query", "schedule");
-        if (!List.of("schedule", "cross", "near").contains(kind)) {
-            throw new BenchException("--query must be schedule, cross or near, was " + kind, null);
+        if (!List.of("schedule", "cross", "near", "find").contains(kind)) {
+            throw new BenchException("--query must be schedule, cross, near or find, was " + kind, null);
         }
         double duration = options.number("duration", options.smoke() ? 2 : 20);
         HealthSystem system = new HealthSystem(GeneratorConfig.fromNextMonday(options.size(), options.seed()));
         String source = options.string("source", "bench-q-" + options.size().name());
         HttpCall http = new HttpCall();
+        BookingClient booking = new BookingClient(http, options.string("booking-url", "http://127.0.0.1:8084"));
         boolean loaded = LoadedSystem.ensure(http, services.ingest(), services.availability(), system, source,
                 options.number("load-timeout", 1800));
         report.info("query", kind);
@@ -88,16 +93,24 @@ public final class QueryBenchmark implements Benchmark {
                     futures.add(pool.submit(() -> {
                         boolean checked = false;
                         while (System.nanoTime() < end) {
-                            String url = switch (kind) {
-                                case "cross" -> crossSchedule(services.availability(), system, rnd);
-                                case "near" -> nearServiceType(services.availability(), system, rnd);
-                                default -> randomWeek(services.availability(), system, source, rnd);
-                            };
-                            HttpCall.Response r = HttpCall.expect2xx(http.get(url), "availability-service (" + url + ")");
+                            HttpCall.Response r;
+                            if (kind.equals("find")) {
+                                LocalDate from = randomMonday(system, rnd);
+                                r = HttpCall.expect2xx(booking.find(from.toString(), from.plusWeeks(1).toString(), 100),
+                                        "booking-bridge $find");
+                            } else {
+                                String url = switch (kind) {
+                                    case "cross" -> crossSchedule(services.availability(), system, rnd);
+                                    case "near" -> nearServiceType(services.availability(), system, rnd);
+                                    default -> randomWeek(services.availability(), system, source, rnd);
+                                };
+                                r = HttpCall.expect2xx(http.get(url), "availability-service (" + url + ")");
+                            }
                             latencies.recordNanos(r.nanos());
                             bytes.addAndGet(r.body().length);
-                            if (!checked) { // parse one answer per client and run: it must be a Bundle of Slots
-                                slotsReturned.addAndGet(SlotSearch.statuses(r.body()).size());
+                            if (!checked) { // parse one answer per client and run: Slots (or proposed Appointments)
+                                slotsReturned.addAndGet(kind.equals("find") ? booking.appointments(r)
+                                        : SlotSearch.statuses(r.body()).size());
                                 checked = true;
                             }
                         }
@@ -134,9 +147,14 @@ public final class QueryBenchmark implements Benchmark {
         return SlotSearch.url(availability, CanonicalId.of(source, p.scheduleId()), start, end);
     }
 
+    /** A random Monday of the horizon (the generator's first day is a Monday). */
+    static LocalDate randomMonday(HealthSystem system, SplittableRandom rnd) {
+        return system.date(0).plusWeeks(rnd.nextInt(Math.max(1, system.days() / 7)));
+    }
+
     /** Free slots of every schedule in a random week (UTC midnight to midnight), first page of 100. */
     static String crossSchedule(String availability, HealthSystem system, SplittableRandom rnd) {
-        LocalDate from = system.date(0).plusWeeks(rnd.nextInt(Math.max(1, system.days() / 7)));
+        LocalDate from = randomMonday(system, rnd);
         return availability + "/fhir/Slot?status=free&start=ge" + from + "&start=lt" + from.plusWeeks(1) + "&_count=100";
     }
 

@@ -28,6 +28,7 @@ import io.slotstream.schemas.identity.CanonicalId;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.UnsignedIntType;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -155,12 +156,13 @@ public class SchedulingOperations {
         FindService.Result result = find.find(criteria);
         List<Appointment> appointments = result.proposals().stream().map(renderer::proposed).toList();
         Bundle bundle = OutcomeBundles.searchset(appointments, notes.hasIssue() ? notes : null);
-        bundle.setTotal(result.total());
+        // unknown (more pages, not counted): no total rather than the page's size
+        bundle.setTotalElement(result.total() == null ? null : new UnsignedIntType(result.total()));
         if (result.nextCursor() != null) {
             bundle.addLink().setRelation(Bundle.LINK_NEXT).setUrl(request.getFhirServerBase() + "/Appointment/$find?_count="
                     + count + "&_cursor=" + URLEncoder.encode(result.nextCursor(), StandardCharsets.UTF_8));
         }
-        if (result.total() == 0 && !notes.hasIssue()) {
+        if (result.noMatches() && !notes.hasIssue()) {
             return FindResults.empty(notes);
         }
         return bundle;

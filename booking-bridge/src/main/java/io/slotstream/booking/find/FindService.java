@@ -27,8 +27,10 @@ import java.util.stream.Collectors;
 
 /**
  * ITI-115 {@code $find} over availability-service's Slot search (its discovery indexes):
- * {@code status=free&start=ge..&start=lt..&schedule.actor=..&specialty=..&service-type=..&_count=..&_total=accurate
- * &_include=Slot:schedule[&_cursor=..]}. Participant parameters become Schedule actors: a Practitioner and its
+ * {@code status=free&start=ge..&start=lt..&schedule.actor=..&specialty=..&service-type=..&_count=..
+ * &_include=Slot:schedule[&_cursor=..]}, without {@code _total=accurate}: counting every match of a week across all
+ * schedules walks tens of thousands of index entries (1.6 s per call on the 1M-slot system), while a page costs
+ * about its own size. Participant parameters become Schedule actors: a Practitioner and its
  * PractitionerRoles; a Location and the PractitionerRoles and HealthcareServices at it. {@code status=free} is the
  * effective status, so held (busy-tentative) and booked slots never appear (ITI-115: "SHALL NOT include any held
  * appointments"). Each free slot is one proposal; the included Schedules' actors are its participants. Slots the
@@ -41,11 +43,17 @@ public class FindService {
     /**
      * A page of proposals.
      *
-     * @param total      number of matches
+     * @param total      number of matches when known without counting them all (the first page holds every match),
+     *                   else null
      * @param proposals  this page
      * @param nextCursor the {@code _cursor} of the next page, or null on the last page
      */
-    public record Result(int total, List<Proposal> proposals, String nextCursor) {
+    public record Result(Integer total, List<Proposal> proposals, String nextCursor) {
+
+        /** @return whether nothing matches at all (not merely this page, which the provider rules may have emptied) */
+        public boolean noMatches() {
+            return total != null ? total == 0 : proposals.isEmpty() && nextCursor == null;
+        }
     }
 
     private final AvailabilityClient availability;
@@ -69,7 +77,7 @@ public class FindService {
      * Proposals only for slots the decision point would accept now: the search window is narrowed to the loosest
      * minimum notice and horizon of any source, then each slot is checked against its own source's
      * {@link BookingRules} (the decision point's rule class). With per-source overrides, a page may hold fewer than
-     * {@code _count} proposals and {@code total} counts before the per-source check.
+     * {@code _count} proposals and {@code total} (when known) counts before the per-source check.
      *
      * @throws AvailabilityClient.AvailabilityException when availability-service fails
      */
@@ -104,7 +112,6 @@ public class FindService {
         }
         params.put("_sort", List.of("start"));
         params.put("_count", List.of(String.valueOf(criteria.count())));
-        params.put("_total", List.of("accurate"));
         params.put("_include", List.of("Slot:schedule"));
         if (criteria.cursor() != null) {
             params.put("_cursor", List.of(criteria.cursor()));
@@ -129,7 +136,7 @@ public class FindService {
                 result.add(proposal);
             }
         }
-        return new Result(page.getTotal(), result, cursorOf(page.getLink(Bundle.LINK_NEXT)));
+        return new Result(page.hasTotal() ? page.getTotal() : null, result, cursorOf(page.getLink(Bundle.LINK_NEXT)));
     }
 
     /** @return the proposal of one slot (also used for {@code appointment-resource} bookings) */
