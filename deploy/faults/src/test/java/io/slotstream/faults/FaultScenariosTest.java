@@ -91,8 +91,10 @@ class FaultScenariosTest {
     @BeforeAll
     static void startClusterAndServices() throws Exception {
         dir = Path.of(System.getProperty("java.io.tmpdir"), "faults-" + System.nanoTime());
+        // the registry starts while the brokers do: on a busy machine it needs their time as well
+        registry = RegistryServer.launch(HOST, Ports.free(HOST), Ports.free(HOST), RegistryHome.locate(), dir.resolve("registry"));
         cluster = BrokerCluster.start(dir.resolve("kafka"));
-        registry = RegistryServer.start(HOST, Ports.free(HOST), Ports.free(HOST), RegistryHome.locate(), dir.resolve("registry"));
+        registry.awaitReady();
         Provisioning.Result provisioned = new Provisioning(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
                 new TopicSettings((short) 3, 2, OptionalInt.empty()), RegistryConnection.open(registry.apiUrl()),
                 SchemaRegistrar.COMPATIBILITY).create();
