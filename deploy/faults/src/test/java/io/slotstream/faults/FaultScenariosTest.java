@@ -1,9 +1,11 @@
 package io.slotstream.faults;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slotstream.deploy.local.Ports;
 import io.slotstream.deploy.local.RegistryHome;
 import io.slotstream.deploy.local.RegistryServer;
 import io.slotstream.deploy.local.ServiceSet;
+import io.slotstream.deploy.local.SmallTmpfs;
 import io.slotstream.deploy.local.StackException;
 import io.slotstream.faults.checker.Checker;
 import io.slotstream.faults.checker.History;
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -26,11 +29,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -38,6 +47,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +72,12 @@ class FaultScenariosTest {
     private static final long LOAD_SECONDS = Long.getLong("slotstream.faults.load-seconds", 15);
 
     private static final Path REPORT = Path.of("target", "faults-report.txt");
+    /** publish-service's output directory ({@code <publish dir>/files}) is a tmpfs of this size, so it can be filled */
+    private static final long PUBLISH_OUTPUT_BYTES = 32L << 20;
+    private static final Pattern DISK_FULL_FAILURES = Pattern.compile(
+            "^slotstream_publish_snapshot_failures_total\\{[^}]*reason=\"disk-full\"[^}]*} ([0-9.Ee+-]+)$", Pattern.MULTILINE);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static Path dir;
     private static BrokerCluster cluster;
     private static RegistryServer registry;
@@ -68,22 +85,36 @@ class FaultScenariosTest {
     private static final History HISTORY = new History();
     private static MixedLoad load;
     private static SystemObserver observer;
+    private static SmallTmpfs publishOutput;
+    private static String publishOutputMissing;
 
     @BeforeAll
     static void startClusterAndServices() throws Exception {
         dir = Path.of(System.getProperty("java.io.tmpdir"), "faults-" + System.nanoTime());
+        // the registry starts while the brokers do: on a busy machine it needs their time as well
+        registry = RegistryServer.launch(HOST, Ports.free(HOST), Ports.free(HOST), RegistryHome.locate(), dir.resolve("registry"));
         cluster = BrokerCluster.start(dir.resolve("kafka"));
-        registry = RegistryServer.start(HOST, Ports.free(HOST), Ports.free(HOST), RegistryHome.locate(), dir.resolve("registry"));
+        registry.awaitReady();
         Provisioning.Result provisioned = new Provisioning(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
                 new TopicSettings((short) 3, 2, OptionalInt.empty()), RegistryConnection.open(registry.apiUrl()),
                 SchemaRegistrar.COMPATIBILITY).create();
         assertThat(provisioned.refused()).isEmpty();
+        Path publishDir = dir.resolve("publication");
+        try {
+            // before the services start: a mount over the directory later would hide the files being served
+            publishOutput = SmallTmpfs.mount(publishDir.resolve("files"), PUBLISH_OUTPUT_BYTES, SmallTmpfs.Visibility.ALL_PROCESSES);
+            report("publish-service output: %s", publishOutput.describe());
+        } catch (SmallTmpfs.Unavailable e) {
+            publishOutputMissing = e.getMessage();
+        }
         services = ServiceSet.launch(PROJECT, new ServiceSet.Endpoints(HOST, cluster.bootstrapServers(), registry.apiUrl()),
                 dir.resolve("services"), ServiceSet.freePorts(), Map.of(
                         "SLOTSTREAM_SECURITY_MODE", "off",
                         "SLOTSTREAM_SECURITY_RATE_LIMIT_REQUESTS_PER_SECOND", "0",
                         // Streams' changelog and repartition topics as replicated as the catalogue's
-                        "SLOTSTREAM_STREAMS_REPLICATION_FACTOR", "3"));
+                        "SLOTSTREAM_STREAMS_REPLICATION_FACTOR", "3",
+                        // read by publish-service only: its files/ is the small tmpfs
+                        "SLOTSTREAM_PUBLISH_DIR", publishDir.toString()));
         awaitServices();
         load = new MixedLoad(services.url("ingest-service"), services.url("booking-bridge"), HISTORY, 2, 20, 20);
         load.seed();
@@ -105,6 +136,9 @@ class FaultScenariosTest {
         }
         if (cluster != null) {
             cluster.close();
+        }
+        if (publishOutput != null) {
+            publishOutput.close();
         }
     }
 
@@ -224,6 +258,77 @@ class FaultScenariosTest {
                 signal(registry.pid(), "CONT");
             }
         });
+    }
+
+    /**
+     * f: publish-service's output directory (a 32 MiB tmpfs) filled to ENOSPC under load for 20 s, then freed: the cuts
+     * fail, the previous publication keeps being served (the same manifest bytes, every file it lists downloadable
+     * and unchanged, readiness and liveness UP), the failure is counted as disk-full and logged naming the directory,
+     * and once the space is back the next cut catches up (the checker then finds the publication equal to the view).
+     */
+    @Test
+    @Order(10)
+    @Tag("faults-long")
+    void publishServiceOutputDiskFull() throws Exception {
+        Assumptions.assumeTrue(publishOutput != null, () -> "publish-service's output on a small full disk: " + publishOutputMissing);
+        String publish = services.url("publish-service");
+        AtomicReference<String> figures = new AtomicReference<>();
+        scenario("publish-service output disk full 20 s (tmpfs at ENOSPC), freed", () -> {
+            double failuresBefore = diskFullFailures(publish);
+            long filler = publishOutput.fill(0);
+            try {
+                await("a cut refused by the full disk").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> diskFullFailures(publish) > failuresBefore);
+                byte[] manifest = get(publish + "/$bulk-publish").body();
+                Map<String, byte[]> files = filesOf(manifest);
+                double failuresAtStart = diskFullFailures(publish);
+                Thread.sleep(Duration.ofSeconds(20));
+                assertThat(get(publish + "/$bulk-publish").body()).as("the manifest while the disk is full")
+                        .isEqualTo(manifest);
+                assertThat(filesOf(manifest)).as("the files it lists while the disk is full").containsOnlyKeys(files.keySet())
+                        .allSatisfy((url, bytes) -> assertThat(bytes).as(url).isEqualTo(files.get(url)));
+                // still ready (the publication is whole) and alive: nothing for Kubernetes to restart
+                assertThat(get(publish + "/actuator/health/readiness").body()).asString(StandardCharsets.UTF_8).contains("\"UP\"");
+                assertThat(get(publish + "/actuator/health/liveness").body()).asString(StandardCharsets.UTF_8).contains("\"UP\"");
+                double failed = diskFullFailures(publish) - failuresBefore;
+                assertThat(diskFullFailures(publish)).as("cuts refused in the 20 s under load").isGreaterThan(failuresAtStart);
+                String log = Files.readString(dir.resolve("services").resolve("publish-service.log"));
+                assertThat(log).as("publish-service's log").contains("disk full: ")
+                        .contains(dir.resolve("publication").resolve("files").toString());
+                figures.set("filler %d bytes; %d cuts refused as disk-full; manifest (%d files, transactionTime %s) served unchanged"
+                        .formatted(filler, Math.round(failed), files.size(), transactionTime(manifest)));
+            } finally {
+                publishOutput.free();
+            }
+        });
+        report("disk full: %s", figures.get());
+    }
+
+    private static double diskFullFailures(String publish) throws IOException, InterruptedException {
+        String metrics = new String(get(publish + "/actuator/prometheus").body(), StandardCharsets.UTF_8);
+        Matcher matcher = DISK_FULL_FAILURES.matcher(metrics);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    /** @return every file the manifest lists: url to bytes */
+    private static Map<String, byte[]> filesOf(byte[] manifest) throws IOException, InterruptedException {
+        Map<String, byte[]> files = new HashMap<>();
+        for (var output : JSON.readTree(manifest).path("output")) {
+            String url = output.path("url").asText();
+            files.put(url, get(url).body());
+        }
+        return files;
+    }
+
+    private static String transactionTime(byte[] manifest) throws IOException {
+        return JSON.readTree(manifest).path("transactionTime").asText();
+    }
+
+    private static HttpResponse<byte[]> get(String url) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).as("GET %s", url).isEqualTo(200);
+        return response;
     }
 
     private interface Fault {

@@ -12,7 +12,9 @@ import java.util.Optional;
 
 /**
  * Health {@code publication}: UP when the store caught up with the topics and a first snapshot is published, else
- * OUT_OF_SERVICE. Part of the readiness group only (application.yml), so liveness never fails during a restore.
+ * OUT_OF_SERVICE. Part of the readiness group only (application.yml), so liveness never fails during a restore. A
+ * failed cut (e.g. a full disk) does not change the status: the previous publication is still served whole; the
+ * detail {@code lastCutFailure} says why (cleared by the next successful cut).
  */
 @Component("publication")
 class PublicationHealthIndicator implements HealthIndicator {
@@ -33,6 +35,7 @@ class PublicationHealthIndicator implements HealthIndicator {
         health.withDetail("storage", publisher.storage().describe());
         snapshot.ifPresent(s -> health.withDetail("version", s.version()).withDetail("files", s.files().size())
                 .withDetail("transactionTime", Instant.ofEpochMilli(s.transactionTime()).toString()));
+        publisher.lastFailure().ifPresent(f -> health.withDetail("lastCutFailure", f.at() + " " + f.message()));
         return health.build();
     }
 }

@@ -43,6 +43,7 @@ final class GroupWriter {
     private final Path scratch;
     private final long maxFileBytes;
     private final AtomicLong bytesStored = new AtomicLong();
+    private final Set<String> stored = new TreeSet<>();
 
     GroupWriter(PublicationStorage storage, Path scratch, long maxFileBytes) {
         this.storage = storage;
@@ -53,6 +54,13 @@ final class GroupWriter {
     /** @return bytes stored since the last call (files already referenced are not counted: they were not written) */
     long takeBytesStored() {
         return bytesStored.getAndSet(0);
+    }
+
+    /** @return names stored since the last call (the files a failed cut stored, which no manifest lists) */
+    Set<String> takeStored() {
+        Set<String> names = Set.copyOf(stored);
+        stored.clear();
+        return names;
     }
 
     /**
@@ -139,12 +147,13 @@ final class GroupWriter {
 
     private PublishedFile finish(Part part, String base, String type, List<String> states, Set<String> known)
             throws IOException {
-        part.out.close();
+        part.close();
         String name = base + "-" + HexFormat.of().formatHex(part.digest.digest(), 0, 8) + ".ndjson";
         if (known.contains(name)) {
             Files.deleteIfExists(part.file);
         } else {
             storage.put(name, part.file);
+            stored.add(name);
             bytesStored.addAndGet(part.bytes);
         }
         return new PublishedFile(type, name, states, part.lines, part.bytes);
@@ -274,21 +283,39 @@ final class GroupWriter {
             this.out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER);
         }
 
+        /** @throws IOException naming the scratch file (a full disk: "No space left on device") */
         void write(byte[] buffer, int offset, int length) throws IOException {
-            out.write(buffer, offset, length);
-            out.write('\n');
+            try {
+                out.write(buffer, offset, length);
+                out.write('\n');
+            } catch (IOException e) {
+                throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
             digest.update(buffer, offset, length);
             digest.update((byte) '\n');
             lines++;
             bytes += length + 1;
         }
 
-        void discard() {
+        /** Flushes and closes; @throws IOException naming the scratch file */
+        void close() throws IOException {
             try {
                 out.close();
+            } catch (IOException e) {
+                throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        void discard() {
+            try {
+                out.close(); // flushing fails on a full disk; the file goes all the same
+            } catch (IOException ignored) {
+                // nothing to keep
+            }
+            try {
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {
-                // scratch files are also cleared on start
+                // scratch files are also cleared after a failed cut and on start
             }
         }
     }

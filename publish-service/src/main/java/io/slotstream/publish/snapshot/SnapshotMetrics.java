@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Publication metrics: {@code slotstream.publish.snapshot.duration} (timer of a cut), {@code .bytes} (summary, bytes
  * a cut stored: only rewritten files), {@code .groups} (summary, groups a cut rewrote),
  * {@code slotstream.publish.snapshot.resources} (gauge per {@code type}: resources in the current publication),
- * {@code .files} (gauge, files the manifest lists) and {@code .transaction.time} (gauge, epoch seconds of the
- * current transactionTime).
+ * {@code .files} (gauge, files the manifest lists), {@code .transaction.time} (gauge, epoch seconds of the
+ * current transactionTime) and {@code .failures} (counter of failed cuts, tag {@code reason} = {@code disk-full} or
+ * {@code other}).
  */
 public final class SnapshotMetrics {
 
@@ -28,6 +29,8 @@ public final class SnapshotMetrics {
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong transactionTime = new AtomicLong();
     private final Counter cuts;
+    private final Counter diskFull;
+    private final Counter otherFailures;
 
     public SnapshotMetrics(MeterRegistry registry) {
         this.duration = Timer.builder("slotstream.publish.snapshot.duration").description("Time to cut and publish")
@@ -37,6 +40,8 @@ public final class SnapshotMetrics {
         this.groups = DistributionSummary.builder("slotstream.publish.snapshot.groups")
                 .description("Groups a cut rewrote").register(registry);
         this.cuts = Counter.builder("slotstream.publish.snapshot.cuts").description("Cuts published").register(registry);
+        this.diskFull = failures(registry, "disk-full");
+        this.otherFailures = failures(registry, "other");
         for (ResourceType type : ResourceType.values()) {
             AtomicLong value = new AtomicLong();
             resources.put(type, value);
@@ -47,6 +52,15 @@ public final class SnapshotMetrics {
                 .description("Files the full manifest lists").register(registry);
         Gauge.builder("slotstream.publish.snapshot.transaction.time", transactionTime, AtomicLong::get)
                 .baseUnit("seconds").description("transactionTime of the current publication").register(registry);
+    }
+
+    private static Counter failures(MeterRegistry registry, String reason) {
+        return Counter.builder("slotstream.publish.snapshot.failures").tag("reason", reason)
+                .description("Cuts that failed (the previous publication stays served)").register(registry);
+    }
+
+    void failed(boolean full) {
+        (full ? diskFull : otherFailures).increment();
     }
 
     void cut(Duration took, int groupsRewritten, long bytesStored) {

@@ -47,6 +47,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final GroupWriter writer;
     private final UnreferencedFiles unreferenced;
     private final AtomicReference<Publication> current = new AtomicReference<>();
+    private final AtomicReference<CutFailure> lastFailure = new AtomicReference<>();
+    private final Clock clock;
     private final TreeMap<GroupKey, PublishedGroup> table = new TreeMap<>();
 
     /**
@@ -71,6 +73,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.sinceRetention = sinceRetention;
         this.sinceOverlapMs = sinceOverlap.toMillis();
         this.metrics = metrics;
+        this.clock = clock;
         this.writer = new GroupWriter(storage, scratch, maxFileBytes);
         this.unreferenced = new UnreferencedFiles(storage, grace, clock);
         try {
@@ -100,6 +103,11 @@ public final class SnapshotPublisher implements AutoCloseable {
         return Optional.ofNullable(current.get());
     }
 
+    /** @return why the last cut failed, empty when it succeeded (or none was tried) */
+    public Optional<CutFailure> lastFailure() {
+        return Optional.ofNullable(lastFailure.get());
+    }
+
     /** @return where the files are */
     public PublicationStorage storage() {
         return storage;
@@ -113,7 +121,13 @@ public final class SnapshotPublisher implements AutoCloseable {
         return Optional.of(cut());
     }
 
-    /** Cuts now: rewrites the changed groups and publishes. On failure the publication stays as it was. */
+    /**
+     * Cuts now: rewrites the changed groups and publishes. On failure (e.g. a full disk) the publication stays as it
+     * was, with every file it lists; files the failed cut stored get the grace period like every unlisted file; its
+     * groups stay dirty for the next cut; the failure is logged, counted and kept for {@link #lastFailure()}.
+     *
+     * @throws UncheckedIOException when a file cannot be written or stored (the message names the file or directory)
+     */
     public synchronized Publication cut() {
         long started = System.nanoTime();
         StoreCut cut = store.cut(sinceRetention);
@@ -144,14 +158,22 @@ public final class SnapshotPublisher implements AutoCloseable {
             long bytes = writer.takeBytesStored();
             metrics.cut(Duration.ofNanos(System.nanoTime() - started), cut.groups().size(), bytes);
             metrics.published(next);
+            lastFailure.set(null);
             log.info("published transactionTime {} ({} groups rewritten, {} bytes stored)", cut.transactionTime(),
                     cut.groups().size(), bytes);
             return next;
         } catch (IOException | RuntimeException e) {
             writer.takeBytesStored();
+            unreferenced.unlisted(writer.takeStored());
             store.abandon(cut);
             RuntimeException failure = e instanceof IOException io
                     ? new UncheckedIOException("cannot publish the cut at " + cut.transactionTime(), io) : (RuntimeException) e;
+            CutFailure failed = CutFailure.of(clock.instant(), failure);
+            lastFailure.set(failed);
+            metrics.failed(failed.diskFull());
+            log.error("cut at transactionTime {} failed, {} groups stay dirty and the next cut retries; still serving {}: {}",
+                    cut.transactionTime(), cut.groups().size(), previous == null ? "no publication"
+                            : "transactionTime " + previous.transactionTime(), failed.message());
             try {
                 deleteTree(scratch);
                 Files.createDirectories(scratch);

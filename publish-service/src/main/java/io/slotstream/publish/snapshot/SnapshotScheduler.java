@@ -51,7 +51,12 @@ public final class SnapshotScheduler implements AutoCloseable {
             }
             publisher.deleteExpired();
         } catch (RuntimeException e) {
-            log.error("publication tick failed", e);
+            if (publisher.lastFailure().isPresent()) {
+                // the failed cut logged its cause in one line; a full disk repeats it every interval, without a trace
+                log.debug("publication tick failed", e);
+            } else {
+                log.error("publication tick failed", e);
+            }
         }
     }
 

@@ -55,6 +55,14 @@ final class UnreferencedFiles {
         after.forEach(since::remove);
     }
 
+    /** Starts the grace period of stored files no publication listed (a failed cut's); listed ones stay as they are. */
+    void unlisted(Set<String> names) {
+        long now = clock.millis();
+        for (String name : names) {
+            since.putIfAbsent(name, now);
+        }
+    }
+
     /** @return how many files were deleted because their grace period was over */
     int deleteExpired() {
         long cutoff = clock.millis() - grace.toMillis();

@@ -193,7 +193,7 @@ class SnapshotPublisherTest {
         }
     }
 
-    private static String sha256Prefix(byte[] content) {
+    static String sha256Prefix(byte[] content) {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content), 0, 8);
         } catch (java.security.NoSuchAlgorithmException e) {

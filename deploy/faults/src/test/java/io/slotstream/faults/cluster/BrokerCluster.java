@@ -184,10 +184,14 @@ public final class BrokerCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code count} brokers are registered and answering. */
+    /**
+     * Waits until {@code count} brokers are registered and answering: at least 120 s, or as long as the services get
+     * ({@code slotstream.service-ready-timeout-seconds}): three broker JVMs starting on a busy 2-core machine took longer.
+     */
     public void awaitBrokers(int count) {
+        long seconds = Math.max(120, Long.getLong("slotstream.service-ready-timeout-seconds", 120));
         try (Admin admin = admin()) {
-            await("%d Kafka brokers at %s".formatted(count, bootstrapServers)).atMost(Duration.ofSeconds(120))
+            await("%d Kafka brokers at %s".formatted(count, bootstrapServers)).atMost(Duration.ofSeconds(seconds))
                     .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == count);
         }
