@@ -2,13 +2,13 @@ package io.slotstream.booking.upstream;
 
 import io.slotstream.avro.UpstreamForward;
 import io.slotstream.booking.command.DecisionListener;
+import io.slotstream.booking.kafka.OwnedPartitions;
 import io.slotstream.edge.kafka.ConsumerLoop;
 import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.TopicSerdes;
 import io.slotstream.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -22,8 +22,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,10 +55,8 @@ public class ForwardRetrier extends ConsumerLoop {
     private final Map<String, UpstreamForward> pending = new ConcurrentHashMap<>();
     private final Map<String, Integer> partitionOf = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    /** owned partitions read to their end: retried now */
-    private final Set<Integer> owning = ConcurrentHashMap.newKeySet();
-    // loop thread only:
-    private final Map<TopicPartition, Long> catchingUp = new HashMap<>();
+    /** the partitions the group gave this replica; set when the loop starts */
+    private volatile OwnedPartitions ownership;
 
     public ForwardRetrier(
             KafkaClientSettings kafka, RegistrySettings registry,
@@ -75,7 +71,8 @@ public class ForwardRetrier extends ConsumerLoop {
 
     /** @return the partitions of booking.upstream-forwards.v1 this replica retries now */
     public Set<Integer> retrying() {
-        return Set.copyOf(owning);
+        OwnedPartitions o = ownership;
+        return o == null ? Set.of() : o.owning();
     }
 
     /** @return the Appointment ids of the pending forwards this replica owns */
@@ -101,7 +98,8 @@ public class ForwardRetrier extends ConsumerLoop {
                 throw new IllegalStateException("topic " + Topics.UPSTREAM_FORWARDS.name()
                         + " does not exist: run the provisioning step (it creates the topic catalogue)");
             }
-            c.subscribe(List.of(Topics.UPSTREAM_FORWARDS.name()), new Membership(c));
+            ownership = new OwnedPartitions(c, this::forget);
+            c.subscribe(List.of(Topics.UPSTREAM_FORWARDS.name()), ownership);
             while (running()) {
                 read(c);
                 if (decisions.caughtUp()) {
@@ -113,7 +111,9 @@ public class ForwardRetrier extends ConsumerLoop {
         } catch (RuntimeException e) {
             log.error("upstream forward retrier stopped: this replica no longer retries EHR forwards", e);
         } finally {
-            owning.clear();
+            if (ownership != null) {
+                ownership.clear();
+            }
         }
     }
 
@@ -133,11 +133,7 @@ public class ForwardRetrier extends ConsumerLoop {
             c.seek(e.topicPartition(), e.offset() + 1);
             return;
         }
-        var done = catchingUp.entrySet().stream().filter(e -> c.position(e.getKey()) >= e.getValue())
-                .map(Map.Entry::getKey).toList();
-        for (TopicPartition tp : done) {
-            catchingUp.remove(tp);
-            owning.add(tp.partition());
+        for (TopicPartition tp : ownership.caughtUp()) {
             log.info("retrying the EHR forwards of {} partition {}", Topics.UPSTREAM_FORWARDS.name(), tp.partition());
         }
     }
@@ -147,7 +143,7 @@ public class ForwardRetrier extends ConsumerLoop {
         for (UpstreamForward f : List.copyOf(pending.values())) {
             String id = f.getAppointmentId();
             Integer partition = partitionOf.get(id);
-            if (partition == null || !owning.contains(partition) || f.getNextAttemptAt().toEpochMilli() > now
+            if (partition == null || !ownership.owns(partition) || f.getNextAttemptAt().toEpochMilli() > now
                     || !inFlight.add(id)) {
                 continue;
             }
@@ -166,45 +162,14 @@ public class ForwardRetrier extends ConsumerLoop {
         }
     }
 
-    /** Group callbacks (on the loop thread, inside poll). */
-    private final class Membership implements ConsumerRebalanceListener {
-        private final KafkaConsumer<String, UpstreamForward> c;
-
-        Membership(KafkaConsumer<String, UpstreamForward> c) {
-            this.c = c;
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-            if (assigned.isEmpty()) {
-                return;
+    /** A partition this replica no longer owns: its forwards are the next owner's. */
+    private void forget(int partition) {
+        partitionOf.entrySet().removeIf(e -> {
+            if (e.getValue() == partition) {
+                pending.remove(e.getKey());
+                return true;
             }
-            c.seekToBeginning(assigned);
-            catchingUp.putAll(c.endOffsets(assigned));
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            drop(revoked);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> lost) {
-            drop(lost);
-        }
-
-        private void drop(Collection<TopicPartition> gone) {
-            for (TopicPartition tp : gone) {
-                owning.remove(tp.partition());
-                catchingUp.remove(tp);
-                partitionOf.entrySet().removeIf(e -> {
-                    if (e.getValue() == tp.partition()) {
-                        pending.remove(e.getKey());
-                        return true;
-                    }
-                    return false;
-                });
-            }
-        }
+            return false;
+        });
     }
 }
