@@ -172,7 +172,10 @@ public class UpstreamReconciler {
         first(forward(requestId, command.scheduleId(), UpstreamOperation.CREATE, appointment, book, holdExpiresAt));
     }
 
-    /** The durable record of a change, due for its first retry only after the first attempt has had its time. */
+    /**
+     * The durable record of a change, due for its first retry only after the first attempt has had its time (connect
+     * and answer may each take {@code upstream-timeout}), so that the owner never calls the EHR beside it.
+     */
     private UpstreamForward forward(String requestId, String scheduleId, UpstreamOperation operation,
                                     Appointment appointment, BookingRequest followUp, Instant holdExpiresAt) {
         Instant now = clock.instant();
@@ -180,7 +183,8 @@ public class UpstreamReconciler {
                 .setSourceId(scheduleId.substring(0, scheduleId.indexOf('.'))).setScheduleId(scheduleId)
                 .setOperation(operation).setAppointmentJson(fhir.newJsonParser().encodeResourceToString(appointment))
                 .setFollowUp(followUp).setHoldExpiresAt(holdExpiresAt).setAttempts(0).setLastReason(null)
-                .setNextAttemptAt(now.plus(properties.upstreamTimeout()).plus(properties.upstreamRetryInterval()))
+                .setNextAttemptAt(now.plus(properties.upstreamTimeout().multipliedBy(2))
+                        .plus(properties.upstreamRetryInterval()))
                 .setCreatedAt(now).build();
     }
 
@@ -216,10 +220,11 @@ public class UpstreamReconciler {
     private Optional<UpstreamForward> attempt(UpstreamForward forward) {
         URI upstream = properties.upstreamOf(forward.getScheduleId());
         if (upstream == null) {
-            log.warn("dropping the EHR forward of Appointment {}: source {} has no upstream-url any more",
+            // a replica configured otherwise (or a test's second stack) must not settle what it cannot send: kept as is
+            log.warn("not retrying the EHR forward of Appointment {}: source {} has no upstream-url on this replica",
                     forward.getAppointmentId(), forward.getSourceId());
-            forwards.remove(forward.getAppointmentId());
-            return Optional.empty();
+            return Optional.of(UpstreamForward.newBuilder(forward)
+                    .setNextAttemptAt(clock.instant().plus(properties.upstreamRetryInterval())).build());
         }
         EhrForwarder forwarder = forwarders.computeIfAbsent(upstream,
                 u -> new EhrForwarder(u, properties.upstreamTimeout(), fhir, tls));
