@@ -62,12 +62,27 @@ public class BookingService {
      * @throws IllegalStateException when Kafka does not take the request
      */
     public Submission submit(String requestId, Command command) {
-        CompletableFuture<Outcome> future = outcomes.expect(requestId);
-        if (future.isDone()) {
-            return new Submission(requestId, future);
+        return submit(request(requestId, command));
+    }
+
+    /**
+     * {@link #submit(String, Command)} of a request built earlier ({@link #request}), e.g. one kept until an upstream
+     * EHR accepted the change.
+     *
+     * @throws IllegalStateException when Kafka does not take the request
+     */
+    public Submission submit(BookingRequest request) {
+        CompletableFuture<Outcome> future = outcomes.expect(request.getRequestId());
+        if (!future.isDone()) {
+            publisher.send(request);
         }
+        return new Submission(request.getRequestId(), future);
+    }
+
+    /** @return the booking.requests.v1 record of a command, stamped now (a HOLD lapses after {@code hold-duration}) */
+    public BookingRequest request(String requestId, Command command) {
         Instant now = clock.instant();
-        publisher.send(BookingRequest.newBuilder()
+        return BookingRequest.newBuilder()
                 .setRequestId(requestId)
                 .setType(command.type())
                 .setScheduleId(command.scheduleId())
@@ -85,7 +100,6 @@ public class BookingService {
                 .setReturnUrl(command.referral().returnUrl())
                 .setRequestTime(now)
                 .setRequester(properties.requester())
-                .build());
-        return new Submission(requestId, future);
+                .build();
     }
 }

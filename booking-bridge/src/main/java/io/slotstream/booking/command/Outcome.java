@@ -4,12 +4,49 @@ import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingEventType;
 import io.slotstream.avro.BookingRequestType;
 
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * The decision on one booking request, as booking.events.v1 reported it.
  *
  * @param event the event that decides the request (for a reschedule: the BOOKED or REJECTED one)
  */
 public record Outcome(BookingEvent event) {
+
+    /** Reason code of a booking, cancel or modify the source's upstream EHR refused (issue 11 deliverable 4a). */
+    public static final String UPSTREAM_REFUSED = "upstream-refused";
+    /** Reason code of a booking the upstream EHR never answered while the hold lasted. */
+    public static final String UPSTREAM_NO_ANSWER = "upstream-no-answer";
+
+    private static final Pattern UPSTREAM_RELEASE = Pattern.compile("(.+):(" + UPSTREAM_REFUSED + "|"
+            + UPSTREAM_NO_ANSWER + ")");
+
+    /**
+     * @return the request id of the RELEASE that ends the hold of booking {@code requestId} because its upstream EHR
+     * refused it or never answered; the release's decision, which every instance reads, then answers that booking
+     * ({@link #answeredByRelease}) with {@code reason} and the release's comment as the text
+     */
+    public static String upstreamReleaseId(String requestId, String reason) {
+        return requestId + ":" + reason;
+    }
+
+    /** @return the REJECTED outcome of the booking a {@link #upstreamReleaseId} release answers, if {@code event} is one */
+    static Optional<Outcome> answeredByRelease(BookingEvent event) {
+        // released, or rejected because the hold had already ended: either way the booking is refused for that reason
+        if (event.getRequestType() != BookingRequestType.RELEASE || event.getRequestId() == null
+                || event.getType() != BookingEventType.HOLD_RELEASED && event.getType() != BookingEventType.REJECTED) {
+            return Optional.empty();
+        }
+        Matcher m = UPSTREAM_RELEASE.matcher(event.getRequestId());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Outcome(BookingEvent.newBuilder(event).setType(BookingEventType.REJECTED)
+                .setRequestId(m.group(1)).setRequestType(BookingRequestType.BOOK).setReason(m.group(2))
+                .setReasonText(event.getComment()).build()));
+    }
 
     /** @return whether the request was accepted */
     public boolean accepted() {

@@ -38,6 +38,7 @@ public class Outcomes {
             return;
         }
         settle(event.getRequestId(), new Outcome(event));
+        Outcome.answeredByRelease(event).ifPresent(o -> settle(o.event().getRequestId(), o));
     }
 
     /**

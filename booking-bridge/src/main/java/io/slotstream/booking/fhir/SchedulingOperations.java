@@ -368,6 +368,12 @@ public class SchedulingOperations {
             List<String> heldSlots = command.slotIds().isEmpty()
                     ? view.get(command.appointmentId()).map(StoredAppointment::slotIds).orElse(List.of()) : List.of();
             decision = upstream.book(requestId, command, heldSlots);
+        } else if (!release && (command.type() == BookingRequestType.CANCEL
+                || command.type() == BookingRequestType.RESCHEDULE) && upstream.handles(command.scheduleId())) {
+            // a booked Appointment the EHR has: it must accept the cancel or move first (a hold it never had)
+            StoredAppointment current = view.get(command.appointmentId()).orElseThrow(() ->
+                    new ResourceNotFoundException("Appointment/" + command.appointmentId() + " is not booked"));
+            decision = upstream.change(requestId, command, current);
         } else {
             decision = bookings.submit(requestId, command).outcome();
         }

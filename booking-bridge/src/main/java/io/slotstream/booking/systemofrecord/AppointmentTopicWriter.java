@@ -4,13 +4,13 @@ import io.slotstream.avro.FhirAppointment;
 import io.slotstream.booking.appointment.AppointmentView;
 import io.slotstream.booking.appointment.StoredAppointment;
 import io.slotstream.booking.command.DecisionListener;
+import io.slotstream.booking.kafka.OwnedPartitions;
 import io.slotstream.edge.kafka.ConsumerLoop;
 import io.slotstream.schemas.topic.KafkaClientSettings;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.TopicSerdes;
 import io.slotstream.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -33,9 +33,7 @@ import org.springframework.stereotype.Component;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,10 +75,8 @@ public class AppointmentTopicWriter extends ConsumerLoop {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     // writer thread only:
     private final Map<String, Long> written = new HashMap<>();
-    private final Set<Integer> owned = new HashSet<>();
-    private final Map<TopicPartition, Long> catchingUp = new HashMap<>();
-    /** owned partitions read to their end: written now */
-    private final Set<Integer> owning = ConcurrentHashMap.newKeySet();
+    /** the partitions the group gave this replica; set when the loop starts */
+    private volatile OwnedPartitions ownership;
     private int partitions;
 
     public AppointmentTopicWriter(
@@ -100,7 +96,8 @@ public class AppointmentTopicWriter extends ConsumerLoop {
 
     /** @return the partitions of appointment.v1 this replica writes now (assigned and read to their end) */
     public Set<Integer> writing() {
-        return Set.copyOf(owning);
+        OwnedPartitions o = ownership;
+        return o == null ? Set.of() : o.owning();
     }
 
     @Override
@@ -135,7 +132,8 @@ public class AppointmentTopicWriter extends ConsumerLoop {
                 throw new IllegalStateException("topic " + Topics.APPOINTMENT.name()
                         + " does not exist: run the provisioning step (it creates the topic catalogue)");
             }
-            c.subscribe(List.of(Topics.APPOINTMENT.name()), new Membership(c));
+            ownership = new OwnedPartitions(c, p -> written.keySet().removeIf(id -> partitionOf(id) == p));
+            c.subscribe(List.of(Topics.APPOINTMENT.name()), ownership);
             while (running()) {
                 read(c);
                 if (decisions.caughtUp()) {
@@ -147,7 +145,9 @@ public class AppointmentTopicWriter extends ConsumerLoop {
         } catch (RuntimeException e) {
             log.error("appointment.v1 writer stopped: this replica no longer writes appointment.v1", e);
         } finally {
-            owning.clear();
+            if (ownership != null) {
+                ownership.clear();
+            }
         }
     }
 
@@ -166,11 +166,7 @@ public class AppointmentTopicWriter extends ConsumerLoop {
             c.seek(e.topicPartition(), e.offset() + 1);
             return;
         }
-        var done = catchingUp.entrySet().stream().filter(e -> c.position(e.getKey()) >= e.getValue())
-                .map(Map.Entry::getKey).toList();
-        for (TopicPartition tp : done) {
-            catchingUp.remove(tp);
-            owning.add(tp.partition());
+        for (TopicPartition tp : ownership.caughtUp()) {
             // whatever changed while nobody wrote this partition: look at every Appointment of it
             view.all().stream().map(StoredAppointment::id).filter(id -> partitionOf(id) == tp.partition()).forEach(dirty::add);
             log.info("writing appointment.v1 partition {}", tp.partition());
@@ -182,11 +178,11 @@ public class AppointmentTopicWriter extends ConsumerLoop {
         List<FhirAppointment> batch = new ArrayList<>();
         for (String id : List.copyOf(dirty)) {
             int partition = partitionOf(id);
-            if (!owned.contains(partition)) {
+            if (!ownership.assigned(partition)) {
                 dirty.remove(id); // another replica writes it
                 continue;
             }
-            if (!owning.contains(partition) || batch.size() >= MAX_BATCH) {
+            if (!ownership.owns(partition) || batch.size() >= MAX_BATCH) {
                 continue; // still reading the partition, or next batch
             }
             dirty.remove(id);
@@ -224,43 +220,5 @@ public class AppointmentTopicWriter extends ConsumerLoop {
     /** The partition of an Appointment id, as Kafka's default partitioner computes it for a String key. */
     private int partitionOf(String id) {
         return Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions;
-    }
-
-    /** Group callbacks (on the writer thread, inside poll). */
-    private final class Membership implements ConsumerRebalanceListener {
-        private final KafkaConsumer<String, FhirAppointment> c;
-
-        Membership(KafkaConsumer<String, FhirAppointment> c) {
-            this.c = c;
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-            if (assigned.isEmpty()) {
-                return;
-            }
-            assigned.forEach(tp -> owned.add(tp.partition()));
-            c.seekToBeginning(assigned);
-            catchingUp.putAll(c.endOffsets(assigned));
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            drop(revoked);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> lost) {
-            drop(lost);
-        }
-
-        private void drop(Collection<TopicPartition> gone) {
-            for (TopicPartition tp : gone) {
-                owned.remove(tp.partition());
-                owning.remove(tp.partition());
-                catchingUp.remove(tp);
-                written.keySet().removeIf(id -> partitionOf(id) == tp.partition());
-            }
-        }
     }
 }

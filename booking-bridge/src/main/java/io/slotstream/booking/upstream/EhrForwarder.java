@@ -12,12 +12,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
  * Forwards a booking to a source's upstream FHIR endpoint (the EHR) as a conditional create (FHIR R4 RESTful API
  * "conditional create": {@code POST [base]/Appointment} with {@code If-None-Exist: identifier=<system>|<value>}), so
- * a retry after a timeout never creates a second Appointment. HTTP/1.1 through the JDK client with the service's TLS
+ * a retry after a timeout never creates a second Appointment, and a cancel or modify as a conditional update on the same
+ * identifier. HTTP/1.1 through the JDK client with the service's TLS
  * trust ({@link ServiceTls}: the CA of {@code slotstream.tls.client-bundle} and the JVM's CAs), the one trust every
  * outbound call of a service uses. Thread-safe.
  */
@@ -25,7 +28,7 @@ public final class EhrForwarder implements AutoCloseable {
 
     /** What the EHR said. */
     public sealed interface Result {
-        /** 201 (created) or 200 (it already had the Appointment with that identifier). */
+        /** 201 (created) or 200 (it already had the Appointment with that identifier, or updated it). */
         record Accepted(int status) implements Result {
         }
 
@@ -59,17 +62,39 @@ public final class EhrForwarder implements AutoCloseable {
     }
 
     /**
+     * FHIR conditional create: {@code POST [base]/Appointment}, {@code If-None-Exist: identifier=<system>|<value>}.
+     *
      * @param appointment the Appointment to create; its first identifier is the condition
      * @return the EHR's answer; never throws for an EHR failure
      */
-    public Result forward(Appointment appointment) {
+    public Result create(Appointment appointment) {
         Identifier id = appointment.getIdentifierFirstRep();
-        String body = fhir.newJsonParser().encodeResourceToString(appointment);
-        HttpRequest request = HttpRequest.newBuilder(appointmentUrl).timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", FHIR_JSON).header("Accept", FHIR_JSON)
-                .header("If-None-Exist", "identifier=" + id.getSystem() + "|" + id.getValue())
-                .build();
+        return send(HttpRequest.newBuilder(appointmentUrl)
+                .POST(HttpRequest.BodyPublishers.ofString(fhir.newJsonParser().encodeResourceToString(appointment)))
+                .header("If-None-Exist", "identifier=" + id.getSystem() + "|" + id.getValue()));
+    }
+
+    /**
+     * FHIR conditional update: {@code PUT [base]/Appointment?identifier=<system>|<value>} (the EHR updates the one
+     * Appointment with that identifier, or creates it when it has none: 200 or 201; several matches: 412, a refusal).
+     * The body carries no id: the EHR's own id is found by the condition.
+     *
+     * @param appointment the Appointment as it must now be (cancelled, moved, or put back); its first identifier is
+     *                    the condition
+     * @return the EHR's answer; never throws for an EHR failure
+     */
+    public Result update(Appointment appointment) {
+        Identifier id = appointment.getIdentifierFirstRep();
+        String condition = URLEncoder.encode(id.getSystem() + "|" + id.getValue(), StandardCharsets.UTF_8);
+        Appointment body = appointment.copy();
+        body.setIdElement(null);
+        return send(HttpRequest.newBuilder(URI.create(appointmentUrl + "?identifier=" + condition))
+                .PUT(HttpRequest.BodyPublishers.ofString(fhir.newJsonParser().encodeResourceToString(body))));
+    }
+
+    private Result send(HttpRequest.Builder builder) {
+        HttpRequest request = builder.timeout(timeout)
+                .header("Content-Type", FHIR_JSON).header("Accept", FHIR_JSON).build();
         HttpResponse<String> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofString());

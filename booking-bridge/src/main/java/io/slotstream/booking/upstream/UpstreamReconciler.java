@@ -3,12 +3,17 @@ package io.slotstream.booking.upstream;
 import ca.uhn.fhir.context.FhirContext;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingEventType;
+import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.BookingRequestType;
+import io.slotstream.avro.UpstreamForward;
+import io.slotstream.avro.UpstreamOperation;
 import io.slotstream.booking.BookingBridgeProperties;
+import io.slotstream.booking.appointment.AppointmentView;
 import io.slotstream.booking.appointment.StoredAppointment;
 import io.slotstream.booking.command.BookingService;
 import io.slotstream.booking.command.Outcome;
 import io.slotstream.booking.command.Outcomes;
+import io.slotstream.booking.command.Referral;
 import io.slotstream.booking.fhir.AppointmentRenderer;
 import io.slotstream.edge.tls.ServiceTls;
 import jakarta.annotation.PreDestroy;
@@ -22,28 +27,39 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * {@code $book} for a source with an upstream EHR (issue 11 deliverable 4a): the slots are held by the decision point,
- * the Appointment is forwarded to the EHR ({@link EhrForwarder}, conditional create on its identifier), and only when
- * the EHR accepts is the BOOK request written, so Slotstream confirms exactly what the EHR accepted. A refusal releases
- * the hold (RELEASE, the EHR's reason in the comment) and answers the call with the EHR's reason (reason code
- * {@value #REFUSED}). No answer in time leaves the hold in place and the call pending (202, status URL); the forward is
- * retried every {@code upstream-retry-interval} with the same identifier until the EHR answers or the hold is about to
- * lapse (then the hold is released, reason {@value #NO_ANSWER}).
+ * Appointment changes of a source with an upstream EHR (issue 11 deliverable 4a). The EHR accepts first, then
+ * Slotstream's decision point decides, for every change:
+ * <ul>
+ *   <li>{@code $book}: the slots are held (decision point), the Appointment is sent as a conditional create
+ *       ({@link EhrForwarder#create}), and only when the EHR accepts is the BOOK written. A refusal releases the hold
+ *       (reason {@value Outcome#UPSTREAM_REFUSED}); no answer until one retry interval before the hold lapses releases
+ *       it too (reason {@value Outcome#UPSTREAM_NO_ANSWER}).</li>
+ *   <li>Cancel of a booked Appointment and modify (reschedule): the changed Appointment is sent as a conditional update
+ *       on its identifier ({@link EhrForwarder#update}); only when the EHR accepts is the CANCEL or RESCHEDULE written.
+ *       A refusal leaves the Appointment as it was (reason {@value Outcome#UPSTREAM_REFUSED}). When the decision point
+ *       then rejects a RESCHEDULE the EHR accepted (the new slots were lost meanwhile), the Appointment as Slotstream
+ *       still has it is put back in the EHR the same way.</li>
+ * </ul>
+ * Every change is written to the {@link ForwardLog} (booking.upstream-forwards.v1) before the EHR is called and
+ * removed when the EHR answers, so one the EHR did not answer (timeout, 5xx, untrusted TLS) outlives this instance:
+ * the instance that took the call makes the first attempt, the replica that owns the Appointment's partition
+ * ({@link ForwardRetrier}) every later one ({@link #retry}), with the same identifier, so the EHR gets it once.
+ * The outcome of a book is on booking.events.v1 (the BOOK, or the RELEASE named by {@link Outcome#upstreamReleaseId}),
+ * so the caller's status URL answers on every instance; a cancel or modify refused on a retry is known only to the
+ * instance that retried it.
  */
 @Service
 public class UpstreamReconciler {
 
     /** Reason code of an EHR refusal. */
-    public static final String REFUSED = "upstream-refused";
+    public static final String REFUSED = Outcome.UPSTREAM_REFUSED;
     /** Reason code when the EHR never answered while the hold lasted. */
-    public static final String NO_ANSWER = "upstream-no-answer";
+    public static final String NO_ANSWER = Outcome.UPSTREAM_NO_ANSWER;
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamReconciler.class);
 
@@ -52,25 +68,28 @@ public class UpstreamReconciler {
     private final BookingService bookings;
     private final Outcomes outcomes;
     private final AppointmentRenderer renderer;
+    private final AppointmentView view;
+    private final ForwardLog forwards;
     private final FhirContext fhir;
     private final ServiceTls tls;
     private final Clock clock = Clock.systemUTC();
     private final Map<URI, EhrForwarder> forwarders = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofVirtual().name("upstream-retry").factory());
 
     public UpstreamReconciler(UpstreamProperties properties, BookingBridgeProperties bridge, BookingService bookings,
-                              Outcomes outcomes, AppointmentRenderer renderer, FhirContext fhir, ServiceTls tls) {
-        this.tls = tls;
+                              Outcomes outcomes, AppointmentRenderer renderer, AppointmentView view, ForwardLog forwards,
+                              FhirContext fhir, ServiceTls tls) {
         this.properties = properties;
         this.bridge = bridge;
         this.bookings = bookings;
         this.outcomes = outcomes;
         this.renderer = renderer;
+        this.view = view;
+        this.forwards = forwards;
         this.fhir = fhir;
+        this.tls = tls;
     }
 
-    /** @return whether bookings on this Schedule (canonical id) must be accepted by an upstream EHR first */
+    /** @return whether changes on this Schedule (canonical id) must be accepted by an upstream EHR first */
     public boolean handles(String scheduleId) {
         return properties.upstreamOf(scheduleId) != null;
     }
@@ -80,104 +99,249 @@ public class UpstreamReconciler {
      *
      * @param heldSlots the slots of the held appointment when {@code command} books one by reference, else empty
      * @return the outcome of {@code requestId}: BOOKED/REJECTED from the decision point, or REJECTED
-     * ({@value #REFUSED}) for an EHR refusal; it stays incomplete while the EHR has not answered
+     * ({@value #REFUSED}, {@value #NO_ANSWER}); it stays incomplete while the EHR has not answered
      */
     public CompletableFuture<Outcome> book(String requestId, BookingService.Command command, List<String> heldSlots) {
+        return async(requestId, () -> startBook(requestId, command, heldSlots));
+    }
+
+    /**
+     * Cancels a booked Appointment or moves it to other slots (RESCHEDULE keeping its id) through the EHR.
+     *
+     * @param command CANCEL or RESCHEDULE of {@code current}
+     * @param current the booked Appointment as the view has it
+     * @return the outcome of {@code requestId}: CANCELLED/BOOKED/REJECTED from the decision point, or REJECTED
+     * ({@value #REFUSED}); it stays incomplete while the EHR has not answered
+     */
+    public CompletableFuture<Outcome> change(String requestId, BookingService.Command command, StoredAppointment current) {
+        return async(requestId, () -> {
+            StoredAppointment changed = command.type() == BookingRequestType.CANCEL
+                    ? with(current, "cancelled", current.slotIds(), current.patient(), current.participants(), current.comment())
+                    : with(current, "booked", command.slotIds(), command.patient(), command.participants(),
+                    command.comment() == null ? current.comment() : command.comment());
+            first(forward(requestId, command.scheduleId(), UpstreamOperation.UPDATE, renderer.stored(changed),
+                    bookings.request(requestId, command), null));
+        });
+    }
+
+    private CompletableFuture<Outcome> async(String requestId, Runnable start) {
         CompletableFuture<Outcome> result = outcomes.expect(requestId);
         if (result.isDone()) {
             return result;
         }
-        Thread.ofVirtual().name("upstream-book").start(() -> {
+        Thread.ofVirtual().name("upstream-" + requestId).start(() -> {
             try {
-                start(requestId, command, heldSlots);
+                start.run();
             } catch (RuntimeException e) {
-                log.warn("upstream booking {} failed: {}", requestId, e.toString());
+                log.warn("upstream change {} failed: {}", requestId, e.toString());
                 result.completeExceptionally(e);
             }
         });
         return result;
     }
 
-    private void start(String requestId, BookingService.Command command, List<String> heldSlots) {
+    private void startBook(String requestId, BookingService.Command command, List<String> heldSlots) {
         List<String> slots = heldSlots;
+        Instant holdExpiresAt;
         if (!command.slotIds().isEmpty()) {
-            BookingService.Command hold = new BookingService.Command(BookingRequestType.HOLD, command.scheduleId(),
-                    command.appointmentId(), command.slotIds(), null, command.patient(), command.patientResource(),
-                    command.participants(),
-                    command.comment(), command.referral());
-            Outcome held = outcomes.await(bookings.submit(requestId + ":hold", hold).outcome(), bridge.outcomeTimeout())
-                    .orElse(null);
+            BookingRequest hold = bookings.request(requestId + ":hold", new BookingService.Command(BookingRequestType.HOLD,
+                    command.scheduleId(), command.appointmentId(), command.slotIds(), null, command.patient(),
+                    command.patientResource(), command.participants(), command.comment(), command.referral()));
+            Outcome held = outcomes.await(bookings.submit(hold).outcome(), bridge.outcomeTimeout()).orElse(null);
             if (held == null || !held.accepted()) {
-                settle(requestId, held != null ? held.event() : null, command, REFUSED,
-                        "the slots could not be held for the EHR's confirmation");
+                if (held != null) {
+                    outcomes.settle(requestId, held);
+                } else {
+                    settle(requestId, command.appointmentId(), command.scheduleId(), command.slotIds(), command.patient(),
+                            BookingRequestType.BOOK, REFUSED, "the slots could not be held for the EHR's confirmation");
+                }
                 return;
             }
             slots = command.slotIds();
+            holdExpiresAt = hold.getHoldExpiresAt();
+        } else {
+            holdExpiresAt = view.get(command.appointmentId()).map(StoredAppointment::holdExpiresAt)
+                    .orElse(clock.instant().plus(bridge.holdDuration()));
         }
-        Instant giveUpAt = clock.instant().plus(bridge.holdDuration()).minus(properties.upstreamRetryInterval());
-        attempt(requestId, command, slots, giveUpAt);
-    }
-
-    private void attempt(String requestId, BookingService.Command command, List<String> slots, Instant giveUpAt) {
-        URI upstream = properties.upstreamOf(command.scheduleId());
-        EhrForwarder forwarder = forwarders.computeIfAbsent(upstream,
-                u -> new EhrForwarder(u, properties.upstreamTimeout(), fhir, tls));
-        EhrForwarder.Result answer = forwarder.forward(toEhr(command, slots));
-        switch (answer) {
-            case EhrForwarder.Result.Accepted accepted -> bookings.submit(requestId, new BookingService.Command(
-                    BookingRequestType.BOOK, command.scheduleId(), command.appointmentId(), List.of(), null,
-                    command.patient(), command.patientResource(), command.participants(), command.comment(),
-                    command.referral()));
-            case EhrForwarder.Result.Refused(int status, String reason) -> {
-                release(requestId, command, "the EHR refused the booking (" + status + "): " + reason);
-                settle(requestId, null, command, REFUSED, "the EHR refused the booking: " + reason);
-            }
-            case EhrForwarder.Result.Pending(String reason) -> {
-                if (clock.instant().isAfter(giveUpAt)) {
-                    release(requestId, command, "the EHR did not confirm the booking: " + reason);
-                    settle(requestId, null, command, NO_ANSWER, "the EHR did not confirm the booking in time: " + reason);
-                    return;
-                }
-                log.info("booking {} pending at the EHR ({}); retrying", command.appointmentId(), reason);
-                retries.schedule(() -> attempt(requestId, command, slots, giveUpAt),
-                        properties.upstreamRetryInterval().toMillis(), TimeUnit.MILLISECONDS);
-            }
-        }
-    }
-
-    /** The Appointment as the EHR gets it: the one renderer's booked Appointment with its identifier. */
-    private Appointment toEhr(BookingService.Command command, List<String> slots) {
-        return renderer.stored(new StoredAppointment(command.appointmentId(), "booked", null, false,
+        BookingRequest book = bookings.request(requestId, new BookingService.Command(BookingRequestType.BOOK,
+                command.scheduleId(), command.appointmentId(), List.of(), null, command.patient(),
+                command.patientResource(), command.participants(), command.comment(), command.referral()));
+        Appointment appointment = renderer.stored(new StoredAppointment(command.appointmentId(), "booked", null, false,
                 command.scheduleId(), slots, null, null, command.patient(), command.patientResource(),
                 command.participants(), command.comment(), command.referral(), null, null));
+        first(forward(requestId, command.scheduleId(), UpstreamOperation.CREATE, appointment, book, holdExpiresAt));
     }
 
-    private void release(String requestId, BookingService.Command command, String why) {
-        bookings.submit(requestId + ":release", new BookingService.Command(BookingRequestType.RELEASE,
-                command.scheduleId(), command.appointmentId(), List.of(), null, command.patient(), null,
-                command.participants(), why, command.referral()));
+    /**
+     * The durable record of a change, due for its first retry only after the first attempt has had its time (connect
+     * and answer may each take {@code upstream-timeout}), so that the owner never calls the EHR beside it.
+     */
+    private UpstreamForward forward(String requestId, String scheduleId, UpstreamOperation operation,
+                                    Appointment appointment, BookingRequest followUp, Instant holdExpiresAt) {
+        Instant now = clock.instant();
+        return UpstreamForward.newBuilder().setAppointmentId(appointment.getIdPart()).setRequestId(requestId)
+                .setSourceId(scheduleId.substring(0, scheduleId.indexOf('.'))).setScheduleId(scheduleId)
+                .setOperation(operation).setAppointmentJson(fhir.newJsonParser().encodeResourceToString(appointment))
+                .setFollowUp(followUp).setHoldExpiresAt(holdExpiresAt).setAttempts(0).setLastReason(null)
+                .setNextAttemptAt(now.plus(properties.upstreamTimeout().multipliedBy(2))
+                        .plus(properties.upstreamRetryInterval()))
+                .setCreatedAt(now).build();
+    }
+
+    /** Writes the forward, then makes the first attempt here (the caller is waiting on this instance). */
+    private void first(UpstreamForward forward) {
+        forwards.put(forward);
+        attempt(forward);
+    }
+
+    /**
+     * A later attempt of a pending forward, by the replica that owns its partition. A CREATE whose hold already ended
+     * (released, expired, cancelled) is not sent any more; one already booked is done.
+     *
+     * @return the forward still pending after this attempt, or empty when it is settled (and removed from the log)
+     */
+    public Optional<UpstreamForward> retry(UpstreamForward forward) {
+        if (forward.getOperation() == UpstreamOperation.CREATE) {
+            String status = view.get(forward.getAppointmentId()).map(StoredAppointment::status).orElse("pending");
+            if ("booked".equals(status)) {
+                forwards.remove(forward.getAppointmentId());
+                return Optional.empty();
+            }
+            if (!"pending".equals(status)) {
+                forwards.remove(forward.getAppointmentId());
+                fail(forward, NO_ANSWER, "the hold ended before the EHR confirmed the booking"
+                        + (forward.getLastReason() == null ? "" : ": " + forward.getLastReason()));
+                return Optional.empty();
+            }
+        }
+        return attempt(forward);
+    }
+
+    private Optional<UpstreamForward> attempt(UpstreamForward forward) {
+        URI upstream = properties.upstreamOf(forward.getScheduleId());
+        if (upstream == null) {
+            // a replica configured otherwise (or a test's second stack) must not settle what it cannot send: kept as is
+            log.warn("not retrying the EHR forward of Appointment {}: source {} has no upstream-url on this replica",
+                    forward.getAppointmentId(), forward.getSourceId());
+            return Optional.of(UpstreamForward.newBuilder(forward)
+                    .setNextAttemptAt(clock.instant().plus(properties.upstreamRetryInterval())).build());
+        }
+        EhrForwarder forwarder = forwarders.computeIfAbsent(upstream,
+                u -> new EhrForwarder(u, properties.upstreamTimeout(), fhir, tls));
+        Appointment appointment = fhir.newJsonParser().parseResource(Appointment.class, forward.getAppointmentJson());
+        EhrForwarder.Result answer = forward.getOperation() == UpstreamOperation.CREATE
+                ? forwarder.create(appointment) : forwarder.update(appointment);
+        switch (answer) {
+            case EhrForwarder.Result.Accepted accepted -> {
+                forwards.remove(forward.getAppointmentId());
+                accepted(forward);
+                return Optional.empty();
+            }
+            case EhrForwarder.Result.Refused(int status, String reason) -> {
+                forwards.remove(forward.getAppointmentId());
+                fail(forward, REFUSED, "the EHR refused the " + what(forward) + " (" + status + "): " + reason);
+                return Optional.empty();
+            }
+            case EhrForwarder.Result.Pending(String reason) -> {
+                Instant now = clock.instant();
+                if (forward.getHoldExpiresAt() != null
+                        && now.isAfter(forward.getHoldExpiresAt().minus(properties.upstreamRetryInterval()))) {
+                    forwards.remove(forward.getAppointmentId());
+                    fail(forward, NO_ANSWER, "the EHR did not confirm the booking before the hold lapsed: " + reason);
+                    return Optional.empty();
+                }
+                log.info("{} of Appointment {} pending at the EHR ({}); retrying", what(forward),
+                        forward.getAppointmentId(), reason);
+                UpstreamForward next = UpstreamForward.newBuilder(forward).setAttempts(forward.getAttempts() + 1)
+                        .setLastReason(reason).setNextAttemptAt(now.plus(properties.upstreamRetryInterval())).build();
+                forwards.put(next);
+                return Optional.of(next);
+            }
+        }
+    }
+
+    /** The EHR has the change: Slotstream's decision follows; a lost RESCHEDULE is put back in the EHR. */
+    private void accepted(UpstreamForward forward) {
+        BookingRequest followUp = forward.getFollowUp();
+        if (followUp == null) {
+            return;
+        }
+        BookingService.Submission submission = bookings.submit(followUp);
+        if (followUp.getType() == BookingRequestType.RESCHEDULE) {
+            submission.outcome().thenAccept(o -> {
+                if (!o.accepted()) {
+                    putBack(forward, o.reasonText());
+                }
+            });
+        }
+    }
+
+    /** Puts the Appointment as Slotstream has it back in the EHR (a durable forward of its own, nothing follows). */
+    private void putBack(UpstreamForward moved, String why) {
+        Optional<StoredAppointment> current = view.get(moved.getAppointmentId());
+        if (current.isEmpty()) {
+            return;
+        }
+        log.warn("the EHR accepted the move of Appointment {} but the decision point rejected it ({}); putting it back",
+                moved.getAppointmentId(), why);
+        first(forward(moved.getRequestId() + ":put-back", moved.getScheduleId(), UpstreamOperation.UPDATE,
+                renderer.stored(current.get()), null, null));
+    }
+
+    /**
+     * The change is refused or ended unconfirmed. A book releases its hold with a request whose decision answers the
+     * call on every instance; a cancel or modify leaves the Appointment unchanged and is answered here.
+     */
+    private void fail(UpstreamForward forward, String reason, String text) {
+        BookingRequest followUp = forward.getFollowUp();
+        if (followUp == null) {
+            log.warn("Appointment {} could not be put back in the EHR: {}", forward.getAppointmentId(), text);
+            return;
+        }
+        if (forward.getOperation() == UpstreamOperation.CREATE) {
+            bookings.submit(Outcome.upstreamReleaseId(forward.getRequestId(), reason), new BookingService.Command(
+                    BookingRequestType.RELEASE, forward.getScheduleId(), forward.getAppointmentId(), List.of(), null,
+                    followUp.getPatientReference(), null, followUp.getParticipants(), text, new Referral(followUp.getBookingSource(), followUp.getBookingReferral(), followUp.getBookingState(), followUp.getReturnUrl())));
+        }
+        settle(forward.getRequestId(), forward.getAppointmentId(), forward.getScheduleId(), followUp.getSlotIds(),
+                followUp.getPatientReference(), followUp.getType(), reason, text);
+    }
+
+    private static String what(UpstreamForward forward) {
+        BookingRequest followUp = forward.getFollowUp();
+        if (followUp == null) {
+            return "restore";
+        }
+        return switch (followUp.getType()) {
+            case CANCEL -> "cancellation";
+            case RESCHEDULE -> "reschedule";
+            default -> "booking";
+        };
+    }
+
+    private static StoredAppointment with(StoredAppointment a, String status, List<String> slots, String patient,
+                                          List<String> participants, String comment) {
+        return new StoredAppointment(a.id(), status, null, a.conflict(), a.scheduleId(), slots,
+                slots.equals(a.slotIds()) ? a.start() : null, slots.equals(a.slotIds()) ? a.end() : null,
+                patient == null ? a.patient() : patient, a.patientResource(),
+                participants.isEmpty() ? a.participants() : participants, comment, a.referral(), null, null);
     }
 
     /** Completes the call with a local REJECTED outcome (the EHR, not the decision point, refused). */
-    private void settle(String requestId, BookingEvent decided, BookingService.Command command, String reason,
-                        String text) {
-        if (decided != null) {
-            outcomes.settle(requestId, new Outcome(decided));
-            return;
-        }
+    private void settle(String requestId, String appointmentId, String scheduleId, List<String> slotIds, String patient,
+                        BookingRequestType type, String reason, String text) {
         outcomes.settle(requestId, new Outcome(BookingEvent.newBuilder()
-                .setEventId("upstream:" + command.appointmentId() + ":" + reason)
-                .setSlotId(command.slotIds().isEmpty() ? command.appointmentId() : command.slotIds().get(0))
-                .setType(BookingEventType.REJECTED).setAppointmentId(command.appointmentId())
-                .setEventTime(clock.instant()).setSource("booking-bridge").setScheduleId(command.scheduleId())
-                .setRequestId(requestId).setPatientReference(command.patient())
-                .setSlotIds(command.slotIds()).setRequestType(BookingRequestType.BOOK)
+                .setEventId("upstream:" + appointmentId + ":" + reason)
+                .setSlotId(slotIds.isEmpty() ? appointmentId : slotIds.get(0))
+                .setType(BookingEventType.REJECTED).setAppointmentId(appointmentId)
+                .setEventTime(clock.instant()).setSource("booking-bridge").setScheduleId(scheduleId)
+                .setRequestId(requestId).setPatientReference(patient)
+                .setSlotIds(slotIds).setRequestType(type)
                 .setReason(reason).setReasonText(text).build()));
     }
 
     @PreDestroy
     void close() {
-        retries.shutdownNow();
         forwarders.values().forEach(EhrForwarder::close);
     }
 }

@@ -65,7 +65,7 @@ class EhrForwarderTlsTest {
                 PemSslStoreDetails.forCertificate("file:" + certificates.caCertificate().toAbsolutePath()))), false);
         int before = received.get();
         try (EhrForwarder forwarder = new EhrForwarder(base, Duration.ofSeconds(10), FHIR, tls)) {
-            assertThat(forwarder.forward(appointment())).isEqualTo(new EhrForwarder.Result.Accepted(201));
+            assertThat(forwarder.create(appointment())).isEqualTo(new EhrForwarder.Result.Accepted(201));
         }
         assertThat(received.get()).isEqualTo(before + 1);
     }
@@ -74,7 +74,7 @@ class EhrForwarderTlsTest {
     void anUntrustedCertificateLeavesTheBookingPendingWithAReasonNamingTheSetting() {
         int before = received.get();
         try (EhrForwarder forwarder = new EhrForwarder(base, Duration.ofSeconds(10), FHIR, ServiceTls.jvmDefault(false))) {
-            EhrForwarder.Result result = forwarder.forward(appointment());
+            EhrForwarder.Result result = forwarder.create(appointment());
             assertThat(result).isInstanceOf(EhrForwarder.Result.Pending.class);
             assertThat(((EhrForwarder.Result.Pending) result).reason())
                     .startsWith("the EHR could not be reached: the server's TLS certificate is not trusted")

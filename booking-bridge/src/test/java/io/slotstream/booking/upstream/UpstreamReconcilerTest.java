@@ -5,8 +5,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingEventType;
+import io.slotstream.avro.BookingRequest;
 import io.slotstream.avro.BookingRequestType;
+import io.slotstream.avro.UpstreamForward;
+import io.slotstream.avro.UpstreamOperation;
 import io.slotstream.booking.BookingBridgeProperties;
+import io.slotstream.booking.appointment.AppointmentView;
+import io.slotstream.booking.appointment.StoredAppointment;
 import io.slotstream.booking.command.BookingService;
 import io.slotstream.booking.command.Outcome;
 import io.slotstream.booking.command.Outcomes;
@@ -22,11 +27,13 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,40 +42,67 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Reconciliation with an upstream EHR against a test EHR endpoint (a real HTTP server speaking FHIR): forward as a
- * conditional create, refusal, timeout and idempotent retry. The decision point is stood in for by a BookingService
- * that accepts every request (its own behaviour is BookingDecisionTopologyTest's).
+ * Reconciliation with an upstream EHR against a test EHR endpoint (a real HTTP server speaking FHIR: conditional
+ * create and conditional update on the Appointment identifier, each Appointment stored once): book, cancel and
+ * reschedule forwarded, refused and timing out, with the pending state kept in a {@link ForwardLog} and the later
+ * attempts made through {@link UpstreamReconciler#retry}, as the partition's owner does. The decision point is stood
+ * in for by a BookingService that accepts every request (its own behaviour is BookingDecisionTopologyTest's); the
+ * durable log on Kafka and the owner's retries across instances are UpstreamForwardIntegrationTest's.
  */
 class UpstreamReconcilerTest {
 
     static final FhirContext FHIR = FhirContext.forR4Cached();
+    static final String ID_SYSTEM = SchedulingFhir.IDENTIFIER_SYSTEM;
 
-    enum Mode { ACCEPT, REFUSE, SLOW_THEN_ACCEPT }
+    enum Mode { ACCEPT, REFUSE, SLOW_FIRST, DOWN }
 
     volatile Mode mode = Mode.ACCEPT;
-    final List<String> conditions = new CopyOnWriteArrayList<>();
-    final List<Appointment> received = new CopyOnWriteArrayList<>();
-    final AtomicInteger calls = new AtomicInteger();
+    /** the test EHR's Appointments by identifier value */
+    final Map<String, Appointment> ehrStore = new ConcurrentHashMap<>();
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final AtomicInteger creates = new AtomicInteger();
     HttpServer ehr;
 
     final Outcomes outcomes = new Outcomes();
+    final AppointmentView view = new AppointmentView();
     final BookingBridgeProperties bridge = new BookingBridgeProperties(null, Duration.ofMinutes(10), Duration.ofSeconds(5),
             null, null, 0);
-    final List<BookingService.Command> decided = new CopyOnWriteArrayList<>();
-    /** Accepts every request at once, as the decision point would for free slots. */
+    final List<BookingRequest> decided = new CopyOnWriteArrayList<>();
+    volatile boolean rejectReschedules;
+    /** Accepts every request at once, as the decision point would for free slots (a RESCHEDULE when told to reject it). */
     final BookingService decisionPoint = new BookingService(null, outcomes, bridge) {
         @Override
-        public Submission submit(String requestId, Command command) {
-            decided.add(command);
-            BookingEventType type = switch (command.type()) {
+        public Submission submit(BookingRequest request) {
+            decided.add(request);
+            BookingEventType type = switch (request.getType()) {
                 case HOLD -> BookingEventType.HOLD_PLACED;
                 case BOOK -> BookingEventType.BOOKED;
+                case CANCEL -> BookingEventType.CANCELLED;
+                case RESCHEDULE -> rejectReschedules ? BookingEventType.REJECTED : BookingEventType.BOOKED;
                 default -> BookingEventType.HOLD_RELEASED;
             };
-            outcomes.settle(requestId, new Outcome(BookingEvent.newBuilder().setEventId(requestId).setSlotId("acme.s1")
-                    .setType(type).setAppointmentId(command.appointmentId()).setEventTime(Instant.now())
-                    .setSource("test").setRequestId(requestId).setRequestType(command.type()).build()));
-            return new Submission(requestId, outcomes.expect(requestId));
+            outcomes.settle(request.getRequestId(), new Outcome(BookingEvent.newBuilder()
+                    .setEventId(request.getRequestId()).setSlotId("acme.s1").setType(type)
+                    .setAppointmentId(request.getAppointmentId()).setEventTime(Instant.now()).setSource("test")
+                    .setRequestId(request.getRequestId()).setRequestType(request.getType())
+                    .setReason(type == BookingEventType.REJECTED ? "slot-taken" : null).build()));
+            return new Submission(request.getRequestId(), outcomes.expect(request.getRequestId()));
+        }
+    };
+    /** The log as the topic would hold it (last value per Appointment id) and every write to it. */
+    final Map<String, UpstreamForward> log = new ConcurrentHashMap<>();
+    final List<String> logWrites = new CopyOnWriteArrayList<>();
+    final ForwardLog forwardLog = new ForwardLog() {
+        @Override
+        public void put(UpstreamForward forward) {
+            logWrites.add("put " + forward.getAppointmentId() + " " + forward.getAttempts());
+            log.put(forward.getAppointmentId(), forward);
+        }
+
+        @Override
+        public void remove(String appointmentId) {
+            logWrites.add("remove " + appointmentId);
+            log.remove(appointmentId);
         }
     };
     UpstreamReconciler reconciler;
@@ -80,9 +114,9 @@ class UpstreamReconcilerTest {
         ehr.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         ehr.start();
         URI base = URI.create("http://127.0.0.1:" + ehr.getAddress().getPort() + "/fhir");
-        reconciler = new UpstreamReconciler(new UpstreamProperties(Duration.ofSeconds(3), Duration.ofMillis(200),
+        reconciler = new UpstreamReconciler(new UpstreamProperties(Duration.ofSeconds(2), Duration.ofMillis(200),
                 Map.of("acme", new UpstreamProperties.Source(base))), bridge, decisionPoint, outcomes,
-                new AppointmentRenderer(), FHIR, io.slotstream.edge.tls.ServiceTls.jvmDefault(false));
+                new AppointmentRenderer(), view, forwardLog, FHIR, io.slotstream.edge.tls.ServiceTls.jvmDefault(false));
     }
 
     @AfterEach
@@ -91,14 +125,18 @@ class UpstreamReconcilerTest {
         ehr.stop(0);
     }
 
+    /** FHIR conditional create (POST + If-None-Exist) and conditional update (PUT ?identifier=) on one identifier. */
     void handle(HttpExchange exchange) throws IOException {
-        int call = calls.incrementAndGet();
-        conditions.add(exchange.getRequestHeaders().getFirst("If-None-Exist"));
+        String method = exchange.getRequestMethod();
+        String condition = "POST".equals(method) ? exchange.getRequestHeaders().getFirst("If-None-Exist")
+                : URLDecoder.decode(exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
+        int call = calls.size() + 1;
+        calls.add(method + " " + condition);
         Appointment a = FHIR.newJsonParser().parseResource(Appointment.class,
                 new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        received.add(a);
-        if (mode == Mode.SLOW_THEN_ACCEPT && call == 1) {
-            sleep(6000); // longer than the 3 s timeout
+        if (mode == Mode.DOWN) {
+            respond(exchange, 503, "{\"resourceType\":\"OperationOutcome\"}");
+            return;
         }
         if (mode == Mode.REFUSE) {
             OperationOutcome refusal = new OperationOutcome();
@@ -107,7 +145,20 @@ class UpstreamReconcilerTest {
             respond(exchange, 409, FHIR.newJsonParser().encodeResourceToString(refusal));
             return;
         }
-        respond(exchange, call == 1 ? 201 : 200, FHIR.newJsonParser().encodeResourceToString(a)); // 200: already there
+        String key = condition.substring(condition.indexOf('|') + 1);
+        boolean existed = ehrStore.containsKey(key);
+        if ("POST".equals(method) && existed) {
+            respond(exchange, 200, FHIR.newJsonParser().encodeResourceToString(ehrStore.get(key)));
+            return;
+        }
+        if (!existed) {
+            creates.incrementAndGet();
+        }
+        ehrStore.put(key, a); // applied even when the answer comes too late for the caller
+        if (mode == Mode.SLOW_FIRST && call == 1) {
+            sleep(4000); // longer than the 2 s timeout
+        }
+        respond(exchange, existed ? 200 : 201, FHIR.newJsonParser().encodeResourceToString(a));
     }
 
     static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -136,26 +187,55 @@ class UpstreamReconcilerTest {
                 new Referral("agg.example", "ref-1", null, null));
     }
 
+    static String condition(String appointmentId) {
+        return "identifier=" + ID_SYSTEM + "|urn:uuid:" + appointmentId;
+    }
+
+    List<BookingRequestType> decidedTypes() {
+        return decided.stream().map(BookingRequest::getType).toList();
+    }
+
+    /** A booked Appointment of the view (as booking.events.v1 would have made it). */
+    StoredAppointment booked(String id, String slot) {
+        view.apply(BookingEvent.newBuilder().setEventId("e-" + id).setSlotId(slot).setType(BookingEventType.BOOKED)
+                .setAppointmentId(id).setEventTime(Instant.now()).setSource("test").setRequestId("r-" + id)
+                .setRequestType(BookingRequestType.BOOK).setScheduleId("acme.sched").setSlotIds(List.of(slot))
+                .setPatientReference("Patient/p1").setParticipants(List.of("PractitionerRole/acme.r1")).build());
+        return view.get(id).orElseThrow();
+    }
+
+    BookingService.Command cancel(StoredAppointment a) {
+        return new BookingService.Command(BookingRequestType.CANCEL, a.scheduleId(), a.id(), List.of(), null,
+                a.patient(), null, a.participants(), null, a.referral());
+    }
+
+    BookingService.Command reschedule(StoredAppointment a, String slot) {
+        return new BookingService.Command(BookingRequestType.RESCHEDULE, a.scheduleId(), a.id(), List.of(slot), a.id(),
+                a.patient(), null, a.participants(), null, a.referral());
+    }
+
     @Test
     void aBookingIsForwardedAsAConditionalCreateAndConfirmedOnlyWhenTheEhrAccepts() throws Exception {
         Outcome outcome = reconciler.book("req-1", book("appt-1"), List.of()).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.accepted()).isTrue();
         assertThat(outcome.event().getType()).isEqualTo(BookingEventType.BOOKED);
-        assertThat(decided).extracting(BookingService.Command::type)
-                .containsExactly(BookingRequestType.HOLD, BookingRequestType.BOOK);
-        assertThat(conditions).containsExactly("identifier=" + SchedulingFhir.IDENTIFIER_SYSTEM + "|urn:uuid:appt-1");
-        assertThat(received).singleElement().satisfies(a -> {
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.HOLD, BookingRequestType.BOOK);
+        assertThat(decided.get(1).getRequestId()).isEqualTo("req-1");
+        assertThat(calls).containsExactly("POST " + condition("appt-1"));
+        assertThat(ehrStore.get("urn:uuid:appt-1")).satisfies(a -> {
             assertThat(a.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
             assertThat(a.getSlotFirstRep().getReference()).isEqualTo("Slot/acme.s1");
             assertThat(a.getParticipant()).extracting(p -> p.getActor().getReference())
                     .contains("PractitionerRole/acme.r1", "Patient/p1");
             assertThat(a.getComment()).isEqualTo("first visit");
         });
+        // durable before the EHR is called, ended when it answered
+        assertThat(logWrites).containsExactly("put appt-1 0", "remove appt-1");
     }
 
     @Test
-    void aRefusalReleasesTheHoldAndAnswersWithTheEhrsReason() throws Exception {
+    void aRefusalReleasesTheHoldAndAnswersWithTheEhrsReasonOnEveryInstance() throws Exception {
         mode = Mode.REFUSE;
 
         Outcome outcome = reconciler.book("req-2", book("appt-2"), List.of()).get(30, TimeUnit.SECONDS);
@@ -163,35 +243,230 @@ class UpstreamReconcilerTest {
         assertThat(outcome.accepted()).isFalse();
         assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
         assertThat(outcome.reasonText()).contains("slot already booked in the EHR");
-        assertThat(decided).extracting(BookingService.Command::type)
-                .containsExactly(BookingRequestType.HOLD, BookingRequestType.RELEASE);
-        assertThat(decided.get(1).comment()).contains("409").contains("slot already booked in the EHR");
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.HOLD, BookingRequestType.RELEASE);
+        // the release's own request id names the booking and the reason: its decision answers the call anywhere
+        assertThat(decided.get(1).getRequestId()).isEqualTo("req-2:" + UpstreamReconciler.REFUSED);
+        assertThat(decided.get(1).getComment()).contains("409").contains("slot already booked in the EHR")
+                .isEqualTo(outcome.reasonText());
         assertThat(outcomes.known("req-2")).contains(outcome);
+        assertThat(log).isEmpty();
     }
 
     @Test
-    void aTimeoutLeavesTheBookingPendingAndTheRetryUsesTheSameIdentifier() {
-        mode = Mode.SLOW_THEN_ACCEPT;
+    void aTimeoutLeavesADurablePendingForwardThatTheOwnersRetryFinishesWithOneCreate() throws Exception {
+        mode = Mode.SLOW_FIRST;
 
         var future = reconciler.book("req-3", book("appt-3"), List.of());
 
-        // no answer within the EHR timeout: still held, nothing confirmed yet
-        await().atMost(Duration.ofSeconds(15)).until(() -> calls.get() >= 1);
-        sleep(1000);
-        assertThat(decided).extracting(BookingService.Command::type).containsExactly(BookingRequestType.HOLD);
+        // no answer within the EHR timeout: still held, nothing confirmed, the forward pending in the log
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey("appt-3")
+                && log.get("appt-3").getAttempts() == 1);
+        UpstreamForward pending = log.get("appt-3");
+        assertThat(pending.getOperation()).isEqualTo(UpstreamOperation.CREATE);
+        assertThat(pending.getLastReason()).isEqualTo("the EHR did not answer in time");
+        assertThat(pending.getFollowUp().getType()).isEqualTo(BookingRequestType.BOOK);
+        assertThat(pending.getFollowUp().getRequestId()).isEqualTo("req-3");
+        assertThat(pending.getHoldExpiresAt()).isAfter(Instant.now().plus(Duration.ofMinutes(9)));
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.HOLD);
         assertThat(future).isNotDone();
-        // the retry creates nothing new (same condition; the EHR answers 200: it has it) and confirms the booking
-        await().atMost(Duration.ofSeconds(30)).until(future::isDone);
-        assertThat(future.join().event().getType()).isEqualTo(BookingEventType.BOOKED);
-        assertThat(conditions).hasSizeGreaterThanOrEqualTo(2).containsOnly(
-                "identifier=" + SchedulingFhir.IDENTIFIER_SYSTEM + "|urn:uuid:appt-3");
-        assertThat(decided).extracting(BookingService.Command::type)
-                .containsExactly(BookingRequestType.HOLD, BookingRequestType.BOOK);
+
+        // the partition's owner retries (the hold is in its view): same identifier, the EHR already has it (200)
+        view.apply(BookingEvent.newBuilder().setEventId("h").setSlotId("acme.s1").setType(BookingEventType.HOLD_PLACED)
+                .setAppointmentId("appt-3").setEventTime(Instant.now()).setSource("test").setRequestId("req-3:hold")
+                .setRequestType(BookingRequestType.HOLD).setScheduleId("acme.sched").setSlotIds(List.of("acme.s1")).build());
+        assertThat(reconciler.retry(pending)).isEmpty();
+
+        assertThat(future.get(10, TimeUnit.SECONDS).event().getType()).isEqualTo(BookingEventType.BOOKED);
+        assertThat(calls).containsExactly("POST " + condition("appt-3"), "POST " + condition("appt-3"));
+        assertThat(creates).hasValue(1);
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.HOLD, BookingRequestType.BOOK);
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void aForwardWhoseHoldEndedIsNotSentAndTheBookingIsAnsweredUnconfirmed() {
+        UpstreamForward pending = pendingCreate("appt-4", "req-4", Instant.now().plus(Duration.ofMinutes(5)));
+        log.put("appt-4", pending);
+        view.apply(BookingEvent.newBuilder().setEventId("x").setSlotId("acme.s1").setType(BookingEventType.HOLD_EXPIRED)
+                .setAppointmentId("appt-4").setEventTime(Instant.now()).setSource("test")
+                .setScheduleId("acme.sched").setSlotIds(List.of("acme.s1")).build());
+
+        assertThat(reconciler.retry(pending)).isEmpty();
+
+        assertThat(calls).isEmpty();
+        assertThat(log).isEmpty();
+        assertThat(decided).singleElement().satisfies(r -> {
+            assertThat(r.getType()).isEqualTo(BookingRequestType.RELEASE);
+            assertThat(r.getRequestId()).isEqualTo("req-4:" + UpstreamReconciler.NO_ANSWER);
+        });
+        assertThat(outcomes.known("req-4")).hasValueSatisfying(o -> {
+            assertThat(o.accepted()).isFalse();
+            assertThat(o.reason()).isEqualTo(UpstreamReconciler.NO_ANSWER);
+            assertThat(o.reasonText()).contains("hold ended").contains("did not answer in time");
+        });
+    }
+
+    @Test
+    void anEhrStillDownWhenTheHoldIsAboutToLapseReleasesItUnconfirmed() {
+        mode = Mode.DOWN;
+        UpstreamForward pending = pendingCreate("appt-5", "req-5", Instant.now().plusMillis(100));
+
+        assertThat(reconciler.retry(pending)).isEmpty();
+
+        assertThat(calls).hasSize(1);
+        assertThat(decided).singleElement().extracting(BookingRequest::getRequestId)
+                .isEqualTo("req-5:" + UpstreamReconciler.NO_ANSWER);
+        assertThat(outcomes.known("req-5")).hasValueSatisfying(o -> assertThat(o.reasonText()).contains("503"));
+    }
+
+    @Test
+    void anEhrDownWhileTheHoldLastsKeepsTheForwardPendingWithTheNextAttemptScheduled() {
+        mode = Mode.DOWN;
+        UpstreamForward pending = pendingCreate("appt-6", "req-6", Instant.now().plus(Duration.ofMinutes(5)));
+
+        UpstreamForward next = reconciler.retry(pending).orElseThrow();
+
+        assertThat(next.getAttempts()).isEqualTo(pending.getAttempts() + 1);
+        assertThat(next.getLastReason()).contains("503");
+        assertThat(next.getNextAttemptAt()).isAfter(Instant.now());
+        assertThat(log).containsEntry("appt-6", next);
+        assertThat(decided).isEmpty();
+        assertThat(outcomes.known("req-6")).isEmpty();
+    }
+
+    @Test
+    void aCancelReachesTheEhrAsAConditionalUpdateBeforeSlotstreamCancels() throws Exception {
+        StoredAppointment a = booked("appt-7", "acme.s1");
+
+        Outcome outcome = reconciler.change("req-7", cancel(a), a).get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome.event().getType()).isEqualTo(BookingEventType.CANCELLED);
+        assertThat(calls).containsExactly("PUT " + condition("appt-7"));
+        assertThat(ehrStore.get("urn:uuid:appt-7").getStatus()).isEqualTo(Appointment.AppointmentStatus.CANCELLED);
+        assertThat(ehrStore.get("urn:uuid:appt-7").getIdentifierFirstRep().getValue()).isEqualTo("urn:uuid:appt-7");
+        assertThat(decided).singleElement().satisfies(r -> {
+            assertThat(r.getType()).isEqualTo(BookingRequestType.CANCEL);
+            assertThat(r.getRequestId()).isEqualTo("req-7");
+        });
+        assertThat(logWrites).containsExactly("put appt-7 0", "remove appt-7");
+    }
+
+    @Test
+    void aCancelTheEhrRefusesLeavesTheAppointmentBooked() throws Exception {
+        StoredAppointment a = booked("appt-8", "acme.s1");
+        mode = Mode.REFUSE;
+
+        Outcome outcome = reconciler.change("req-8", cancel(a), a).get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome.accepted()).isFalse();
+        assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
+        assertThat(outcome.reasonText()).contains("cancellation").contains("409").contains("slot already booked in the EHR");
+        assertThat(outcome.event().getRequestType()).isEqualTo(BookingRequestType.CANCEL);
+        assertThat(decided).isEmpty();
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void aCancelTimingOutIsPendingAndItsRetryCancels() throws Exception {
+        StoredAppointment a = booked("appt-9", "acme.s1");
+        mode = Mode.SLOW_FIRST;
+
+        var future = reconciler.change("req-9", cancel(a), a);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey("appt-9")
+                && log.get("appt-9").getAttempts() == 1);
+        UpstreamForward pending = log.get("appt-9");
+        assertThat(pending.getOperation()).isEqualTo(UpstreamOperation.UPDATE);
+        assertThat(pending.getHoldExpiresAt()).isNull();
+        assertThat(future).isNotDone();
+        assertThat(decided).isEmpty();
+
+        assertThat(reconciler.retry(pending)).isEmpty();
+
+        assertThat(future.get(10, TimeUnit.SECONDS).event().getType()).isEqualTo(BookingEventType.CANCELLED);
+        assertThat(calls).containsExactly("PUT " + condition("appt-9"), "PUT " + condition("appt-9"));
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.CANCEL);
+    }
+
+    @Test
+    void aRescheduleReachesTheEhrWithTheNewSlotsBeforeSlotstreamMovesIt() throws Exception {
+        StoredAppointment a = booked("appt-10", "acme.s1");
+
+        Outcome outcome = reconciler.change("req-10", reschedule(a, "acme.s2"), a).get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome.accepted()).isTrue();
+        assertThat(calls).containsExactly("PUT " + condition("appt-10"));
+        Appointment moved = ehrStore.get("urn:uuid:appt-10");
+        assertThat(moved.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+        assertThat(moved.getSlot()).extracting(r -> r.getReference()).containsExactly("Slot/acme.s2");
+        assertThat(decided).singleElement().satisfies(r -> {
+            assertThat(r.getType()).isEqualTo(BookingRequestType.RESCHEDULE);
+            assertThat(r.getSlotIds()).containsExactly("acme.s2");
+            assertThat(r.getRequestId()).isEqualTo("req-10");
+        });
+    }
+
+    @Test
+    void aRescheduleTheEhrRefusesKeepsTheOldSlots() throws Exception {
+        StoredAppointment a = booked("appt-11", "acme.s1");
+        mode = Mode.REFUSE;
+
+        Outcome outcome = reconciler.change("req-11", reschedule(a, "acme.s2"), a).get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome.accepted()).isFalse();
+        assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
+        assertThat(outcome.reasonText()).contains("reschedule");
+        assertThat(decided).isEmpty();
+    }
+
+    @Test
+    void aRescheduleTimingOutIsPendingAndItsRetryMovesIt() throws Exception {
+        StoredAppointment a = booked("appt-12", "acme.s1");
+        mode = Mode.SLOW_FIRST;
+
+        var future = reconciler.change("req-12", reschedule(a, "acme.s2"), a);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey("appt-12")
+                && log.get("appt-12").getAttempts() == 1);
+        assertThat(future).isNotDone();
+        assertThat(decided).isEmpty();
+        assertThat(reconciler.retry(log.get("appt-12"))).isEmpty();
+
+        assertThat(future.get(10, TimeUnit.SECONDS).accepted()).isTrue();
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.RESCHEDULE);
+        assertThat(creates).hasValue(1);
+    }
+
+    @Test
+    void aRescheduleTheDecisionPointRejectsAfterTheEhrAcceptedIsPutBackInTheEhr() throws Exception {
+        StoredAppointment a = booked("appt-13", "acme.s1");
+        rejectReschedules = true;
+
+        Outcome outcome = reconciler.change("req-13", reschedule(a, "acme.s2"), a).get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome.accepted()).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 2);
+        assertThat(calls).containsOnly("PUT " + condition("appt-13"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ehrStore.get("urn:uuid:appt-13").getSlot())
+                .extracting(r -> r.getReference()).containsExactly("Slot/acme.s1"));
+        assertThat(log).isEmpty();
     }
 
     @Test
     void onlySourcesWithAnUpstreamAreReconciled() {
         assertThat(reconciler.handles("acme.sched")).isTrue();
         assertThat(reconciler.handles("other.sched")).isFalse();
+    }
+
+    UpstreamForward pendingCreate(String appointmentId, String requestId, Instant holdExpiresAt) {
+        Appointment a = new AppointmentRenderer().stored(new StoredAppointment(appointmentId, "booked", null, false,
+                "acme.sched", List.of("acme.s1"), null, null, "Patient/p1", null, List.of(), null, null, null, null));
+        BookingRequest book = decisionPoint.request(requestId, new BookingService.Command(BookingRequestType.BOOK,
+                "acme.sched", appointmentId, List.of(), null, "Patient/p1", null, List.of(), null, Referral.NONE));
+        return UpstreamForward.newBuilder().setAppointmentId(appointmentId).setRequestId(requestId).setSourceId("acme")
+                .setScheduleId("acme.sched").setOperation(UpstreamOperation.CREATE)
+                .setAppointmentJson(FHIR.newJsonParser().encodeResourceToString(a)).setFollowUp(book)
+                .setHoldExpiresAt(holdExpiresAt).setAttempts(1).setLastReason("the EHR did not answer in time")
+                .setNextAttemptAt(Instant.now()).setCreatedAt(Instant.now()).build();
     }
 }

@@ -14,6 +14,7 @@ import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.FhirSlot;
 import io.slotstream.avro.ReferenceAvailability;
 import io.slotstream.avro.SlotAvailability;
+import io.slotstream.avro.UpstreamForward;
 
 import java.time.Duration;
 import java.util.List;
@@ -79,6 +80,13 @@ public final class Topics {
      */
     public static final Topic<FhirAppointment> APPOINTMENT = compacted("appointment.v1", FhirAppointment.class,
             "Appointment id (booking-bridge's UUID)");
+    /**
+     * {@code booking.upstream-forwards.v1}: Appointment changes (book, cancel, modify) of sources with an upstream EHR
+     * that the EHR has not confirmed yet, compacted, tombstone = settled; writer booking-bridge. Keyed by Appointment
+     * id. Its partitions also decide which replica retries which forward (the replicas' consumer group owns them).
+     */
+    public static final Topic<UpstreamForward> UPSTREAM_FORWARDS = compacted("booking.upstream-forwards.v1",
+            UpstreamForward.class, "Appointment id (booking-bridge's UUID)");
     /** {@code slot.availability.v1}: the published slot view for aggregators, compacted; writer availability-service. Slot-keyed. */
     public static final Topic<SlotAvailability> SLOT_AVAILABILITY = compacted("slot.availability.v1",
             SlotAvailability.class, "canonical Slot id (CanonicalId)");
@@ -113,7 +121,7 @@ public final class Topics {
             AUDIT_EVENTS_RETENTION_MS);
 
     private static final List<Topic<?>> ALL = List.of(LOCATION, SCHEDULE, SLOT, PRACTITIONER_ROLE, PRACTITIONER,
-            HEALTHCARE_SERVICE, BOOKING_REQUESTS, BOOKING_EVENTS, APPOINTMENT, SLOT_AVAILABILITY, REFERENCE_AVAILABILITY, DEAD_LETTER,
+            HEALTHCARE_SERVICE, BOOKING_REQUESTS, BOOKING_EVENTS, APPOINTMENT, UPSTREAM_FORWARDS, SLOT_AVAILABILITY, REFERENCE_AVAILABILITY, DEAD_LETTER,
             FEEDS, AUDIT_EVENTS);
 
     private Topics() {

@@ -14,6 +14,7 @@ import io.slotstream.avro.FhirSchedule;
 import io.slotstream.avro.FhirSlot;
 import io.slotstream.avro.ReferenceAvailability;
 import io.slotstream.avro.SlotAvailability;
+import io.slotstream.avro.UpstreamForward;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,7 @@ class TopicsTest {
                 tuple("booking.requests.v1", BookingRequest.class),
                 tuple("booking.events.v1", BookingEvent.class),
                 tuple("appointment.v1", FhirAppointment.class),
+                tuple("booking.upstream-forwards.v1", UpstreamForward.class),
                 tuple("slot.availability.v1", SlotAvailability.class),
                 tuple("reference.availability.v1", ReferenceAvailability.class),
                 tuple("ingest.dead-letter.v1", DeadLetter.class),
@@ -56,7 +58,7 @@ class TopicsTest {
     @Test
     void cleanupPoliciesAndRetentionFollowTheDesign() {
         for (Topic<?> topic : List.of(Topics.LOCATION, Topics.SCHEDULE, Topics.SLOT, Topics.PRACTITIONER_ROLE,
-                Topics.PRACTITIONER, Topics.HEALTHCARE_SERVICE, Topics.APPOINTMENT, Topics.SLOT_AVAILABILITY)) {
+                Topics.PRACTITIONER, Topics.HEALTHCARE_SERVICE, Topics.APPOINTMENT, Topics.UPSTREAM_FORWARDS, Topics.SLOT_AVAILABILITY)) {
             assertThat(topic.cleanupPolicy()).as(topic.name()).isEqualTo(CleanupPolicy.COMPACT);
             assertThat(topic.retentionMs()).as(topic.name()).isEqualTo(-1);
         }

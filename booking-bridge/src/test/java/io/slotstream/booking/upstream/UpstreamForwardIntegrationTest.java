@@ -1,0 +1,242 @@
+package io.slotstream.booking.upstream;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.slotstream.avro.BookingEvent;
+import io.slotstream.avro.BookingEventType;
+import io.slotstream.avro.BookingRequest;
+import io.slotstream.avro.BookingRequestType;
+import io.slotstream.avro.UpstreamForward;
+import io.slotstream.booking.BookingBridgeApplication;
+import io.slotstream.booking.appointment.AppointmentView;
+import io.slotstream.booking.command.BookingService;
+import io.slotstream.booking.command.Referral;
+import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.SharedStack;
+import io.slotstream.schemas.topic.RegistrySettings;
+import io.slotstream.schemas.topic.Topic;
+import io.slotstream.schemas.topic.TopicSerdes;
+import io.slotstream.schemas.topic.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.hl7.fhir.r4.model.Appointment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A pending EHR forward outlives the instance that took the call (real broker and registry, SharedStack; two
+ * booking-bridge instances one after the other in one consumer group, a test EHR speaking FHIR conditional create):
+ * the first instance's call times out after the EHR created the Appointment and its retries find the EHR down; it is
+ * closed; the second instance picks the forward up from booking.upstream-forwards.v1, finishes it with the same
+ * identifier (the EHR creates nothing new), writes the BOOK and tombstones the forward, and answers the caller's
+ * status URL. The decision point is stood in for by records written to booking.events.v1.
+ */
+class UpstreamForwardIntegrationTest {
+
+    static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    static final String SOURCE = "fwd" + RUN;
+    static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    enum Mode { SLOW_FIRST, DOWN, ACCEPT }
+
+    volatile Mode mode = Mode.SLOW_FIRST;
+    final Map<String, Appointment> ehrStore = new ConcurrentHashMap<>();
+    final AtomicInteger creates = new AtomicInteger();
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    HttpServer ehr;
+    final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        instances.forEach(ConfigurableApplicationContext::close);
+        if (ehr != null) {
+            ehr.stop(0);
+        }
+    }
+
+    void handle(HttpExchange exchange) throws IOException {
+        String condition = exchange.getRequestHeaders().getFirst("If-None-Exist");
+        calls.add(mode + " " + condition);
+        Appointment a = FHIR.newJsonParser().parseResource(Appointment.class,
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Mode now = mode;
+        if (now == Mode.DOWN) {
+            UpstreamReconcilerTest.respond(exchange, 503, "{\"resourceType\":\"OperationOutcome\"}");
+            return;
+        }
+        String key = condition.substring(condition.indexOf('|') + 1);
+        if (ehrStore.putIfAbsent(key, a) != null) {
+            UpstreamReconcilerTest.respond(exchange, 200, FHIR.newJsonParser().encodeResourceToString(a));
+            return;
+        }
+        creates.incrementAndGet();
+        if (now == Mode.SLOW_FIRST) {
+            mode = Mode.DOWN; // created, but the answer comes too late; the EHR is down from now on
+            UpstreamReconcilerTest.sleep(4000);
+        }
+        UpstreamReconcilerTest.respond(exchange, 201, FHIR.newJsonParser().encodeResourceToString(a));
+    }
+
+    ConfigurableApplicationContext instance(LocalStack stack, String ehrBase) {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(BookingBridgeApplication.class).run(
+                "--server.port=0",
+                "--slotstream.kafka.bootstrap-servers=" + stack.bootstrapServers(),
+                "--slotstream.registry.url=" + stack.registryApiUrl(),
+                "--slotstream.booking.sources." + SOURCE + ".upstream-url=" + ehrBase,
+                "--slotstream.booking.upstream-timeout=2s",
+                "--slotstream.booking.upstream-retry-interval=1s",
+                "--slotstream.booking.upstream-forwards.group-id=upstream-forwards-" + RUN,
+                "--slotstream.booking.appointment-topic.enabled=false");
+        instances.add(context);
+        return context;
+    }
+
+    @Test
+    void aPendingForwardIsFinishedByTheNextInstanceWithOneEhrCreate() throws Exception {
+        LocalStack stack = SharedStack.get();
+        RegistrySettings registry = new RegistrySettings(stack.registryApiUrl(), false);
+        ehr = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ehr.createContext("/fhir/Appointment", this::handle);
+        ehr.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        ehr.start();
+        String ehrBase = "http://127.0.0.1:" + ehr.getAddress().getPort() + "/fhir";
+        String appointment = UUID.randomUUID().toString();
+        String requestId = "book-" + RUN;
+        String slot = SOURCE + ".slot-1";
+        String schedule = SOURCE + ".sched";
+
+        try (KafkaProducer<String, BookingEvent> events = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), TopicSerdes.valueSerde(Topics.BOOKING_EVENTS, registry).serializer())) {
+            // the decision point held the slot (its hold lasts long beyond this test)
+            events.send(new ProducerRecord<>(Topics.BOOKING_EVENTS.name(), slot, event(appointment, requestId + ":hold",
+                    BookingEventType.HOLD_PLACED, BookingRequestType.HOLD, schedule, slot))).get();
+
+            // instance 1 takes the $book: the EHR creates it but answers too late, then is down for every retry
+            ConfigurableApplicationContext first = instance(stack, ehrBase);
+            AppointmentView firstView = first.getBean(AppointmentView.class);
+            await().atMost(Duration.ofSeconds(120)).until(() -> firstView.get(appointment).isPresent());
+            var call = first.getBean(UpstreamReconciler.class).book(requestId, new BookingService.Command(
+                    BookingRequestType.BOOK, schedule, appointment, List.of(), null, "Patient/p-" + RUN, null,
+                    List.of(), "via the EHR", Referral.NONE), List.of(slot));
+            ForwardRetrier firstRetrier = first.getBean(ForwardRetrier.class);
+            await().atMost(Duration.ofSeconds(120)).until(() -> firstRetrier.pending().contains(appointment)
+                    && calls.stream().filter(c -> c.startsWith("DOWN")).count() >= 2); // owner's retries failed too
+            assertThat(call).isNotDone();
+            assertThat(creates).hasValue(1);
+            first.close();
+            int callsBeforeSecond = calls.size();
+
+            // the EHR is back; instance 2 (same consumer group) owns the forward now and finishes it
+            mode = Mode.ACCEPT;
+            ConfigurableApplicationContext second = instance(stack, ehrBase);
+            List<BookingRequest> requests = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(180)).until(() -> {
+                readAll(stack, registry, Topics.BOOKING_REQUESTS, (k, v) -> {
+                    if (v != null && appointment.equals(v.getAppointmentId())) {
+                        requests.add(v);
+                    }
+                });
+                return requests.stream().anyMatch(r -> r.getType() == BookingRequestType.BOOK);
+            });
+            assertThat(requests).filteredOn(r -> r.getType() == BookingRequestType.BOOK).singleElement()
+                    .satisfies(r -> assertThat(r.getRequestId()).isEqualTo(requestId));
+            assertThat(requests).noneMatch(r -> r.getType() == BookingRequestType.RELEASE);
+            assertThat(calls.subList(callsBeforeSecond, calls.size())).isNotEmpty()
+                    .allSatisfy(c -> assertThat(c).isEqualTo("ACCEPT identifier=urn:ietf:rfc:3986|urn:uuid:" + appointment));
+            assertThat(creates).as("EHR creates").hasValue(1);
+            assertThat(ehrStore).containsOnlyKeys("urn:uuid:" + appointment);
+            // the forward is over: its last record is a tombstone
+            Map<String, UpstreamForward> last = new HashMap<>();
+            List<String> keys = new ArrayList<>();
+            readAll(stack, registry, Topics.UPSTREAM_FORWARDS, (k, v) -> {
+                if (appointment.equals(k)) {
+                    keys.add(k);
+                    last.put(k, v);
+                }
+            });
+            assertThat(keys).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(last).containsEntry(appointment, null);
+            assertThat(second.getBean(ForwardRetrier.class).pending()).doesNotContain(appointment);
+
+            // the decision point books it; the caller's status URL answers on the second instance
+            events.send(new ProducerRecord<>(Topics.BOOKING_EVENTS.name(), slot, event(appointment, requestId,
+                    BookingEventType.BOOKED, BookingRequestType.BOOK, schedule, slot))).get();
+            int port = Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + port + "/booking/requests/" + requestId)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(status.statusCode()).isEqualTo(200);
+                    assertThat(status.body()).contains("\"status\":\"booked\"").contains(appointment);
+                });
+            }
+        }
+    }
+
+    static BookingEvent event(String appointment, String requestId, BookingEventType type, BookingRequestType request,
+                              String schedule, String slot) {
+        Instant now = Instant.now();
+        return BookingEvent.newBuilder().setEventId(requestId + ":" + type).setSlotId(slot).setType(type)
+                .setAppointmentId(appointment).setHoldId(type == BookingEventType.HOLD_PLACED ? appointment : null)
+                .setEventTime(now).setSource("test").setRequestId(requestId).setRequestType(request)
+                .setScheduleId(schedule).setSlotIds(List.of(slot)).setPatientReference("Patient/p-" + RUN)
+                .setHoldExpiresAt(type == BookingEventType.HOLD_PLACED ? now.plus(Duration.ofHours(1)) : null)
+                .setAppointmentStart(now.plus(Duration.ofDays(1))).setAppointmentEnd(now.plus(Duration.ofDays(1)).plusSeconds(900))
+                .build();
+    }
+
+    /** Reads a whole topic from the start (read_committed). */
+    static <V extends SpecificRecord> void readAll(LocalStack stack, RegistrySettings registry, Topic<V> topic,
+                                                   BiConsumer<String, V> each) {
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), TopicSerdes.valueSerde(topic, registry).deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(500))) {
+                    each.accept(r.key(), r.value());
+                }
+            }
+        }
+    }
+}
