@@ -521,12 +521,6 @@ final class FeedPoller {
             state.totalRejects += rejects;
             boolean ok = !failed && allFilesOk;
             state.lastError = ok ? null : error;
-            if (ok) {
-                state.lastSuccessAt = now;
-                state.consecutiveFailures = 0;
-            } else {
-                state.consecutiveFailures++;
-            }
             if ((writes.changed() > 0 || moved) && !failed) {
                 state.lastChangeAt = now;
                 if (state.withdrawn && mode != null && !mode.startsWith("withdrawn")) {
@@ -535,6 +529,13 @@ final class FeedPoller {
                 }
             }
             state.countResources();
+            // Last: the admin API reads lastSuccessAt first, so whoever sees this success also sees its counts.
+            if (ok) {
+                state.consecutiveFailures = 0;
+                state.lastSuccessAt = now;
+            } else {
+                state.consecutiveFailures++;
+            }
             metrics.polled(source, ok, warnings, rejects, writes.counts());
             log.info("feed {}: poll {} in {} ms: {}, writes {}, rejects {}, warnings {}{}", source, ok ? "ok" : "FAILED",
                     Duration.between(started, now).toMillis(), mode, writes.counts(), rejects, warnings.byCode(),
