@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The cut cadence: once the store caught up, the first cut is made at once (unless a publication was restored);
- * after that one every {@code interval}, and only when a group changed. Each tick also deletes files past their grace
- * period. One thread; a failing tick is logged and retried on the next.
+ * The cut cadence: once the store caught up, the first cut is tried at once (it cuts when nothing is published yet or
+ * a group changed since the restored publication); after that one every {@code interval}, and only when a group
+ * changed. Each tick also deletes files past their grace period. One thread; a failing tick is logged and retried on
+ * the next.
  */
 public final class SnapshotScheduler implements AutoCloseable {
 
@@ -25,7 +26,8 @@ public final class SnapshotScheduler implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("publish-snapshots").daemon().factory());
-    private long lastCut = Long.MIN_VALUE;
+    /** Wall-clock ms of the last cut tried; null before the first (a sentinel like Long.MIN_VALUE overflows now - lastCut). */
+    private Long lastCut;
 
     public SnapshotScheduler(SnapshotPublisher publisher, BooleanSupplier caughtUp, Duration interval, Clock clock) {
         this.publisher = publisher;
@@ -45,7 +47,7 @@ public final class SnapshotScheduler implements AutoCloseable {
                 return;
             }
             long now = clock.millis();
-            if (publisher.current().isEmpty() || now - lastCut >= interval.toMillis()) {
+            if (lastCut == null || publisher.current().isEmpty() || now - lastCut >= interval.toMillis()) {
                 lastCut = now;
                 publisher.cutIfChanged();
             }
