@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * would take the file past {@code maxFileBytes} (as HAPI's bulk export caps its files), and its remembered deletions
  * as transaction Bundles of up to {@value #DELETES_PER_BUNDLE} {@code DELETE Type/id} entries (FHIR Bulk Data style).
  * Each file is named by its content, {@code <base>-<first 16 hex of SHA-256>.ndjson}, so a URL always means the same
- * bytes and an unchanged file keeps its name; a file the publication already references is not stored again. Not
- * thread-safe.
+ * bytes and an unchanged file keeps its name; a file the publication already references is not stored again.
+ * Thread-safe: a cut writes several groups at once.
  */
 final class GroupWriter {
 
@@ -43,7 +44,7 @@ final class GroupWriter {
     private final Path scratch;
     private final long maxFileBytes;
     private final AtomicLong bytesStored = new AtomicLong();
-    private final Set<String> stored = new TreeSet<>();
+    private final Set<String> stored = ConcurrentHashMap.newKeySet();
 
     GroupWriter(PublicationStorage storage, Path scratch, long maxFileBytes) {
         this.storage = storage;
@@ -74,6 +75,10 @@ final class GroupWriter {
         List<String> states = states(group);
         String type = group.type().fhirType();
         long previousRecent = previous == null ? latestSince : Math.min(previous.recentSince(), latestSince);
+        // change times are >= 0: a tier bounded at 0 (the first cut, a full publication) is the group's own files,
+        // so it is not written twice more only to be found equal and discarded
+        boolean latestIsAll = latestSince <= 0;
+        boolean recentIsAll = previousRecent <= 0;
         Rolling all = new Rolling(base, type, states, known);
         Rolling latest = new Rolling(base + "-changes", type, states, known);
         Rolling recent = new Rolling(base + "-changes", type, states, known);
@@ -83,10 +88,10 @@ final class GroupWriter {
                 lastUpsert[0] = Math.max(lastUpsert[0], time);
                 try {
                     all.write(value, offset);
-                    if (time >= latestSince) {
+                    if (!latestIsAll && time >= latestSince) {
                         latest.write(value, offset);
                     }
-                    if (time >= previousRecent) {
+                    if (!recentIsAll && time >= previousRecent) {
                         recent.write(value, offset);
                     }
                 } catch (IOException e) {
@@ -95,11 +100,12 @@ final class GroupWriter {
             });
             List<PublishedFile> files = all.finish();
             // a tier holding the whole group is the group's own files; a recent tier past a quarter restarts
-            List<PublishedFile> latestFiles = latest.lines == all.lines ? files : latest.finish();
+            List<PublishedFile> latestFiles = latestIsAll || latest.lines == all.lines ? files : latest.finish();
             latest.discard();
-            long recentSince = recent.bytes > all.bytes / 4 ? latestSince : previousRecent;
+            long recentBytes = recentIsAll ? all.bytes : recent.bytes;
+            long recentSince = recentBytes > all.bytes / 4 ? latestSince : previousRecent;
             List<PublishedFile> recentFiles = recentSince == latestSince ? latestFiles
-                    : recent.lines == all.lines ? files : recent.finish();
+                    : recentIsAll || recent.lines == all.lines ? files : recent.finish();
             recent.discard();
             long[] lastDelete = {0};
             List<String> pending = new ArrayList<>();

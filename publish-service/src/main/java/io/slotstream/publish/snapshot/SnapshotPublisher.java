@@ -15,12 +15,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,6 +44,8 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Threads writing one cut's groups: the cores, at most 4 (the consumer and the HTTP answers need some too). */
+    static final int WRITER_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final PublicationStore store;
     private final PublicationStorage storage;
@@ -50,6 +59,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final AtomicReference<CutFailure> lastFailure = new AtomicReference<>();
     private final Clock clock;
     private final TreeMap<GroupKey, PublishedGroup> table = new TreeMap<>();
+    private final ExecutorService writers = Executors.newFixedThreadPool(WRITER_THREADS,
+            Thread.ofPlatform().name("publish-cut-writer-", 0).daemon().factory());
 
     /**
      * @param scratch        local directory for files being written (emptied now)
@@ -137,12 +148,10 @@ public final class SnapshotPublisher implements AutoCloseable {
         // that read the previous cut is answered from the latest change tier alone
         long latestSince = Math.max(0, store.publishedTime() - sinceOverlapMs);
         try (StoreView view = cut.view()) {
-            Map<GroupKey, PublishedGroup> written = new HashMap<>();
+            Map<GroupKey, PublishedGroup> written = writeGroups(view, cut.groups(), known, latestSince);
             Map<GroupKey, byte[]> entries = new HashMap<>();
-            for (GroupKey group : cut.groups()) {
-                PublishedGroup files = writer.write(view, group, known, latestSince, table.get(group));
-                written.put(group, files);
-                entries.put(group, files == null ? null : JSON.writeValueAsBytes(files));
+            for (Map.Entry<GroupKey, PublishedGroup> group : written.entrySet()) {
+                entries.put(group.getKey(), group.getValue() == null ? null : JSON.writeValueAsBytes(group.getValue()));
             }
             store.commit(cut, entries);
             written.forEach((group, files) -> {
@@ -185,6 +194,65 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
 
     /**
+     * Writes the groups on up to {@link #WRITER_THREADS} threads (a full publication is CPU-bound: the scan, the
+     * lines and a SHA-256 per file). On a failure the groups not started are skipped, the running ones finish, and
+     * the first failure is thrown.
+     *
+     * @return each group's files (null: the group is gone)
+     */
+    private Map<GroupKey, PublishedGroup> writeGroups(StoreView view, Set<GroupKey> groups, Set<String> known,
+                                                      long latestSince) {
+        List<GroupKey> order = List.copyOf(groups);
+        PublishedGroup[] files = new PublishedGroup[order.size()];
+        if (order.size() == 1) {
+            files[0] = writer.write(view, order.get(0), known, latestSince, table.get(order.get(0)));
+        } else if (!order.isEmpty()) {
+            AtomicBoolean failed = new AtomicBoolean();
+            List<Future<?>> running = new ArrayList<>(order.size());
+            for (int i = 0; i < order.size(); i++) {
+                int index = i;
+                running.add(writers.submit(() -> {
+                    if (!failed.get()) {
+                        try {
+                            files[index] = writer.write(view, order.get(index), known, latestSince, table.get(order.get(index)));
+                        } catch (RuntimeException e) {
+                            failed.set(true);
+                            throw e;
+                        }
+                    }
+                }));
+            }
+            RuntimeException first = null;
+            for (Future<?> future : running) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    if (first == null) {
+                        first = cause;
+                    } else if (first != cause) {
+                        first.addSuppressed(cause);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failed.set(true);
+                    if (first == null) {
+                        first = new IllegalStateException("interrupted while writing the cut", e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+        Map<GroupKey, PublishedGroup> written = new HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            written.put(order.get(i), files[i]);
+        }
+        return written;
+    }
+
+    /**
      * Deletes files unreferenced for longer than the grace period.
      *
      * @return how many were deleted
@@ -193,9 +261,10 @@ public final class SnapshotPublisher implements AutoCloseable {
         return unreferenced.deleteExpired();
     }
 
-    /** Closes the storage client (the files stay). */
+    /** Stops the writer threads and closes the storage client (the files stay). */
     @Override
     public void close() {
+        writers.shutdownNow();
         storage.close();
     }
 
