@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * next {@code $bulk-publish?_since=} poll (a client polling back to back, at most every {@code --since-interval-ms},
  * default 500, so (c) includes up to one interval). Changes are single-Slot bookings and cancellations (PUT in a
  * transaction Bundle) sent at a steady {@code --rate} (default 500/s) for {@code --duration} seconds (default 30;
- * 3 in smoke), paced on a fixed schedule, each sent asynchronously. Latency is measured from the 2xx of ingest to
+ * 3 in smoke), paced on a fixed schedule, each sent asynchronously, at most {@code --max-in-flight} (64) at once
+ * (when ingest falls behind, the schedule waits and {@code achieved_rate} drops below {@code --rate}). Latency is measured from the 2xx of ingest to
  * the first sighting with the new status (0 when the sighting beat the HTTP response). Setup (untimed): the system
  * of {@code --size} is loaded under a new source and the bench waits until its Slots are in the topic; with
  * {@code --source S} the system of {@code --size} already loaded under {@code S} is changed instead (e.g.
@@ -63,6 +65,7 @@ public final class FreshnessBenchmark implements Benchmark {
         int querySample = options.integer("query-sample", 25);
         long sinceIntervalMs = options.integer("since-interval-ms", 500);
         double graceSeconds = options.number("grace", options.smoke() ? 10 : 30);
+        int maxInFlight = options.integer("max-in-flight", 64);
         HealthSystem system = new HealthSystem(GeneratorConfig.fromNextMonday(options.size(), options.seed()));
         HttpCall http = new HttpCall();
         String reused = options.string("source", null);
@@ -75,6 +78,7 @@ public final class FreshnessBenchmark implements Benchmark {
         report.info("source", source);
         report.info("query_sample_every", querySample);
         report.info("since_interval_ms", sinceIntervalMs);
+        report.info("max_in_flight", maxInFlight);
 
         try (AvailabilityTopicWatcher watcher = new AvailabilityTopicWatcher(services.bootstrap(), services.registry(),
                 (value, nanos) -> onTopic(value, nanos, prefix, probes, loadedSeen))) {
@@ -91,7 +95,7 @@ public final class FreshnessBenchmark implements Benchmark {
             for (int i = 0; i < options.warmup() + options.runs(); i++) {
                 probes.clear();
                 RunStats stats = runOnce(services, http, source, changes, probes, rate, duration, querySample,
-                        sinceIntervalMs, graceSeconds, watcher);
+                        sinceIntervalMs, graceSeconds, maxInFlight, watcher);
                 if (i >= options.warmup()) {
                     report.addLatencies("to_topic", stats.topic());
                     report.addLatencies("to_query_api", stats.query());
@@ -139,7 +143,8 @@ public final class FreshnessBenchmark implements Benchmark {
 
     private RunStats runOnce(Services services, HttpCall http, String source, ChangeStream changes,
                              Map<String, Probe> probes, double rate, double duration, int querySample,
-                             long sinceIntervalMs, double graceSeconds, AvailabilityTopicWatcher watcher) throws Exception {
+                             long sinceIntervalMs, double graceSeconds, int maxInFlight,
+                             AvailabilityTopicWatcher watcher) throws Exception {
         List<Probe> all = new ArrayList<>();
         AtomicBoolean polling = new AtomicBoolean(true);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -176,6 +181,8 @@ public final class FreshnessBenchmark implements Benchmark {
             }
         });
         ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+        // a client's connection pool: unbounded concurrency only opens ever more connections once ingest slows down
+        Semaphore inFlight = new Semaphore(maxInFlight);
         Pacer pacer = new Pacer(rate);
         long start = System.nanoTime();
         long end = start + (long) (duration * 1e9);
@@ -195,9 +202,14 @@ public final class FreshnessBenchmark implements Benchmark {
                 all.add(probe);
                 byte[] bundle = TransactionBundles.change(change);
                 sent++;
+                inFlight.acquire();
                 senders.submit(() -> {
                     try {
-                        HttpCall.expect2xx(http.postBundle(services.ingest(), source, bundle), "ingest-service");
+                        try {
+                            HttpCall.expect2xx(http.postBundle(services.ingest(), source, bundle), "ingest-service");
+                        } finally {
+                            inFlight.release();
+                        }
                         probe.acceptedNanos = System.nanoTime();
                         if (probe.queryProbe) {
                             pollQuery(http, services.availability(), probe, graceSeconds);
