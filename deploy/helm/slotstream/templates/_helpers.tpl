@@ -48,6 +48,9 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- if and (eq .Values.security.mode "token") (not .Values.security.issuerUri) -}}
 {{- fail "security.issuerUri is required with security.mode=token: the issuer of the SMART Backend Services tokens the services accept (or set security.mode=off on a trusted network)" -}}
 {{- end -}}
+{{- if and .Values.kafka.tls.clientSecret (not (hasSuffix "SSL" .Values.kafka.securityProtocol)) -}}
+{{- fail "kafka.tls.clientSecret (a client certificate for mutual TLS) needs kafka.securityProtocol SSL or SASL_SSL" -}}
+{{- end -}}
 {{- if and (hasPrefix "SASL" .Values.kafka.securityProtocol) (not .Values.kafka.sasl.existingSecret) -}}
 {{- fail "kafka.sasl.existingSecret is required with a SASL security protocol" -}}
 {{- end -}}
@@ -97,7 +100,8 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
   value: {{ printf "%s -Djava.io.tmpdir=/tmp" .Values.javaOptions | quote }}
 {{- end -}}
 
-{{/* Volumes every Slotstream pod mounts: writable /tmp (the root fs is read-only), Kafka client config, broker CA, registry CA. */}}
+{{/* Volumes every Slotstream pod mounts: writable /tmp (the root fs is read-only), Kafka client config, broker CA,
+Kafka client certificate (mutual TLS), registry CA. */}}
 {{- define "slotstream.commonVolumes" -}}
 - name: tmp
   emptyDir:
@@ -112,6 +116,14 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
     items:
       - key: {{ .Values.kafka.tls.caKey }}
         path: ca.crt
+{{- end }}
+{{- if .Values.kafka.tls.clientSecret }}
+- name: kafka-client-cert
+  secret:
+    secretName: {{ .Values.kafka.tls.clientSecret }}
+    items:
+      - {key: {{ .Values.kafka.tls.certificateKey }}, path: tls.crt}
+      - {key: {{ .Values.kafka.tls.privateKeyKey }}, path: tls.key}
 {{- end }}
 {{- if .Values.registry.tls.caSecret }}
 - name: registry-ca
@@ -132,6 +144,11 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- if .Values.kafka.tls.caSecret }}
 - name: kafka-ca
   mountPath: /etc/slotstream/kafka-ca
+  readOnly: true
+{{- end }}
+{{- if .Values.kafka.tls.clientSecret }}
+- name: kafka-client-cert
+  mountPath: /etc/slotstream/kafka-client-cert
   readOnly: true
 {{- end }}
 {{- if .Values.registry.tls.caSecret }}

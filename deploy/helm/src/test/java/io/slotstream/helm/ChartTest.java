@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -186,7 +185,7 @@ class ChartTest {
     @Test
     void saslAndTlsSettingsComeFromSecretsWithoutPuttingThePasswordInAConfigMap() {
         RenderedChart chart = RenderedChart.production();
-        String properties = chart.one(ConfigMap.class, "sched-slotstream-kafka-client").getData().get("client.properties");
+        String properties = chart.kafkaClientProperties();
         assertThat(properties.lines()).containsExactly(
                 "security.protocol=SASL_SSL",
                 "sasl.mechanism=SCRAM-SHA-512",
@@ -201,6 +200,98 @@ class ChartTest {
         EnvVar password = ingest.getEnv().stream().filter(e -> e.getName().equals("KAFKA_SASL_PASSWORD")).findFirst().orElseThrow();
         assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("slotstream");
         assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+    }
+
+    @Test
+    void aKafkaClientCertificateIsMountedReadOnlyIntoEveryKafkaClientAndNamedByTheClientProperties() {
+        RenderedChart chart = RenderedChart.withDefaults(t -> t.set("provisioning.hook", false)
+                .set("kafka.securityProtocol", "SSL")
+                .set("kafka.tls.caSecret", "events-cluster-ca-cert")
+                .set("kafka.tls.clientSecret", "slotstream"));
+        assertThat(chart.unknownFields()).isEmpty();
+        String properties = chart.kafkaClientProperties();
+        assertThat(properties.lines()).containsExactly(
+                "security.protocol=SSL",
+                "ssl.truststore.type=PEM",
+                "ssl.truststore.location=/etc/slotstream/kafka-ca/ca.crt",
+                "config.providers=dir",
+                "config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+                "config.providers.dir.param.allowed.paths=/etc/slotstream/kafka-client-cert",
+                "ssl.keystore.type=PEM",
+                "ssl.keystore.certificate.chain=${dir:/etc/slotstream/kafka-client-cert:tls.crt}",
+                "ssl.keystore.key=${dir:/etc/slotstream/kafka-client-cert:tls.key}");
+
+        Map<String, PodTemplateSpec> pods = chart.podTemplates();
+        assertThat(pods.keySet()).as("the four services and the provisioning job").containsExactlyInAnyOrder(
+                "Deployment/sched-slotstream-ingest-service", "StatefulSet/sched-slotstream-availability-service",
+                "Deployment/sched-slotstream-publish-service", "Deployment/sched-slotstream-booking-bridge",
+                "Job/sched-slotstream-provisioning-r1");
+        pods.forEach((workload, pod) -> {
+            assertThat(pod.getSpec().getVolumes()).as(workload).filteredOn(v -> v.getName().equals("kafka-client-cert"))
+                    .singleElement().satisfies(v -> {
+                        assertThat(v.getSecret().getSecretName()).isEqualTo("slotstream");
+                        assertThat(v.getSecret().getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
+                                .containsExactly("user.crt->tls.crt", "user.key->tls.key");
+                    });
+            Container c = pod.getSpec().getContainers().getFirst();
+            assertThat(c.getVolumeMounts()).as(workload).filteredOn(m -> m.getName().equals("kafka-client-cert"))
+                    .singleElement().satisfies(m -> {
+                        assertThat(m.getMountPath()).isEqualTo("/etc/slotstream/kafka-client-cert");
+                        assertThat(m.getReadOnly()).isTrue();
+                    });
+            assertThat(env(c)).as(workload).containsEntry("SLOTSTREAM_KAFKA_CONFIG", "/etc/slotstream/kafka/client.properties");
+            assertThat(c.getVolumeMounts()).as(workload).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/slotstream/kafka"));
+        });
+    }
+
+    @Test
+    void aKafkaClientCertificateCombinesWithSaslAndOtherKeyNames() {
+        RenderedChart chart = RenderedChart.withDefaults(t -> t.set("provisioning.hook", false)
+                .set("kafka.securityProtocol", "SASL_SSL")
+                .set("kafka.sasl.existingSecret", "slotstream")
+                .set("kafka.tls.clientSecret", "slotstream-client")
+                .set("kafka.tls.certificateKey", "tls.crt")
+                .set("kafka.tls.privateKeyKey", "tls.key"));
+        String properties = chart.kafkaClientProperties();
+        assertThat(properties.lines()).contains("config.providers=env,dir",
+                        "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                        "config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+                        "ssl.keystore.key=${dir:/etc/slotstream/kafka-client-cert:tls.key}")
+                .filteredOn(line -> line.startsWith("config.providers=")).hasSize(1);
+        StatefulSet availability = chart.one(StatefulSet.class, "sched-slotstream-availability-service");
+        assertThat(availability.getSpec().getTemplate().getSpec().getVolumes())
+                .filteredOn(v -> v.getName().equals("kafka-client-cert")).singleElement()
+                .satisfies(v -> assertThat(v.getSecret().getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
+                        .containsExactly("tls.crt->tls.crt", "tls.key->tls.key"));
+
+        // without a client certificate: no keystore, no mount
+        RenderedChart plain = RenderedChart.production();
+        assertThat(plain.kafkaClientProperties())
+                .doesNotContain("ssl.keystore", "DirectoryConfigProvider");
+        plain.podTemplates().forEach((workload, pod) -> assertThat(pod.getSpec().getVolumes()).as(workload)
+                .noneSatisfy(v -> assertThat(v.getName()).isEqualTo("kafka-client-cert")));
+    }
+
+    @Test
+    void aKafkaClientCertificateWithoutTlsIsRejectedByTheSchemaNamingTheRule(@TempDir Path tmp) throws IOException {
+        for (String protocol : List.of("PLAINTEXT", "SASL_PLAINTEXT")) {
+            assertThatThrownBy(() -> RenderedChart.withDefaults(t -> t.set("kafka.securityProtocol", protocol)
+                    .set("kafka.sasl.existingSecret", "slotstream")
+                    .set("kafka.tls.clientSecret", "slotstream")))
+                    .as(protocol)
+                    .hasMessageContaining("values don't meet the specifications of the schema")
+                    .hasMessageContaining("at '/kafka/securityProtocol': value must be one of 'SSL', 'SASL_SSL'");
+        }
+        // without the schema (helm --skip-schema-validation) the templates refuse it with the whole rule
+        Path chart = copyChart(tmp);
+        Files.delete(chart.resolve("values.schema.json"));
+        assertThatThrownBy(() -> new Helm(chart).template().withName(RenderedChart.RELEASE).withKubeVersion("1.30.0")
+                .set("kafka.bootstrapServers", "kafka:9092").set("registry.url", "http://registry:8080/apis/registry/v3")
+                .set("security.issuerUri", "https://auth.example.org").set("kafka.tls.clientSecret", "slotstream").call())
+                .hasMessageContaining("kafka.tls.clientSecret (a client certificate for mutual TLS) needs "
+                        + "kafka.securityProtocol SSL or SASL_SSL");
+        // empty = no client certificate: PLAINTEXT stays valid
+        assertThat(RenderedChart.withDefaults(t -> t.set("kafka.tls.clientSecret", "")).all(Deployment.class)).hasSize(3);
     }
 
     @Test

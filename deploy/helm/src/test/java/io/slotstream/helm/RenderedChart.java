@@ -4,6 +4,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -83,6 +84,11 @@ final class RenderedChart {
     <T extends HasMetadata> T one(Class<T> type, String name) {
         return all(type).stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in " + sources.keySet()));
+    }
+
+    /** The Kafka client properties every component reads (the kafka-client ConfigMap's client.properties). */
+    String kafkaClientProperties() {
+        return one(ConfigMap.class, "sched-slotstream-kafka-client").getData().get("client.properties");
     }
 
     /** Every workload's pod template, by "Kind/name". */
