@@ -108,7 +108,11 @@ public final class StackPreflight {
         }
     }
 
-    /** @throws StackUnavailableException naming the unreachable broker or registry, or the missing topics */
+    /**
+     * @throws StackUnavailableException naming the unreachable broker or registry, or the missing topics; at once,
+     *                                   without retrying, when Kafka rejects the client settings themselves (for
+     *                                   example a client certificate key it cannot read)
+     */
     public void verify() {
         long deadline = System.nanoTime() + timeout.toNanos();
         String problem;
@@ -154,9 +158,26 @@ public final class StackPreflight {
                     return "Kafka at " + kafka.bootstrapServers() + " refused the client (" + kafka.securityProtocol()
                             + ", check slotstream.kafka.config): " + refused.getMessage();
                 }
+                if (c instanceof org.apache.kafka.common.config.ConfigException
+                        || c instanceof org.apache.kafka.common.errors.InvalidConfigurationException) {
+                    // e.g. a client certificate's key that is not PKCS#8: no retry can fix it
+                    throw new StackUnavailableException("the Kafka client settings are invalid (" + kafka.securityProtocol()
+                            + ", check slotstream.kafka.config): " + messages(c));
+                }
             }
             return "Kafka broker unreachable at " + kafka.bootstrapServers();
         } 
+    }
+
+    /** @return the messages of a throwable and its causes, distinct ones only, joined by ": " */
+    private static String messages(Throwable t) {
+        java.util.List<String> messages = new java.util.ArrayList<>();
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && !messages.contains(c.getMessage())) {
+                messages.add(c.getMessage());
+            }
+        }
+        return String.join(": ", messages);
     }
 
     private String registryProblem() {
