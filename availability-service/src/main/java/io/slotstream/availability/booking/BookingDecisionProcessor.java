@@ -63,8 +63,17 @@ import java.util.List;
  *   <li>a <b>CONFLICT</b> (reason {@code slot-deleted}) when it deletes the slot.</li>
  * </ul>
  * A slot that is only held here, not booked, has no booking the EHR could echo: a source change that makes it not free
- * is someone else taking it, and ends the hold. What the rule cannot see: an EHR that books directly after our claim
- * without our booking, and whose change reaches us after our booking, looks like an echo.
+ * is someone else taking it, and ends the hold, <b>except</b> for a hold whose Appointment booking-bridge is sending to
+ * the source's upstream EHR ({@link AppointmentLedger#upstreamPending}, set by a HOLD with {@code upstreamPending}
+ * before the EHR is called). The EHR books it, marks the Slot busy, and that echo can overtake the BOOK booking-bridge
+ * writes once the EHR answered (ingest's path against one Kafka write). So a change of such a slot to {@code busy} or
+ * {@code busy-tentative} at or after the hold's claim (minus the tolerance) keeps the hold, silently, until the BOOK
+ * (which the slot's busy status then does not block), a RELEASE (the EHR refused or never answered) or the hold's own
+ * expiry, whichever comes first; one changed before the claim, {@code busy-unavailable} or a delete ends it as for any
+ * hold. The decision stays here, on the one ledger of the slot: booking-bridge only states that the EHR was asked.
+ * What the rule cannot see: an EHR that books directly after our claim without our booking, and whose change reaches
+ * us after our booking (or, for a forwarded hold, before it), looks like an echo; the EHR then refuses our create, and
+ * the hold is released.
  */
 final class BookingDecisionProcessor implements Processor<String, BookingInput, String, BookingEvent> {
 
@@ -146,6 +155,9 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
     private List<BookingEvent> hold(BookingRequest request, long now) {
         String appointmentId = request.getAppointmentId();
         List<String> slotIds = distinct(request.getSlotIds());
+        if (slotIds.isEmpty() && request.getUpstreamPending()) {
+            return markForwarded(request, now);
+        }
         if (slotIds.isEmpty()) {
             return reject(request, slotIds, BookingReason.NO_SLOTS, null, now);
         }
@@ -169,9 +181,24 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
             slots.put(slotId, ledger(slotId).withHold(appointmentId, expiry));
         }
         appointments.put(appointmentId, new AppointmentLedger(appointmentId, request.getScheduleId(),
-                AppointmentLedger.Status.HELD, slotIds, request.getPatientReference(), expiry, now));
+                AppointmentLedger.Status.HELD, slotIds, request.getPatientReference(), expiry, now,
+                request.getUpstreamPending()));
         expiries.put(ExpiryIndex.key(expiry, appointmentId), EMPTY);
         return accept(request, slotIds, BookingEventType.HOLD_PLACED, appointmentId, expiresAt, now);
+    }
+
+    /**
+     * A HOLD with {@code upstreamPending} and no slots: the appointment's active hold is being sent to the upstream EHR
+     * (a {@code $book} of an earlier {@code $hold}). Its slots, expiry and claim stay; HOLD_PLACED again says so.
+     */
+    private List<BookingEvent> markForwarded(BookingRequest request, long now) {
+        AppointmentLedger existing = appointments.get(request.getAppointmentId());
+        if (existing == null || existing.status() != AppointmentLedger.Status.HELD || existing.holdExpiresAtMs() <= now) {
+            return reject(request, existing == null ? List.of() : existing.slotIds(), BookingReason.NOT_HELD, null, now);
+        }
+        appointments.put(existing.appointmentId(), existing.forwardedUpstream());
+        return accept(request, existing.slotIds(), BookingEventType.HOLD_PLACED, existing.appointmentId(),
+                Instant.ofEpochMilli(existing.holdExpiresAtMs()), now);
     }
 
     private List<BookingEvent> book(BookingRequest request, long now) {
@@ -267,8 +294,11 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
     private List<BookingEvent> admitAll(BookingRequest request, List<String> slotIds, String appointmentId,
                                         String replacedId, long now) {
         BookingRules rules = rulebook.rulesFor(request.getScheduleId());
+        AppointmentLedger own = request.getType() == BookingRequestType.BOOK ? appointments.get(appointmentId) : null;
+        boolean forwardedHold = own != null && own.status() == AppointmentLedger.Status.HELD && own.upstreamPending();
         for (String slotId : slotIds) {
-            BookingReason reason = admit(ledger(slotId), request.getScheduleId(), appointmentId, replacedId, rules, now);
+            BookingReason reason = admit(ledger(slotId), request.getScheduleId(), appointmentId, replacedId,
+                    forwardedHold, rules, now);
             if (reason != null) {
                 return reject(request, slotIds, reason, slotId, now);
             }
@@ -276,9 +306,13 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
         return null;
     }
 
-    /** @return why the slot cannot go to the appointment, or null when it can */
+    /**
+     * @param forwardedHold the request BOOKs the appointment's hold that was sent to the upstream EHR: its own slots
+     *                      may be busy (the EHR's echo kept the hold, see {@link #keepsForwardedHold})
+     * @return why the slot cannot go to the appointment, or null when it can
+     */
     static BookingReason admit(SlotLedger ledger, String scheduleId, String appointmentId, String replacedId,
-                               BookingRules rules, long now) {
+                               boolean forwardedHold, BookingRules rules, long now) {
         SlotFact fact = ledger.fact();
         if (fact == null || fact.deleted()) {
             return BookingReason.SLOT_UNKNOWN;
@@ -293,7 +327,8 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
         if (ledger.heldAt(now) && !ledger.holdAppointmentId().equals(appointmentId)) {
             return BookingReason.SLOT_HELD;
         }
-        if (fact.status() != SlotStatus.FREE) {
+        boolean ownEcho = forwardedHold && ledger.heldAt(now) && isEcho(fact.status());
+        if (fact.status() != SlotStatus.FREE && !ownEcho) {
             return BookingReason.SLOT_BUSY;
         }
         BookingRules.Violation violation = rules.check(fact.startMs(), now);
@@ -389,12 +424,15 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
     }
 
     /**
-     * The source changed a slot from {@code was} to a status that is not free. A hold ends when the slot was free
-     * before; a booking is judged by the echo rule (class Javadoc).
+     * The source changed a slot from {@code was} to a status that is not free. A hold ends unless it is a forwarded
+     * hold and this is the EHR's echo ({@link #keepsForwardedHold}); a booking is judged by the echo rule (class
+     * Javadoc).
      */
     private void onSourceTaken(SlotFact fact, SlotStatus was, SlotLedger before, long now) {
-        if (was == SlotStatus.FREE && before.heldAt(now)) {
-            endBySource(fact.slotId(), before, BookingReason.SOURCE_BUSY, now);
+        if (before.heldAt(now)) {
+            if (!keepsForwardedHold(fact, appointments.get(before.holdAppointmentId()))) {
+                endBySource(fact.slotId(), before, BookingReason.SOURCE_BUSY, now);
+            }
             return;
         }
         AppointmentLedger booked = before.bookedAppointmentId() == null ? null
@@ -411,6 +449,21 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
         if (conflict != null) {
             flagConflict(fact.slotId(), booked, conflict, now);
         }
+    }
+
+    /**
+     * @return whether a source change of a held slot to {@code fact}'s status is the upstream EHR's echo of the held
+     * appointment it is being sent: the hold is marked {@code upstreamPending}, the status is busy or busy-tentative,
+     * changed at or after the hold's claim minus the clock tolerance (class Javadoc)
+     */
+    private boolean keepsForwardedHold(SlotFact fact, AppointmentLedger held) {
+        return held != null && held.status() == AppointmentLedger.Status.HELD && held.upstreamPending()
+                && isEcho(fact.status()) && fact.sourceChangedMs() + sourceClockToleranceMs >= held.claimedAtMs();
+    }
+
+    /** @return whether a booking of ours can make the source state this status (busy, busy-tentative) */
+    private static boolean isEcho(SlotStatus status) {
+        return status == SlotStatus.BUSY || status == SlotStatus.BUSY_TENTATIVE;
     }
 
     /**

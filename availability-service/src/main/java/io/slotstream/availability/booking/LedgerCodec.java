@@ -24,12 +24,14 @@ import static io.slotstream.availability.store.DataCodec.writeString;
  * Binary serdes of the decision point's internal types (stores and the slot-fact repartition topic): a format byte,
  * then {@link DataOutputStream} fields; nullable strings behind a presence byte. Not a wire format for other services.
  * Format 2 added {@link SlotFact#sourceChangedMs} and {@link AppointmentLedger#claimedAtMs}; format 1 values (an
- * earlier release's stores, changelogs and repartition records) are still read, with 0 for both.
+ * earlier release's stores, changelogs and repartition records) are still read, with 0 for both. Format 3 (appointment
+ * ledgers only) added {@link AppointmentLedger#upstreamPending}; formats 1 and 2 are read with false.
  */
 final class LedgerCodec {
 
     private static final byte FORMAT = 1;
     private static final byte FORMAT_2 = 2;
+    private static final byte FORMAT_3 = 3;
     /** Status byte of a deleted / retired slot fact (real statuses are enum ordinals &ge; 0). */
     private static final byte DELETED = -1;
     private static final byte RETIRED = -2;
@@ -55,7 +57,7 @@ final class LedgerCodec {
     }
 
     static Serde<AppointmentLedger> appointmentSerde() {
-        return versioned((a, out) -> {
+        return DataCodec.serde(FORMAT_3, "booking state", "", (a, out) -> {
             out.writeUTF(a.appointmentId());
             out.writeUTF(a.scheduleId());
             out.writeByte(a.status().ordinal());
@@ -63,16 +65,19 @@ final class LedgerCodec {
             writeString(a.patient(), out);
             out.writeLong(a.holdExpiresAtMs());
             out.writeLong(a.claimedAtMs());
-        }, in -> readAppointment(in, false), in -> readAppointment(in, true));
+            out.writeBoolean(a.upstreamPending());
+        }, Map.of(FORMAT, in -> readAppointment(in, 1), FORMAT_2, in -> readAppointment(in, 2),
+                FORMAT_3, in -> readAppointment(in, 3)));
     }
 
     private static SlotLedger readLedger(DataInputStream in, boolean v2) throws IOException {
         return new SlotLedger(in.readBoolean() ? readFact(in, v2) : null, readString(in), in.readLong(), readString(in));
     }
 
-    private static AppointmentLedger readAppointment(DataInputStream in, boolean v2) throws IOException {
+    private static AppointmentLedger readAppointment(DataInputStream in, int format) throws IOException {
         return new AppointmentLedger(in.readUTF(), in.readUTF(), AppointmentLedger.Status.values()[in.readByte()],
-                readStrings(in), readString(in), in.readLong(), v2 ? in.readLong() : 0);
+                readStrings(in), readString(in), in.readLong(), format >= 2 ? in.readLong() : 0,
+                format >= 3 && in.readBoolean());
     }
 
     static Serde<List<BookingEvent>> eventsSerde() {

@@ -4,6 +4,8 @@ import io.slotstream.schemas.booking.BookingRulebook;
 import io.slotstream.schemas.booking.BookingRules;
 
 import io.slotstream.availability.store.AvroBinarySerde;
+import io.slotstream.availability.store.BookingState;
+import io.slotstream.availability.topology.BookingTransitions;
 import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.BookingEventType;
 import io.slotstream.avro.BookingRequest;
@@ -478,5 +480,169 @@ class BookingDecisionTopologyTest {
         // past the idempotency window the same request id is decided anew (here: the appointment is already booked)
         assertThat(send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").build()))
                 .singleElement().satisfies(kv -> assertThat(kv.value.getReason()).isEqualTo("appointment-exists"));
+    }
+
+    /** A HOLD as booking-bridge writes it before sending the booking to the source's upstream EHR. */
+    BookingRequest.Builder forwardedHold(String requestId, String appointmentId, String... slotIds) {
+        return request(requestId, BookingRequestType.HOLD, appointmentId, slotIds).setUpstreamPending(true);
+    }
+
+    static BookingState fold(List<KeyValue<String, BookingEvent>> out, String slotId) {
+        BookingState state = BookingState.NONE;
+        for (KeyValue<String, BookingEvent> kv : out) {
+            if (kv.key.equals(slotId)) {
+                state = BookingTransitions.apply(state, kv.value);
+            }
+        }
+        return state;
+    }
+
+    @Test
+    void theEhrsEchoOvertakingTheBookOfAForwardedHoldKeepsTheHoldAndTheBookIsAccepted() {
+        KeyValueStore<String, SlotLedger> ledgers = driver.getKeyValueStore(BookingStores.SLOTS);
+        List<KeyValue<String, BookingEvent>> all = new java.util.ArrayList<>();
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.FREE, T0 + 48 * HOUR, T0 - HOUR));
+        all.addAll(send(forwardedHold("req-1:hold", "appt-1", "src.s1").build()));
+        assertThat(types(all)).containsExactly(BookingEventType.HOLD_PLACED);
+
+        // the EHR accepts the conditional create 1.5 s later and marks the Slot busy; ingest's echo is decided first
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 + 1_500));
+        assertThat(events.readKeyValuesToList()).as("the echo ends nothing").isEmpty();
+        // meanwhile nobody else gets the slot
+        assertThat(send(request("r-other", BookingRequestType.BOOK, "appt-2", "src.s1").build()))
+                .singleElement().satisfies(kv -> assertThat(kv.value.getReason()).isEqualTo("slot-held"));
+
+        // the BOOK booking-bridge writes once the EHR accepted
+        List<KeyValue<String, BookingEvent>> booked = send(request("req-1", BookingRequestType.BOOK, "appt-1").build());
+        all.addAll(booked);
+        assertThat(booked).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("src.s1");
+            assertThat(kv.value.getType()).isEqualTo(BookingEventType.BOOKED);
+            assertThat(kv.value.getAppointmentId()).isEqualTo("appt-1");
+            assertThat(kv.value.getRequestId()).isEqualTo("req-1");
+        });
+        // ingest sends the echo again (a re-poll): still no conflict
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 + 1_500));
+        assertThat(events.readKeyValuesToList()).isEmpty();
+        assertThat(types(all)).doesNotContain(BookingEventType.CONFLICT, BookingEventType.HOLD_RELEASED,
+                BookingEventType.REJECTED);
+        assertThat(conflicts).isEmpty();
+
+        // the slot ends busy at the source and booked by our appointment, at the decision point and in the view
+        assertThat(ledgers.get("src.s1")).satisfies(l -> {
+            assertThat(l.fact().status()).isEqualTo(SlotStatus.BUSY);
+            assertThat(l.bookedAppointmentId()).isEqualTo("appt-1");
+            assertThat(l.holdAppointmentId()).isNull();
+        });
+        assertThat(fold(all, "src.s1")).satisfies(state -> {
+            assertThat(state.booked()).isTrue();
+            assertThat(state.appointmentId()).isEqualTo("appt-1");
+            assertThat(state.held()).isFalse();
+        });
+        // and the hold's expiry no longer matters
+        driver.advanceWallClockTime(Duration.ofMinutes(11));
+        assertThat(events.readKeyValuesToList()).isEmpty();
+    }
+
+    @Test
+    void aHeldAppointmentMarkedAsForwardedKeepsItsHoldThroughTheEchoOnEverySlot() {
+        freeSlot("src.s1", T0 + 48 * HOUR);
+        freeSlot("src.s2", T0 + 48 * HOUR + 900_000);
+        // ITI-116 $hold first (not forwarded), then $book by reference marks the hold before the EHR is called
+        send(request("r1", BookingRequestType.HOLD, "appt-1", "src.s1", "src.s2").build());
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        List<KeyValue<String, BookingEvent>> marked = send(request("r2:hold", BookingRequestType.HOLD, "appt-1")
+                .setHoldExpiresAt(null).setUpstreamPending(true).build());
+        assertThat(marked).extracting(kv -> kv.key).containsExactly("src.s1", "src.s2");
+        assertThat(marked).allSatisfy(kv -> {
+            assertThat(kv.value.getType()).isEqualTo(BookingEventType.HOLD_PLACED);
+            assertThat(kv.value.getHoldExpiresAt()).as("the hold keeps its expiry").isEqualTo(Instant.ofEpochMilli(T0 + 600_000));
+        });
+
+        slots.pipeInput("src.s2", slot("src.s2", SCHEDULE, SlotStatus.BUSY_TENTATIVE, T0 + 48 * HOUR + 900_000, T0 + 61_000));
+        assertThat(events.readKeyValuesToList()).isEmpty();
+
+        List<KeyValue<String, BookingEvent>> booked = send(request("r2", BookingRequestType.BOOK, "appt-1").build());
+        assertThat(booked).extracting(kv -> kv.key).containsExactly("src.s1", "src.s2");
+        assertThat(types(booked)).containsOnly(BookingEventType.BOOKED);
+        assertThat(conflicts).isEmpty();
+
+        // marking an appointment that holds nothing is rejected
+        assertThat(send(request("r3:hold", BookingRequestType.HOLD, "appt-9").setUpstreamPending(true).build()))
+                .singleElement().satisfies(kv -> {
+                    assertThat(kv.value.getType()).isEqualTo(BookingEventType.REJECTED);
+                    assertThat(kv.value.getReason()).isEqualTo("not-held");
+                });
+    }
+
+    @Test
+    void aSourceBusyOnAHoldThatWasNotForwardedStillEndsTheHoldAndTheBookIsRejected() {
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.FREE, T0 + 48 * HOUR, T0 - HOUR));
+        send(request("r1:hold", BookingRequestType.HOLD, "appt-1", "src.s1").build());
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 + 1_500));
+        assertThat(events.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.value.getType()).isEqualTo(BookingEventType.HOLD_RELEASED);
+            assertThat(kv.value.getReason()).isEqualTo("source-busy");
+        });
+        assertThat(send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").build()))
+                .singleElement().satisfies(kv -> {
+                    assertThat(kv.value.getType()).isEqualTo(BookingEventType.REJECTED);
+                    assertThat(kv.value.getReason()).isEqualTo("slot-busy");
+                });
+    }
+
+    @Test
+    void aForwardedHoldStillEndsWhenTheSourceChangeIsNoEchoAndWhenTheEhrRefusesOrNeverAnswers() {
+        freeSlot("src.s1", T0 + 48 * HOUR);
+        freeSlot("src.s2", T0 + 49 * HOUR);
+        freeSlot("src.s3", T0 + 50 * HOUR);
+        freeSlot("src.s4", T0 + 51 * HOUR);
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        send(forwardedHold("h1", "appt-1", "src.s1").build());
+        send(forwardedHold("h2", "appt-2", "src.s2").build());
+        send(forwardedHold("h3", "appt-3", "src.s3").build());
+        send(forwardedHold("h4", "appt-4", "src.s4").setHoldExpiresAt(Instant.ofEpochMilli(T0 + 5 * 60_000)).build());
+
+        // booked in the EHR before our hold (beyond the clock tolerance): someone else's booking
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 + 60_000 - 2_001));
+        assertThat(events.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.value.getType()).isEqualTo(BookingEventType.HOLD_RELEASED);
+            assertThat(kv.value.getReason()).isEqualTo("source-busy");
+        });
+        // the source closed the time: no booking of ours does that
+        slots.pipeInput("src.s2", slot("src.s2", SCHEDULE, SlotStatus.BUSY_UNAVAILABLE, T0 + 49 * HOUR, T0 + 61_000));
+        assertThat(types(events.readKeyValuesToList())).containsExactly(BookingEventType.HOLD_RELEASED);
+        // an echo kept, then closed: ends too
+        slots.pipeInput("src.s3", slot("src.s3", SCHEDULE, SlotStatus.BUSY, T0 + 50 * HOUR, T0 + 61_000));
+        assertThat(events.readKeyValuesToList()).isEmpty();
+        slots.pipeInput("src.s3", slot("src.s3", SCHEDULE, SlotStatus.BUSY_UNAVAILABLE, T0 + 50 * HOUR, T0 + 62_000));
+        assertThat(types(events.readKeyValuesToList())).containsExactly(BookingEventType.HOLD_RELEASED);
+        assertThat(send(request("b3", BookingRequestType.BOOK, "appt-3").build()))
+                .singleElement().satisfies(kv -> assertThat(kv.value.getType()).isEqualTo(BookingEventType.REJECTED));
+
+        // the EHR refused after the echo kept the hold: booking-bridge releases it; the slot stays the source's busy
+        slots.pipeInput("src.s4", slot("src.s4", SCHEDULE, SlotStatus.BUSY, T0 + 51 * HOUR, T0 + 61_000));
+        assertThat(events.readKeyValuesToList()).isEmpty();
+        assertThat(types(send(request("r4", BookingRequestType.RELEASE, "appt-4").build())))
+                .containsExactly(BookingEventType.HOLD_RELEASED);
+        assertThat(send(request("r5", BookingRequestType.BOOK, "appt-5", "src.s4").build()))
+                .singleElement().satisfies(kv -> assertThat(kv.value.getReason()).isEqualTo("slot-busy"));
+
+        // a kept hold still lapses at its own expiry when no BOOK comes
+        freeSlot("src.s5", T0 + 52 * HOUR);
+        send(forwardedHold("h6", "appt-6", "src.s5").setHoldExpiresAt(Instant.ofEpochMilli(T0 + 5 * 60_000)).build());
+        slots.pipeInput("src.s5", slot("src.s5", SCHEDULE, SlotStatus.BUSY, T0 + 52 * HOUR, T0 + 61_000));
+        assertThat(events.readKeyValuesToList()).isEmpty();
+        driver.advanceWallClockTime(Duration.ofMinutes(5));
+        assertThat(events.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("src.s5");
+            assertThat(kv.value.getType()).isEqualTo(BookingEventType.HOLD_EXPIRED);
+        });
+        assertThat(send(request("b6", BookingRequestType.BOOK, "appt-6").build()))
+                .singleElement().satisfies(kv -> assertThat(kv.value.getType()).isEqualTo(BookingEventType.REJECTED));
+        assertThat(conflicts).isEmpty();
     }
 }

@@ -35,7 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Appointment changes of a source with an upstream EHR (issue 11 deliverable 4a). The EHR accepts first, then
  * Slotstream's decision point decides, for every change:
  * <ul>
- *   <li>{@code $book}: the slots are held (decision point), the Appointment is sent as a conditional create
+ *   <li>{@code $book}: the slots are held, or the earlier {@code $hold} is marked, with {@code upstreamPending} (decision
+ *       point: the EHR's busy echo then keeps the hold until the BOOK), the Appointment is sent as a conditional create
  *       ({@link EhrForwarder#create}), and only when the EHR accepts is the BOOK written. A refusal releases the hold
  *       (reason {@value Outcome#UPSTREAM_REFUSED}); no answer until one retry interval before the hold lapses releases
  *       it too (reason {@value Outcome#UPSTREAM_NO_ANSWER}).</li>
@@ -141,28 +142,32 @@ public class UpstreamReconciler {
     }
 
     private void startBook(String requestId, BookingService.Command command, List<String> heldSlots) {
-        List<String> slots = heldSlots;
-        Instant holdExpiresAt;
-        if (!command.slotIds().isEmpty()) {
-            BookingRequest hold = bookings.request(requestId + ":hold", new BookingService.Command(BookingRequestType.HOLD,
-                    command.scheduleId(), command.appointmentId(), command.slotIds(), null, command.patient(),
-                    command.patientResource(), command.participants(), command.comment(), command.referral()));
-            Outcome held = outcomes.await(bookings.submit(hold).outcome(), bridge.outcomeTimeout()).orElse(null);
-            if (held == null || !held.accepted()) {
-                if (held != null) {
-                    outcomes.settle(requestId, held);
-                } else {
-                    settle(requestId, command.appointmentId(), command.scheduleId(), command.slotIds(), command.patient(),
-                            BookingRequestType.BOOK, REFUSED, "the slots could not be held for the EHR's confirmation");
-                }
-                return;
-            }
-            slots = command.slotIds();
-            holdExpiresAt = hold.getHoldExpiresAt();
-        } else {
-            holdExpiresAt = view.get(command.appointmentId()).map(StoredAppointment::holdExpiresAt)
-                    .orElse(clock.instant().plus(bridge.holdDuration()));
+        // The hold is marked upstreamPending before the EHR is called: the EHR's busy echo of the Appointment may reach
+        // the decision point before the BOOK below, and only a marked hold survives it (BookingDecisionProcessor).
+        boolean byReference = command.slotIds().isEmpty();
+        BookingRequest.Builder marked = BookingRequest.newBuilder(bookings.request(requestId + ":hold",
+                new BookingService.Command(BookingRequestType.HOLD, command.scheduleId(), command.appointmentId(),
+                        command.slotIds(), null, command.patient(), command.patientResource(), command.participants(),
+                        command.comment(), command.referral()))).setUpstreamPending(true);
+        if (byReference) {
+            marked.setHoldExpiresAt(null); // marking the earlier $hold keeps its slots and expiry
         }
+        BookingRequest hold = marked.build();
+        Outcome held = outcomes.await(bookings.submit(hold).outcome(), bridge.outcomeTimeout()).orElse(null);
+        if (held == null || !held.accepted()) {
+            if (held != null) {
+                outcomes.settle(requestId, held);
+            } else {
+                settle(requestId, command.appointmentId(), command.scheduleId(), command.slotIds(), command.patient(),
+                        BookingRequestType.BOOK, REFUSED, "the slots could not be held for the EHR's confirmation");
+            }
+            return;
+        }
+        List<String> slots = byReference ? heldSlots : command.slotIds();
+        Instant holdExpiresAt = held.event().getHoldExpiresAt() != null ? held.event().getHoldExpiresAt()
+                : hold.getHoldExpiresAt() != null ? hold.getHoldExpiresAt()
+                : view.get(command.appointmentId()).map(StoredAppointment::holdExpiresAt)
+                .orElse(clock.instant().plus(bridge.holdDuration()));
         BookingRequest book = bookings.request(requestId, new BookingService.Command(BookingRequestType.BOOK,
                 command.scheduleId(), command.appointmentId(), List.of(), null, command.patient(),
                 command.patientResource(), command.participants(), command.comment(), command.referral()));

@@ -221,7 +221,11 @@ class UpstreamReconcilerTest {
         assertThat(outcome.accepted()).isTrue();
         assertThat(outcome.event().getType()).isEqualTo(BookingEventType.BOOKED);
         assertThat(decidedTypes()).containsExactly(BookingRequestType.HOLD, BookingRequestType.BOOK);
+        // the hold says the EHR is being asked, so the EHR's busy echo cannot end it before the BOOK
+        assertThat(decided.get(0).getUpstreamPending()).isTrue();
+        assertThat(decided.get(0).getSlotIds()).containsExactly("acme.s1");
         assertThat(decided.get(1).getRequestId()).isEqualTo("req-1");
+        assertThat(decided.get(1).getUpstreamPending()).isFalse();
         assertThat(calls).containsExactly("POST " + condition("appt-1"));
         assertThat(ehrStore.get("urn:uuid:appt-1")).satisfies(a -> {
             assertThat(a.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
@@ -232,6 +236,29 @@ class UpstreamReconcilerTest {
         });
         // durable before the EHR is called, ended when it answered
         assertThat(logWrites).containsExactly("put appt-1 0", "remove appt-1");
+    }
+
+    @Test
+    void bookingAnEarlierHoldMarksThatHoldAsForwardedBeforeTheEhrIsCalled() throws Exception {
+        Instant expires = Instant.now().plus(Duration.ofMinutes(7));
+        view.apply(BookingEvent.newBuilder().setEventId("h").setSlotId("acme.s1").setType(BookingEventType.HOLD_PLACED)
+                .setHoldId("appt-6").setHoldExpiresAt(expires).setAppointmentId("appt-6").setEventTime(Instant.now())
+                .setSource("test").setRequestId("iti-116").setRequestType(BookingRequestType.HOLD)
+                .setScheduleId("acme.sched").setSlotIds(List.of("acme.s1")).build());
+        BookingService.Command byReference = new BookingService.Command(BookingRequestType.BOOK, "acme.sched", "appt-6",
+                List.of(), null, "Patient/p1", null, List.of(), null, Referral.NONE);
+
+        Outcome outcome = reconciler.book("req-6", byReference, List.of("acme.s1")).get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome.event().getType()).isEqualTo(BookingEventType.BOOKED);
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.HOLD, BookingRequestType.BOOK);
+        assertThat(decided.get(0)).satisfies(mark -> {
+            assertThat(mark.getRequestId()).isEqualTo("req-6:hold");
+            assertThat(mark.getUpstreamPending()).isTrue();
+            assertThat(mark.getSlotIds()).as("the held slots stay as they are").isEmpty();
+            assertThat(mark.getHoldExpiresAt()).as("and so does the expiry").isNull();
+        });
+        assertThat(ehrStore.get("urn:uuid:appt-6").getSlotFirstRep().getReference()).isEqualTo("Slot/acme.s1");
     }
 
     @Test
