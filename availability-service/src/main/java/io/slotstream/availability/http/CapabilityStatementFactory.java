@@ -35,7 +35,9 @@ final class CapabilityStatementFactory {
                         + "a Slot search needs _include:iterate with _include=Slot:schedule; included actors are the "
                         + "Locations, PractitionerRoles and HealthcareServices; _revinclude=Slot:schedule gives the "
                         + "earliest Slots first; at most slotstream.availability.max-includes (default 1000) included "
-                        + "resources per page, beyond it an OperationOutcome warning entry (search.mode outcome).");
+                        + "resources per page, beyond it an OperationOutcome warning entry (search.mode outcome). "
+                        + "With token search access, _include/_revinclude also need read (<context>/<Type>.r) on every "
+                        + "type they add, else 403 OperationOutcome naming the parameter and the missing scope.");
         for (Map.Entry<String, List<SearchParams.Spec>> e : SearchParams.all().entrySet()) {
             CapabilityStatement.CapabilityStatementRestResourceComponent r = rest.addResource().setType(e.getKey());
             r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);

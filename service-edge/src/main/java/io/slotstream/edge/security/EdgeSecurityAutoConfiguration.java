@@ -2,6 +2,7 @@ package io.slotstream.edge.security;
 
 import jakarta.servlet.DispatcherType;
 import io.slotstream.edge.tls.ServiceTls;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -37,7 +38,8 @@ public class EdgeSecurityAutoConfiguration {
 
     @Bean
     SecurityFilterChain slotstreamSecurityFilterChain(HttpSecurity http, EdgeSecurityProperties properties,
-                                                      Environment environment, ServiceTls tls) throws Exception {
+                                                      Environment environment, ServiceTls tls,
+                                                      ObjectProvider<IncludedTypes> includedTypes) throws Exception {
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
@@ -49,7 +51,8 @@ public class EdgeSecurityAutoConfiguration {
             return http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).build();
         }
         SecurityAnswers answers = new SecurityAnswers(environment.getProperty("spring.application.name", "slotstream"));
-        SmartAccessManager access = new SmartAccessManager(properties, BUILT_IN);
+        SmartAccessManager access = new SmartAccessManager(properties, BUILT_IN,
+                includedTypes.getIfAvailable(() -> IncludedTypes.NONE));
         http.authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
                         .anyRequest().access(access))

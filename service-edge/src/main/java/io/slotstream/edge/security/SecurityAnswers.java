@@ -42,12 +42,18 @@ final class SecurityAnswers implements AuthenticationEntryPoint, AccessDeniedHan
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e) throws IOException {
         deniedHandler.handle(request, response, e);
-        String reason = e instanceof AuthorizationDeniedException d && d.getAuthorizationResult() instanceof SmartAccessManager.Denial denial
-                ? denial.reason() : "Access denied";
-        write(response, HttpServletResponse.SC_FORBIDDEN, IssueType.FORBIDDEN, reason);
+        SmartAccessManager.Denial denial = e instanceof AuthorizationDeniedException d
+                && d.getAuthorizationResult() instanceof SmartAccessManager.Denial r ? r : null;
+        write(response, HttpServletResponse.SC_FORBIDDEN, IssueType.FORBIDDEN,
+                denial != null ? denial.reason() : "Access denied", denial != null ? denial.expression() : null);
     }
 
     private static void write(HttpServletResponse response, int status, IssueType code, String diagnostics) throws IOException {
-        OperationOutcomes.write(response, status, OperationOutcomes.error(code, diagnostics, null));
+        write(response, status, code, diagnostics, null);
+    }
+
+    private static void write(HttpServletResponse response, int status, IssueType code, String diagnostics,
+                              String expression) throws IOException {
+        OperationOutcomes.write(response, status, OperationOutcomes.error(code, diagnostics, expression));
     }
 }

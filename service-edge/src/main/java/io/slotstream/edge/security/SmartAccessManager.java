@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  * where the rule says so, a source binding (client of source A never acts for source B) and a patient binding (a
  * patient-context token only names its own patient). On success the caller ({@link #CALLER_ATTRIBUTE}), for
  * source-bound routes its source ({@link #SOURCE_ATTRIBUTE}), and whether only patient-context scopes granted the
- * request ({@link #PATIENT_CONTEXT_ATTRIBUTE}) are request attributes for the service.
+ * request ({@link #PATIENT_CONTEXT_ATTRIBUTE}) are request attributes for the service. A token-checked search (a rule
+ * needing {@code s}) also needs read ({@code r}) on every type its {@code _include}/{@code _revinclude} values add
+ * ({@link IncludedTypes}), else 403 naming the parameter.
  */
 public final class SmartAccessManager implements AuthorizationManager<RequestAuthorizationContext> {
 
@@ -47,9 +49,16 @@ public final class SmartAccessManager implements AuthorizationManager<RequestAut
 
     private final EdgeSecurityProperties properties;
     private final List<CompiledRule> rules;
+    private final IncludedTypes includedTypes;
 
     public SmartAccessManager(EdgeSecurityProperties properties, List<AccessRule> builtIn) {
+        this(properties, builtIn, IncludedTypes.NONE);
+    }
+
+    /** @param includedTypes what the service's searches include (its {@link IncludedTypes} bean, else NONE) */
+    public SmartAccessManager(EdgeSecurityProperties properties, List<AccessRule> builtIn, IncludedTypes includedTypes) {
         this.properties = properties;
+        this.includedTypes = includedTypes;
         List<AccessRule> all = new ArrayList<>(builtIn);
         all.addAll(properties.routes());
         PathPatternParser parser = new PathPatternParser();
@@ -116,6 +125,22 @@ public final class SmartAccessManager implements AuthorizationManager<RequestAut
                 granting.forEach(s -> contextsUsed.add(s.context()));
                 patientOnly |= granting.stream().allMatch(s -> s.context().equals("patient"));
             }
+            if (letters != null && letters.indexOf('s') >= 0) {
+                // Refuse rather than omit: HAPI's AuthorizationInterceptor aborts a read whose response (includes too)
+                // holds a resource the rules do not allow (hapifhir.io/hapi-fhir/docs/security/authorization_interceptor.html)
+                for (IncludedTypes.Inclusion inclusion : includedTypes.of(type, request.getParameterMap())) {
+                    for (String included : inclusion.types().stream().sorted().toList()) {
+                        List<SmartScope> granting = caller.scopes().stream()
+                                .filter(s -> s.grants(included, 'r', rule.contexts())).toList();
+                        if (granting.isEmpty()) {
+                            return Denial.of(includeDenial(inclusion, included, rule.contexts(), caller),
+                                    type + "?" + inclusion.parameter());
+                        }
+                        granting.forEach(s -> contextsUsed.add(s.context()));
+                        patientOnly |= granting.stream().allMatch(s -> s.context().equals("patient"));
+                    }
+                }
+            }
         }
         if (rule.patientBound() && (caller.patient() != null || contextsUsed.equals(Set.of("patient")))) {
             AuthorizationResult patient = checkPatient(caller, request);
@@ -139,6 +164,21 @@ public final class SmartAccessManager implements AuthorizationManager<RequestAut
             request.setAttribute(PATIENT_CONTEXT_ATTRIBUTE, Boolean.TRUE);
         }
         return new AuthorizationDecision(true);
+    }
+
+    private static String includeDenial(IncludedTypes.Inclusion inclusion, String missing, Set<String> contexts,
+                                        SmartCaller caller) {
+        List<String> sorted = contexts.stream().sorted().toList();
+        // the example scope keeps the context the token already uses
+        String example = caller.scopes().stream().map(SmartScope::context).filter(contexts::contains).findFirst()
+                .orElse(sorted.getLast());
+        String readable = inclusion.types().stream().filter(t -> caller.grants(t, 'r', contexts)).sorted()
+                .findFirst().orElse(null);
+        return "Insufficient scope: " + inclusion.parameter() + "=" + inclusion.value() + " returns " + missing
+                + " resources, which need " + missing + ".r in context " + String.join(" or ", sorted) + " (e.g. "
+                + example + "/" + missing + ".rs); the token has '" + caller.scopeText() + "'. Ask for that"
+                + " scope or search without " + inclusion.parameter() + "=" + inclusion.value()
+                + (readable == null ? "" : " (or name a target type the token may read: " + inclusion.value() + ":" + readable + ")");
     }
 
     private static AuthorizationResult checkPatient(SmartCaller caller, HttpServletRequest request) {
@@ -178,18 +218,30 @@ public final class SmartAccessManager implements AuthorizationManager<RequestAut
     /** A refusal that says why (shown in the 403 OperationOutcome). */
     static final class Denial extends AuthorizationDecision {
         private final String reason;
+        private final String expression;
 
-        private Denial(String reason) {
+        private Denial(String reason, String expression) {
             super(false);
             this.reason = reason;
+            this.expression = expression;
         }
 
         static Denial of(String reason) {
-            return new Denial(reason);
+            return new Denial(reason, null);
+        }
+
+        /** @param expression the request parameter refused, e.g. {@code Slot?_include} */
+        static Denial of(String reason, String expression) {
+            return new Denial(reason, expression);
         }
 
         String reason() {
             return reason;
+        }
+
+        /** @return the parameter the refusal is about, or null */
+        String expression() {
+            return expression;
         }
     }
 }

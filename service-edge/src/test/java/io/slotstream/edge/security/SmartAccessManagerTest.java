@@ -84,4 +84,65 @@ class SmartAccessManagerTest {
         assertThat(result.isGranted()).isTrue();
         return request;
     }
+
+    private static final AccessRule TYPE_SEARCH = new AccessRule(List.of("/fhir/{type}"), List.of("GET"),
+            AccessRule.Access.SEARCH, List.of("{type}"), "s", Set.of(), false, false);
+    /** A service whose Slot search includes Schedules and whose Schedule search includes all three actor types. */
+    private static final IncludedTypes INCLUDES = (type, params) -> params.containsKey("_include")
+            ? List.of(new IncludedTypes.Inclusion("_include", params.get("_include")[0],
+            type.equals("Slot") ? Set.of("Schedule") : Set.of("Location", "PractitionerRole")))
+            : List.of();
+
+    @Test
+    void aSearchNeedsReadOnEveryIncludedTypeAndTheRefusalNamesTheParameter() {
+        assertThat(typeSearch("/fhir/Slot", "Slot:schedule", "system/Slot.rs system/Schedule.rs").isGranted()).isTrue();
+        // v1 read is rs; a wildcard type covers the include
+        assertThat(typeSearch("/fhir/Slot", "Slot:schedule", "system/Slot.read system/Schedule.read").isGranted()).isTrue();
+        assertThat(typeSearch("/fhir/Slot", "Slot:schedule", "system/*.rs").isGranted()).isTrue();
+        assertThat(typeSearch("/fhir/Slot", null, "system/Slot.rs").isGranted()).isTrue();
+
+        AuthorizationResult slotOnly = typeSearch("/fhir/Slot", "Slot:schedule", "system/Slot.rs");
+        assertThat(slotOnly.isGranted()).isFalse();
+        SmartAccessManager.Denial denial = (SmartAccessManager.Denial) slotOnly;
+        assertThat(denial.expression()).isEqualTo("Slot?_include");
+        assertThat(denial.reason()).contains("_include=Slot:schedule").contains("Schedule.r")
+                .contains("system/Schedule.rs").contains("'system/Slot.rs'");
+        // search alone is not read: an included resource is read (as HAPI's AuthorizationInterceptor treats it)
+        assertThat(typeSearch("/fhir/Slot", "Slot:schedule", "system/Slot.rs system/Schedule.s").isGranted()).isFalse();
+
+        // several targets: each is needed; the refusal suggests the target the token may read
+        AuthorizationResult oneActor = typeSearch("/fhir/Schedule", "Schedule:actor",
+                "system/Schedule.rs system/Location.rs");
+        assertThat(oneActor.isGranted()).isFalse();
+        assertThat(((SmartAccessManager.Denial) oneActor).reason()).contains("PractitionerRole.r")
+                .contains("Schedule:actor:Location");
+        assertThat(typeSearch("/fhir/Schedule", "Schedule:actor",
+                "system/Schedule.rs system/Location.rs system/PractitionerRole.r").isGranted()).isTrue();
+    }
+
+    @Test
+    void openSearchAccessLeavesIncludesOpen() {
+        EdgeSecurityProperties open = properties(EdgeSecurityProperties.SearchAccess.OPEN, TYPE_SEARCH);
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/fhir/Slot");
+        request.addParameter("_include", "Slot:schedule");
+        assertThat(new SmartAccessManager(open, List.of(), INCLUDES).authorize(() -> null,
+                new RequestAuthorizationContext(request)).isGranted()).isTrue();
+    }
+
+    private static AuthorizationResult typeSearch(String path, String include, String scope) {
+        Jwt jwt = Jwt.withTokenValue("t").header("alg", "RS384").claim("client_id", "app").claim("scope", scope)
+                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(60)).build();
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
+        if (include != null) {
+            request.addParameter("_include", include);
+        }
+        return new SmartAccessManager(properties(EdgeSecurityProperties.SearchAccess.TOKEN, TYPE_SEARCH), List.of(), INCLUDES)
+                .authorize(() -> new JwtAuthenticationToken(jwt, List.of()), new RequestAuthorizationContext(request));
+    }
+
+    private static EdgeSecurityProperties properties(EdgeSecurityProperties.SearchAccess searchAccess, AccessRule rule) {
+        return new EdgeSecurityProperties(EdgeSecurityProperties.Mode.TOKEN, "https://issuer", null,
+                List.of("slotstream"), Duration.ofSeconds(60), Map.of(), "slotstream_source", "patient", searchAccess,
+                List.of(rule));
+    }
 }
