@@ -10,19 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keys of the reverse index reference -> schedules (store {@link StoreNames#SCHEDULE_DEPENDENTS}): the reference key
- * ({@link ReferenceKey}, UTF-8), a 0x00 separator (keys never contain it), the Schedule id (UTF-8). A range scan over
- * one reference yields the schedules whose context depends on it, without touching any other entry.
+ * Keys of a reverse index owner -> dependents: the owner key (UTF-8), a 0x00 separator (keys never contain it), the
+ * dependent's id (UTF-8). A range scan over one owner yields its dependents without touching any other entry. Used
+ * for reference -> schedules ({@link StoreNames#SCHEDULE_DEPENDENTS}, owner a {@link ReferenceKey}), Location ->
+ * roles and services ({@link StoreNames#REFERENCE_EMISSION_DEPENDENTS}) and Schedule -> slots
+ * ({@link StoreNames#SLOTS_BY_SCHEDULE}).
  */
 public final class DependentsIndex {
 
     private DependentsIndex() {
     }
 
-    /** @return the entry saying that {@code scheduleId} depends on {@code referenceKey} */
-    public static Bytes key(String referenceKey, String scheduleId) {
-        byte[] ref = referenceKey.getBytes(StandardCharsets.UTF_8);
-        byte[] id = scheduleId.getBytes(StandardCharsets.UTF_8);
+    /** @return the entry saying that {@code dependent} depends on {@code owner} */
+    public static Bytes key(String owner, String dependent) {
+        byte[] ref = owner.getBytes(StandardCharsets.UTF_8);
+        byte[] id = dependent.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(ref.length + 1 + id.length).put(ref).put((byte) 0).put(id).array());
     }
 
@@ -43,13 +45,13 @@ public final class DependentsIndex {
     public static List<String> dependentsOf(KeyValueStore<Bytes, byte[]> index, String referenceKey) {
         List<String> dependents = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = index.range(from(referenceKey), to(referenceKey))) {
-            it.forEachRemaining(kv -> dependents.add(scheduleIdOf(kv.key)));
+            it.forEachRemaining(kv -> dependents.add(dependentOf(kv.key)));
         }
         return dependents;
     }
 
-    /** @return the Schedule id (the dependent) of an index key */
-    public static String scheduleIdOf(Bytes key) {
+    /** @return the dependent's id of an index key */
+    public static String dependentOf(Bytes key) {
         byte[] k = key.get();
         int sep = 0;
         while (k[sep] != 0) {

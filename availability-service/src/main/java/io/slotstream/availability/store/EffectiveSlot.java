@@ -3,7 +3,7 @@ package io.slotstream.availability.store;
 import io.slotstream.avro.FhirSlot;
 
 /**
- * A source slot with its booking overlay: the left side of the foreign-key join with its Schedule.
+ * A source slot with its booking overlay, as joined with its Schedule's context.
  *
  * @param source        the Slot as fhir.slot.v1 states it (never null)
  * @param booking       the overlay (active hold / booking); never null
@@ -19,6 +19,11 @@ public record EffectiveSlot(FhirSlot source, BookingState booking, long causeTim
 
     /** @return the canonical Schedule id the slot references, or null when the reference has none */
     public String scheduleId() {
-        return ReferenceIds.idOf(source.getSchedule().getReference(), "Schedule");
+        return scheduleIdOf(source);
+    }
+
+    /** @return the canonical Schedule id {@code slot} references, or null when the reference has none */
+    public static String scheduleIdOf(FhirSlot slot) {
+        return ReferenceIds.idOf(slot.getSchedule().getReference(), "Schedule");
     }
 }

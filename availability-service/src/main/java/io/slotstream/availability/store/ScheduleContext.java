@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * What a Schedule and the resources its actors reference (Location, PractitionerRole and its Practitioner,
  * HealthcareService, Practitioner) contribute to every published slot of it: the right side of the slot join
- * (store {@link StoreNames#SCHEDULE_CONTEXTS}). Only these values, so a change of a referenced resource that does not
+ * (store {@link StoreNames#SCHEDULE_CONTEXT_COPY}). Only these values, so a change of a referenced resource that does not
  * alter them (say a Location's phone number) re-emits nothing. Lists are in actor order, without duplicates.
  *
  * @param scheduleId            canonical Schedule id

@@ -29,13 +29,13 @@ import static io.slotstream.availability.store.DataCodec.writeLong;
 import static io.slotstream.availability.store.DataCodec.writeString;
 
 /**
- * Binary serdes of the internal state types ({@link SlotState}, {@link EffectiveSlot}, {@link ScheduleContext},
+ * Binary serdes of the internal state types ({@link SlotState}, {@link ScheduleContext},
  * {@link ScheduleContextState}) and of reference records. Layout: a format byte ({@value #FORMAT}), then the fields
  * with {@link DataOutputStream} encoding (nullable values behind a presence byte, lists behind their size), Avro
  * records length-prefixed in single-object encoding ({@link AvroBinarySerde}: each names its writer schema, so a
  * BACKWARD-compatible change of FhirSlot, FhirSchedule or a nested type needs no reset). A change of the layout
- * itself takes a new format byte, with the reader of the old one kept. Deterministic (the foreign-key join hashes
- * these bytes).
+ * itself takes a new format byte, with the reader of the old one kept. Deterministic (equal values give equal
+ * bytes).
  */
 public final class StateCodec {
 
@@ -59,11 +59,6 @@ public final class StateCodec {
     /** @return the serde of {@link SlotState} values */
     public static Serde<SlotState> slotStateSerde() {
         return serde(StateCodec::writeSlotState, StateCodec::readSlotState);
-    }
-
-    /** @return the serde of {@link EffectiveSlot} values */
-    public static Serde<EffectiveSlot> effectiveSlotSerde() {
-        return serde(StateCodec::writeEffective, StateCodec::readEffective);
     }
 
     /** @return the serde of {@link ScheduleContext} values */
@@ -147,16 +142,6 @@ public final class StateCodec {
 
     private static SlotState readSlotState(DataInputStream in) throws IOException {
         return new SlotState(readSlot(in), readBooking(in));
-    }
-
-    private static void writeEffective(EffectiveSlot e, DataOutputStream out) throws IOException {
-        writeSlot(e.source(), out);
-        writeBooking(e.booking(), out);
-        out.writeLong(e.causeTimeMs());
-    }
-
-    private static EffectiveSlot readEffective(DataInputStream in) throws IOException {
-        return new EffectiveSlot(readSlot(in), readBooking(in), in.readLong());
     }
 
     private static void writeSlot(FhirSlot slot, DataOutputStream out) throws IOException {

@@ -5,12 +5,15 @@ public final class StoreNames {
 
     /** slotId -> {@link SlotState} (source slot + booking state). Slot partitions. */
     public static final String SLOT_STATE = "slot-state";
-    /** slotId -> {@link EffectiveSlot}: left table of the schedule join. Slot partitions. */
-    public static final String EFFECTIVE_SLOTS = "effective-slots";
+    /**
+     * scheduleId -> {@link ScheduleContext}: every Schedule's context, broadcast to each slot partition, where the
+     * slots are joined with it. Slot partitions (each holds all).
+     */
+    public static final String SCHEDULE_CONTEXT_COPY = "schedule-context-copy";
+    /** {@link DependentsIndex} key (Schedule id, slot id) -> empty: the source slots of each Schedule. Slot partitions. */
+    public static final String SLOTS_BY_SCHEDULE = "slots-by-schedule";
     /** slotId -> SlotAvailability: the published view (what was last written to slot.availability.v1). */
     public static final String SLOT_VIEW = "slot-view";
-    /** {@link ScheduleIndex} key -> empty: published slots by schedule and start. Slot partitions. */
-    public static final String SLOT_BY_SCHEDULE = "slot-by-schedule";
     /** scheduleId -> FhirSchedule (KTable over fhir.schedule.v1). Schedule partitions. */
     public static final String SCHEDULES = "schedules";
     /** scheduleId -> {@link ScheduleContextState}: the schedule-context processor's own state. Schedule partitions. */
@@ -22,8 +25,6 @@ public final class StoreNames {
      * broadcast to each schedule partition (so a context resolves locally). Schedule partitions.
      */
     public static final String REFERENCE_COPY = "reference-copy";
-    /** scheduleId -> {@link ScheduleContext}: right table of the slot join. Schedule partitions. */
-    public static final String SCHEDULE_CONTEXTS = "schedule-contexts";
     /**
      * {@link ReferenceKey} -> ReferenceAvailability: what was last written to reference.availability.v1 (Schedules on
      * their own partition, the other reference resources on partition 0). Schedule partitions.

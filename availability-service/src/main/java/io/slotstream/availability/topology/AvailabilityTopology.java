@@ -2,7 +2,6 @@ package io.slotstream.availability.topology;
 
 import io.slotstream.availability.index.SearchIndexProcessor;
 import io.slotstream.availability.store.AvroBinarySerde;
-import io.slotstream.availability.store.EffectiveSlot;
 import io.slotstream.availability.store.ReferenceKey;
 import io.slotstream.availability.store.ScheduleContext;
 import io.slotstream.availability.store.StateCodec;
@@ -31,7 +30,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TableJoined;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -39,30 +38,36 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The slot view topology (issue 5, issue 10), built onto given sources so that the Spring Cloud Stream binder and
  * TopologyTestDriver tests run exactly the same graph:
  * <pre>
- * fhir.slot.v1 ─> SlotRetirement [slot-end-index; wall-clock punctuation] ─┐ merge
- * booking.events.v1 ──────────────────────────────────────────────────────┴─> EffectiveSlotProcessor
- *    [slot-state; folds HOLD_EXPIRED, no timer of its own] ─> toTable [effective-slots] ──┐
- * fhir.location/practitioner-role/healthcare-service/practitioner.v1 tables                 │ FK join on
- *    ─> reference-broadcast (repartition to every partition) ─┐ merge                      │ Slot.schedule
- * fhir.schedule.v1 table [schedules] ─────────────────────────┴─> ScheduleContextProcessor  │
- *    [schedule-context-state, schedule-dependents, reference-copy] ─> toTable [schedule-contexts]
- *    ─> PublishProcessor [slot-view, slot-by-schedule] ─> slot.availability.v1 (returned stream; the caller writes it)
+ * fhir.slot.v1 ─> SlotEndIndexer [slot-end-index] ─────────────────────────────────┐ merge (slot partitions)
+ * booking.events.v1 ───────────────────────────────────────────────────────────────┤
+ * fhir.slot.v1 ─> SlotRetirement [punctuation] ─> slot-retirements (repartition) ──┤
+ * schedule contexts ─> schedule-context-broadcast (repartition to every partition) ┴─> EffectiveSlotProcessor
+ *    [slot-state, schedule-context-copy, slots-by-schedule; the join] ─> PublishProcessor [slot-view]
+ *    ─> slot.availability.v1 (returned stream; the caller writes it) and SearchIndexProcessor
+ * fhir.location/practitioner-role/healthcare-service/practitioner.v1 tables
+ *    ─> reference-broadcast (repartition to every partition) ─┐ merge (schedule partitions)
+ * fhir.schedule.v1 table [schedules] ─────────────────────────┴─> ScheduleContextProcessor
+ *    [schedule-context-state, schedule-dependents, reference-copy] ─> schedule contexts (above)
  * schedule and reference changes ─> ReferenceEmitter [reference-emitted, reference-emission-dependents]
  *    ─> reference.availability.v1 (written here)
  * </pre>
  * The view is a pure fold of the topics: ingest-service alone decides which version of a resource is current, and
  * every record is applied as it comes (rebuilding from the compacted topics gives the same view). Reference data is
  * joined, not looked up: a Location, PractitionerRole, HealthcareService or Practitioner change re-resolves the
- * contexts of the schedules that use it (reverse index), and a changed context reaches every slot of its Schedule
- * through the foreign-key join (whose subscription store is the schedule -> slots index: a range scan, no slot list
- * in memory); PublishProcessor writes only slots whose published value changed. The inner join means a slot is never
- * published while its Schedule is unknown, and a Schedule delete tombstones its slots. All state is in RocksDB.
+ * contexts of the schedules that use it (reverse index), and a changed context reaches every slot partition, where
+ * the slots of its Schedule are found by a range scan (no slot list in memory); PublishProcessor writes only slots
+ * whose published value changed. The join is inner: a slot is never published while its Schedule is unknown, and a
+ * Schedule delete tombstones its slots. All state is in RocksDB.
+ * <p>
+ * A slot change crosses no internal topic: the slot partitions hold a copy of every Schedule context (a few per
+ * Schedule, small next to the slots), so the join is a local lookup instead of a foreign-key join's two topic hops
+ * and their transaction commits. Only retirements (punctuated: such a record has no source partition), reference
+ * changes and context changes go through a repartition topic.
  */
 public final class AvailabilityTopology {
 
@@ -91,29 +96,35 @@ public final class AvailabilityTopology {
      * @return the published slot stream (null values are tombstones), to be written to slot.availability.v1
      */
     public KStream<String, SlotAvailability> build(TopologyInputs in) {
-        Serde<String> keys = Serdes.String();
         KStream<String, SlotInput> merged = in.slots()
-                .process(retirement(), Named.as("slot-retirement"))
+                .processValues(endIndexer(), Named.as("slot-end-index"))
                 .mapValues(slot -> (SlotInput) new SlotInput.Source(slot), Named.as("slot-input"))
                 .merge(in.bookings().mapValues(event -> (SlotInput) new SlotInput.Booking(event),
-                        Named.as("booking-input")), Named.as("slot-and-booking"));
-        KTable<String, EffectiveSlot> effective = merged
-                .process(effectiveProcessor(), Named.as("effective-slot"), StoreNames.SLOT_STATE)
-                .toTable(Named.as("effective-slots-table"), Materialized.<String, EffectiveSlot, KeyValueStore<Bytes, byte[]>>as(
-                        StoreNames.EFFECTIVE_SLOTS).withKeySerde(keys).withValueSerde(StateCodec.effectiveSlotSerde()));
-        KTable<String, ScheduledSlot> scheduled = effective.join(scheduleContexts(in),
-                (Function<EffectiveSlot, String>) EffectiveSlot::scheduleId,
-                ScheduledSlot::new,
-                TableJoined.as("slot-schedule-join"));
-        KStream<String, SlotAvailability> published =
-                scheduled.toStream(Named.as("scheduled-slots")).process(publishProcessor(), Named.as("publish"));
+                        Named.as("booking-input")), Named.as("slot-and-booking"))
+                .merge(retirements(in.slots()), Named.as("plus-retirements"));
+        KStream<String, SlotAvailability> published = merged
+                .merge(scheduleContexts(in), Named.as("plus-schedule-contexts"))
+                .processValues(effectiveProcessor(), Named.as("effective-slot"), StoreNames.SLOT_STATE)
+                .process(publishProcessor(), Named.as("publish"));
         // the discovery search index follows what is published (index package)
         published.process(SearchIndexProcessor.supplier(), Named.as("search-index"));
         return published;
     }
 
-    /** Schedule id -> {@link ScheduleContext}: each Schedule resolved against the reference data it uses. */
-    private KTable<String, ScheduleContext> scheduleContexts(TopologyInputs in) {
+    /** Slot id -> retirement, on the slot's own partition (punctuated, so through the slot-retirements topic). */
+    private KStream<String, SlotInput> retirements(KStream<String, FhirSlot> slots) {
+        return slots.process(retirement(), Named.as("slot-retirement"), StoreNames.SLOT_STATE, StoreNames.SLOT_END_INDEX)
+                .repartition(Repartitioned.<String, Long>as("slot-retirements")
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                .mapValues(endMs -> (SlotInput) new SlotInput.Retirement(endMs), Named.as("retirement-input"));
+    }
+
+    /**
+     * Schedule id -> {@link ScheduleContext} (null: deleted): each Schedule resolved against the reference data it uses
+     * in the schedule partitions, then broadcast to every slot partition ("schedule-context-broadcast"), where the
+     * slots are joined with it.
+     */
+    private KStream<String, SlotInput> scheduleContexts(TopologyInputs in) {
         KStream<String, SpecificRecord> references = referenceChanges(in.locations(), ReferenceKey.LOCATION)
                 .merge(referenceChanges(in.roles(), ReferenceKey.PRACTITIONER_ROLE), Named.as("role-and-location"))
                 .merge(referenceChanges(in.services(), ReferenceKey.HEALTHCARE_SERVICE), Named.as("plus-service"))
@@ -132,9 +143,10 @@ public final class AvailabilityTopology {
                         StoreNames.SCHEDULE_DEPENDENTS, StoreNames.REFERENCE_COPY)
                 .to(Topics.REFERENCE_AVAILABILITY.name(), Produced.with(Serdes.String(), referenceSerde));
         return contexts
-                .toTable(Named.as("schedule-contexts-table"),
-                        Materialized.<String, ScheduleContext, KeyValueStore<Bytes, byte[]>>as(StoreNames.SCHEDULE_CONTEXTS)
-                                .withKeySerde(Serdes.String()).withValueSerde(StateCodec.scheduleContextSerde()));
+                .repartition(Repartitioned.<String, ScheduleContext>as("schedule-context-broadcast")
+                        .withKeySerde(Serdes.String()).withValueSerde(StateCodec.scheduleContextSerde())
+                        .withStreamPartitioner(new BroadcastPartitioner<>()))
+                .mapValues(c -> (SlotInput) new SlotInput.Context(c), Named.as("context-input"));
     }
 
     private static <V extends SpecificRecord> KStream<String, SpecificRecord> referenceChanges(KTable<String, V> table,
@@ -144,11 +156,11 @@ public final class AvailabilityTopology {
                         Named.as(type + "-keys"));
     }
 
-    private ProcessorSupplier<String, FhirSlot, String, FhirSlot> retirement() {
-        return new ProcessorSupplier<>() {
+    private FixedKeyProcessorSupplier<String, FhirSlot, FhirSlot> endIndexer() {
+        return new FixedKeyProcessorSupplier<>() {
             @Override
-            public SlotRetirement get() {
-                return new SlotRetirement(retirementInterval, slotRetention, metrics);
+            public SlotEndIndexer get() {
+                return new SlotEndIndexer(slotRetention, metrics);
             }
 
             @Override
@@ -163,11 +175,24 @@ public final class AvailabilityTopology {
         };
     }
 
-    private ProcessorSupplier<String, SlotInput, String, EffectiveSlot> effectiveProcessor() {
-        return new ProcessorSupplier<>() {
+    private ProcessorSupplier<String, FhirSlot, String, Long> retirement() {
+        return () -> new SlotRetirement(retirementInterval, slotRetention, metrics);
+    }
+
+    private FixedKeyProcessorSupplier<String, SlotInput, ScheduledSlot> effectiveProcessor() {
+        return new FixedKeyProcessorSupplier<>() {
             @Override
             public EffectiveSlotProcessor get() {
                 return new EffectiveSlotProcessor(metrics);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SCHEDULE_CONTEXT_COPY),
+                                Serdes.String(), StateCodec.scheduleContextSerde()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SLOTS_BY_SCHEDULE),
+                                Serdes.Bytes(), Serdes.ByteArray()));
             }
         };
     }
@@ -221,9 +246,7 @@ public final class AvailabilityTopology {
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SLOT_VIEW),
-                                Serdes.String(), new AvroBinarySerde<>(SlotAvailability.class)),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SLOT_BY_SCHEDULE),
-                                Serdes.Bytes(), Serdes.ByteArray()));
+                                Serdes.String(), new AvroBinarySerde<>(SlotAvailability.class)));
             }
         };
     }

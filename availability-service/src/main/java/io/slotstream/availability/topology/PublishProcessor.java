@@ -1,9 +1,7 @@
 package io.slotstream.availability.topology;
 
-import io.slotstream.availability.store.ScheduleIndex;
 import io.slotstream.availability.store.StoreNames;
 import io.slotstream.avro.SlotAvailability;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -13,17 +11,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Last step, in the slot partitions: turns a scheduled effective slot into its published {@link SlotAvailability}
  * and forwards it only when the content changed ({@link SlotAvailabilityBuilder#sameContent}); a null input (slot
  * deleted, Schedule unknown or deleted) becomes a tombstone, but only for a slot that was published. Keeps the
- * published view ({@link StoreNames#SLOT_VIEW}, which is also the last-emitted state) and its index by schedule and
- * start ({@link StoreNames#SLOT_BY_SCHEDULE}) for the Slot search.
+ * published view ({@link StoreNames#SLOT_VIEW}, which is also the last-emitted state), which the Slot search and
+ * the search index read.
  */
 final class PublishProcessor implements Processor<String, ScheduledSlot, String, SlotAvailability> {
-
-    private static final byte[] EMPTY = new byte[0];
 
     private final TopologyMetrics metrics;
     private ProcessorContext<String, SlotAvailability> context;
     private KeyValueStore<String, SlotAvailability> view;
-    private KeyValueStore<Bytes, byte[]> bySchedule;
 
     PublishProcessor(TopologyMetrics metrics) {
         this.metrics = metrics;
@@ -33,7 +28,6 @@ final class PublishProcessor implements Processor<String, ScheduledSlot, String,
     public void init(ProcessorContext<String, SlotAvailability> context) {
         this.context = context;
         this.view = context.getStateStore(StoreNames.SLOT_VIEW);
-        this.bySchedule = context.getStateStore(StoreNames.SLOT_BY_SCHEDULE);
     }
 
     @Override
@@ -47,7 +41,6 @@ final class PublishProcessor implements Processor<String, ScheduledSlot, String,
         if (record.value() == null) {
             if (old != null) {
                 view.delete(key);
-                bySchedule.delete(indexKey(old));
                 context.forward(new Record<>(key, (SlotAvailability) null, record.timestamp()));
                 metrics.published(true, Math.max(0, now - record.timestamp()));
             }
@@ -59,18 +52,9 @@ final class PublishProcessor implements Processor<String, ScheduledSlot, String,
             return;
         }
         view.put(key, next);
-        Bytes nextIndex = indexKey(next);
-        if (old != null && !indexKey(old).equals(nextIndex)) {
-            bySchedule.delete(indexKey(old));
-        }
-        bySchedule.put(nextIndex, EMPTY);
         context.forward(new Record<>(key, next, record.timestamp()));
         // the slot's own change, or (record time) the Schedule/reference change that re-emitted it
         long cause = Math.max(in.slot().causeTimeMs(), record.timestamp());
         metrics.published(false, Math.max(0, now - cause));
-    }
-
-    private static Bytes indexKey(SlotAvailability value) {
-        return ScheduleIndex.key(value.getScheduleId(), value.getStart().toEpochMilli(), value.getSlotId());
     }
 }

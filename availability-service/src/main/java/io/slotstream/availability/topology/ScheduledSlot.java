@@ -3,6 +3,6 @@ package io.slotstream.availability.topology;
 import io.slotstream.availability.store.EffectiveSlot;
 import io.slotstream.availability.store.ScheduleContext;
 
-/** Result of the slot -> schedule-context foreign-key join: an effective slot whose Schedule is known. */
+/** An effective slot joined with its Schedule's context (EffectiveSlotProcessor; the context is never null). */
 record ScheduledSlot(EffectiveSlot slot, ScheduleContext context) {
 }

@@ -4,8 +4,9 @@ import io.slotstream.avro.BookingEvent;
 import io.slotstream.avro.FhirSlot;
 
 /**
- * One record for the effective-slot processor: either a fhir.slot.v1 record (a null slot is a tombstone) or a
- * booking.events.v1 event. Both topics are keyed by slot id and co-partitioned, so they merge without repartitioning.
+ * One record for the effective-slot processor: a fhir.slot.v1 record (a null slot is a tombstone), a
+ * booking.events.v1 event, a retirement from {@link SlotRetirement} (all keyed by slot id, co-partitioned), or a
+ * Schedule's context, keyed by Schedule id and broadcast to every slot partition.
  */
 public sealed interface SlotInput {
 
@@ -15,5 +16,13 @@ public sealed interface SlotInput {
 
     /** A booking event; {@code event} null (a null value on the delete-policy topic) is ignored. */
     record Booking(BookingEvent event) implements SlotInput {
+    }
+
+    /** The slot ended: remove it from the view if its source end is still {@code endMs} (UTC epoch ms). */
+    record Retirement(long endMs) implements SlotInput {
+    }
+
+    /** The Schedule's context changed; {@code context} null means the Schedule was deleted. */
+    record Context(io.slotstream.availability.store.ScheduleContext context) implements SlotInput {
     }
 }

@@ -19,23 +19,26 @@ import java.util.List;
 
 /**
  * Retires past slots: a slot whose {@code end} is before now minus the retention leaves the view, which tombstones it
- * on slot.availability.v1 (and so removes it from the publication). Sits on fhir.slot.v1 in front of
- * {@link EffectiveSlotProcessor} and turns a retirement into a source delete for it. A slot arriving already ended is
- * never published (a delete when an earlier version was, else dropped). Known slots are indexed by end
- * ({@link StoreNames#SLOT_END_INDEX}, {@link ExpiryIndex} keys); WALL_CLOCK_TIME punctuation range-scans that index up
- * to the cutoff, at most {@value #MAX_RETIREMENTS_PER_RUN} per run, oldest first: no full scans, bounded work per run.
- * Reads the source slot from {@link StoreNames#SLOT_STATE} (written by EffectiveSlotProcessor) to tell a current index
- * entry from one whose slot has since moved.
+ * on slot.availability.v1 (and so removes it from the publication). A WALL_CLOCK_TIME punctuation range-scans the end
+ * index that {@link SlotEndIndexer} keeps up to the cutoff, at most {@value #MAX_RETIREMENTS_PER_RUN} per run, oldest
+ * first (no full scans, bounded work per run), and forwards a retirement per ended slot: slot id -> the end it was
+ * retired at (UTC epoch ms). Reads the source slot from {@link StoreNames#SLOT_STATE} to tell a current index entry
+ * from one whose slot has since moved.
+ * <p>
+ * It processes no records: the topology sends its retirements through the small {@code slot-retirements} repartition
+ * topic into {@link EffectiveSlotProcessor}, because a record forwarded from a punctuation has no source partition,
+ * which the Schedule join downstream needs; every other slot change reaches the view without an internal topic. As
+ * the retirement arrives a little later, the effective-slot processor applies it only if the slot still has that
+ * end.
  */
-final class SlotRetirement implements Processor<String, FhirSlot, String, FhirSlot> {
+final class SlotRetirement implements Processor<String, FhirSlot, String, Long> {
 
     static final int MAX_RETIREMENTS_PER_RUN = 10_000;
-    private static final byte[] EMPTY = new byte[0];
 
     private final Duration interval;
     private final long retentionMs;
     private final TopologyMetrics metrics;
-    private ProcessorContext<String, FhirSlot> context;
+    private ProcessorContext<String, Long> context;
     private KeyValueStore<String, SlotState> states;
     private KeyValueStore<Bytes, byte[]> ends;
 
@@ -50,7 +53,7 @@ final class SlotRetirement implements Processor<String, FhirSlot, String, FhirSl
     }
 
     @Override
-    public void init(ProcessorContext<String, FhirSlot> context) {
+    public void init(ProcessorContext<String, Long> context) {
         this.context = context;
         this.states = context.getStateStore(StoreNames.SLOT_STATE);
         this.ends = context.getStateStore(StoreNames.SLOT_END_INDEX);
@@ -59,32 +62,12 @@ final class SlotRetirement implements Processor<String, FhirSlot, String, FhirSl
 
     @Override
     public void process(Record<String, FhirSlot> record) {
-        String key = record.key();
-        if (key == null) {
-            return;
-        }
-        SlotState before = states.get(key);
-        FhirSlot previous = before == null ? null : before.source();
-        FhirSlot slot = record.value();
-        if (previous != null && (slot == null || !previous.getEnd().equals(slot.getEnd()))) {
-            ends.delete(ExpiryIndex.key(previous.getEnd().toEpochMilli(), key));
-        }
-        if (slot != null && slot.getEnd().toEpochMilli() < cutoff(context.currentSystemTimeMs())) {
-            metrics.recordDropped("slot", "ended");
-            if (previous != null) {
-                context.forward(record.withValue(null));
-            }
-            return;
-        }
-        if (slot != null) {
-            ends.put(ExpiryIndex.key(slot.getEnd().toEpochMilli(), key), EMPTY);
-        }
-        context.forward(record);
+        // slot records are SlotEndIndexer's; this node only punctuates
     }
 
     /** Punctuation: retire every known slot that ended before the cutoff, oldest first. */
     private void retire(long nowMs) {
-        long cutoff = cutoff(nowMs);
+        long cutoff = nowMs - retentionMs;
         if (cutoff <= 0) {
             return;
         }
@@ -98,17 +81,12 @@ final class SlotRetirement implements Processor<String, FhirSlot, String, FhirSl
         for (KeyValue<Bytes, byte[]> entry : due) {
             ends.delete(entry.key);
             String slotId = ExpiryIndex.slotIdOf(entry.key);
+            long endMs = ExpiryIndex.expiryOf(entry.key);
             SlotState state = states.get(slotId);
-            if (state == null || state.source() == null
-                    || state.source().getEnd().toEpochMilli() != ExpiryIndex.expiryOf(entry.key)) {
+            if (state == null || state.source() == null || state.source().getEnd().toEpochMilli() != endMs) {
                 continue; // deleted or moved since it was indexed
             }
-            metrics.slotRetired();
-            context.forward(new Record<>(slotId, (FhirSlot) null, nowMs));
+            context.forward(new Record<>(slotId, endMs, nowMs));
         }
-    }
-
-    private long cutoff(long nowMs) {
-        return nowMs - retentionMs;
     }
 }

@@ -4,7 +4,10 @@ import io.slotstream.availability.testing.TopologyHarness;
 import io.slotstream.avro.Coding;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.avro.SlotStatus;
+import io.slotstream.schemas.topic.Topics;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.slotstream.availability.testing.Fixtures.booked;
@@ -61,6 +66,25 @@ class AvailabilityTopologyTest {
     @AfterEach
     void stop() {
         t.close();
+    }
+
+    @Test
+    void slotAndScheduleChangesCrossNoRepartitionTopic() {
+        StreamsBuilder builder = new StreamsBuilder();
+        new AvailabilityTopology(Duration.ofSeconds(1), Duration.ZERO, TopologyMetrics.NONE,
+                TopologyHarness.serde(Topics.REFERENCE_AVAILABILITY))
+                .build(AvailabilityTopology.sources(builder, TopologyHarness::serde));
+        Set<String> repartitionTopics = new TreeSet<>();
+        for (TopologyDescription.Subtopology sub : builder.build().describe().subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Source source) {
+                    source.topicSet().stream().filter(name -> name.endsWith("-repartition")).forEach(repartitionTopics::add);
+                }
+            }
+        }
+        // a slot change or booking event crosses none: the Schedule join is local to the slot partition
+        assertThat(repartitionTopics).containsExactly("reference-broadcast-repartition",
+                "schedule-context-broadcast-repartition", "slot-retirements-repartition");
     }
 
     @Test
@@ -273,6 +297,36 @@ class AvailabilityTopologyTest {
         assertThat(out).allSatisfy(kv -> {
             assertThat(kv.value.getServiceType().get(0).getCoding().get(0).getCode()).isEqualTo("57");
             assertThat(kv.value.getPractitionerRoleIds()).isEmpty();
+        });
+    }
+
+    @Test
+    void aSlotMovedToAnotherScheduleFollowsOnlyTheNewSchedulesChanges() {
+        t.schedules.pipeInput("sch2", schedule("sch2", List.of("Location/loc1"), "57", 1));
+        t.slots.pipeInput("a", slot("a", "sch1", SlotStatus.FREE, START, 10));
+        t.drain();
+
+        t.slots.pipeInput("a", slot("a", "sch2", SlotStatus.FREE, START, 11));
+        assertThat(t.drain()).singleElement().satisfies(kv ->
+                assertThat(kv.value.getScheduleId()).isEqualTo("sch2"));
+
+        t.schedules.pipeInput("sch1", schedule("sch1", List.of("Location/loc1"), "124", 5)); // no longer its Schedule
+        assertThat(t.drain()).isEmpty();
+        t.schedules.pipeInput("sch2", null);
+        assertThat(t.drain()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("a");
+            assertThat(kv.value).isNull();
+        });
+
+        // moved to a Schedule not known yet: withdrawn until it arrives
+        t.slots.pipeInput("b", slot("b", "sch1", SlotStatus.FREE, START, 12));
+        t.drain();
+        t.slots.pipeInput("b", slot("b", "sch3", SlotStatus.FREE, START, 13));
+        assertThat(t.drain()).singleElement().satisfies(kv -> assertThat(kv.value).isNull());
+        t.schedules.pipeInput("sch3", schedule("sch3", List.of("Location/loc1"), "124", 6));
+        assertThat(t.drain()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("b");
+            assertThat(kv.value.getScheduleId()).isEqualTo("sch3");
         });
     }
 

@@ -5,6 +5,7 @@ import io.slotstream.availability.testing.TopologyHarness;
 import io.slotstream.avro.FhirSlot;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.avro.SlotStatus;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -120,5 +121,25 @@ class SlotRetirementTest {
             assertThat(kv.key).isEqualTo("recent");
             assertThat(kv.value).isNull();
         });
+    }
+
+    @Test
+    void aRetirementThatArrivesAfterTheSlotMovedLeavesTheNewVersion() {
+        start(Duration.ZERO);
+        t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, T0 + HOUR, 10)); // ends T0 + 1h15
+        t.drain();
+        // a retirement scheduled for the slot's first end reaches the view after the source moved the slot
+        var retirements = t.driver.createInputTopic("availability-ttd-slot-retirements-repartition",
+                Serdes.String().serializer(), Serdes.Long().serializer());
+        t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, T0 + 3 * HOUR, 11));
+        assertThat(t.drain()).singleElement().satisfies(kv -> assertThat(kv.value).isNotNull());
+
+        retirements.pipeInput("s1", T0 + HOUR + 15 * 60_000);
+        assertThat(t.drain()).isEmpty();
+        assertThat(t.driver.getKeyValueStore(StoreNames.SLOT_VIEW).get("s1")).isNotNull();
+
+        retirements.pipeInput("s1", T0 + 3 * HOUR + 15 * 60_000); // its current end: it leaves
+        assertThat(t.drain()).singleElement().satisfies(kv -> assertThat(kv.value).isNull());
+        assertThat(t.driver.getKeyValueStore(StoreNames.SLOT_STATE).get("s1")).isNull();
     }
 }

@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * {@code freshness}: how long a change accepted by ingest-service takes to become visible (a) in
  * {@code slot.availability.v1} (a consumer tailing the topic), (b) in the availability query API (Slot search for
- * its schedule and start, polled every 10 ms for every {@code --query-sample}-th change, default 25), and (c) in the
+ * its schedule and start, polled every {@code --query-interval-ms} (20) for every {@code --query-sample}-th change,
+ * default 25, by at most {@code --query-pollers} (4) pollers at once: a change sampled while all are busy is not
+ * probed, so the probes' own load stays bounded when the view falls behind), and (c) in the
  * next {@code $bulk-publish?_since=} poll (a client polling back to back, at most every {@code --since-interval-ms},
  * default 500, so (c) includes up to one interval). Changes are single-Slot bookings and cancellations (PUT in a
  * transaction Bundle) sent at a steady {@code --rate} (default 500/s) for {@code --duration} seconds (default 30;
@@ -63,6 +65,8 @@ public final class FreshnessBenchmark implements Benchmark {
         double rate = options.number("rate", 500);
         double duration = options.number("duration", options.smoke() ? 3 : 30);
         int querySample = options.integer("query-sample", 25);
+        QueryProbes queryProbes = new QueryProbes(options.integer("query-pollers", 4),
+                options.integer("query-interval-ms", 20));
         long sinceIntervalMs = options.integer("since-interval-ms", 500);
         double graceSeconds = options.number("grace", options.smoke() ? 10 : 30);
         int maxInFlight = options.integer("max-in-flight", 64);
@@ -77,6 +81,8 @@ public final class FreshnessBenchmark implements Benchmark {
         report.info("duration_s", duration);
         report.info("source", source);
         report.info("query_sample_every", querySample);
+        report.info("query_pollers", queryProbes.pollers());
+        report.info("query_interval_ms", queryProbes.intervalMs());
         report.info("since_interval_ms", sinceIntervalMs);
         report.info("max_in_flight", maxInFlight);
 
@@ -95,7 +101,7 @@ public final class FreshnessBenchmark implements Benchmark {
             for (int i = 0; i < options.warmup() + options.runs(); i++) {
                 probes.clear();
                 RunStats stats = runOnce(services, http, source, changes, probes, rate, duration, querySample,
-                        sinceIntervalMs, graceSeconds, maxInFlight, watcher);
+                        queryProbes, sinceIntervalMs, graceSeconds, maxInFlight, watcher);
                 if (i >= options.warmup()) {
                     report.addLatencies("to_topic", stats.topic());
                     report.addLatencies("to_query_api", stats.query());
@@ -143,7 +149,7 @@ public final class FreshnessBenchmark implements Benchmark {
 
     private RunStats runOnce(Services services, HttpCall http, String source, ChangeStream changes,
                              Map<String, Probe> probes, double rate, double duration, int querySample,
-                             long sinceIntervalMs, double graceSeconds, int maxInFlight,
+                             QueryProbes queryProbes, long sinceIntervalMs, double graceSeconds, int maxInFlight,
                              AvailabilityTopicWatcher watcher) throws Exception {
         List<Probe> all = new ArrayList<>();
         AtomicBoolean polling = new AtomicBoolean(true);
@@ -193,7 +199,7 @@ public final class FreshnessBenchmark implements Benchmark {
                 Change change = changes.next();
                 var slot = change.entries().get(0).slot();
                 String id = CanonicalId.of(source, slot.id());
-                boolean queryProbe = sent % querySample == 0;
+                boolean queryProbe = sent % querySample == 0 && queryProbes.tryStart();
                 Probe probe = new Probe(id, CanonicalId.of(source, slot.scheduleId()), slot, queryProbe, due);
                 Probe previous = probes.put(id, probe);
                 if (previous != null) {
@@ -212,10 +218,14 @@ public final class FreshnessBenchmark implements Benchmark {
                         }
                         probe.acceptedNanos = System.nanoTime();
                         if (probe.queryProbe) {
-                            pollQuery(http, services.availability(), probe, graceSeconds);
+                            pollQuery(http, services.availability(), probe, graceSeconds, queryProbes.intervalMs());
                         }
                     } catch (Throwable t) {
                         failure.compareAndSet(null, t);
+                    } finally {
+                        if (probe.queryProbe) {
+                            queryProbes.finish();
+                        }
                     }
                 });
             }
@@ -262,8 +272,9 @@ public final class FreshnessBenchmark implements Benchmark {
         return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** Polls the Slot search for the probe's schedule and start window every 10 ms until it shows the new status. */
-    private static void pollQuery(HttpCall http, String availability, Probe probe, double timeoutSeconds) throws InterruptedException {
+    /** Polls the Slot search for the probe's schedule and start window every intervalMs until it shows the new status. */
+    private static void pollQuery(HttpCall http, String availability, Probe probe, double timeoutSeconds,
+                                  long intervalMs) throws InterruptedException {
         String url = SlotSearch.url(availability, probe.canonicalScheduleId, probe.slot.start(), probe.slot.end());
         long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
         while (System.nanoTime() < deadline && !probe.superseded) {
@@ -272,7 +283,24 @@ public final class FreshnessBenchmark implements Benchmark {
                 probe.seen(Probe.Where.QUERY, System.nanoTime());
                 return;
             }
-            Thread.sleep(10);
+            Thread.sleep(intervalMs);
+        }
+    }
+
+    /** At most {@code pollers} query probes at once (a semaphore), each polling every {@code intervalMs}. */
+    private record QueryProbes(int pollers, long intervalMs, Semaphore slots) {
+
+        QueryProbes(int pollers, long intervalMs) {
+            this(pollers, intervalMs, new Semaphore(pollers));
+        }
+
+        /** @return whether a poller was free (then {@link #finish} must follow) */
+        boolean tryStart() {
+            return slots.tryAcquire();
+        }
+
+        void finish() {
+            slots.release();
         }
     }
 }
