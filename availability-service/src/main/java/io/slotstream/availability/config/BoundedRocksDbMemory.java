@@ -35,6 +35,14 @@ public class BoundedRocksDbMemory implements RocksDBConfigSetter {
     /** Index and filter blocks get this share of the cache at high priority, so data blocks cannot evict them. */
     private static final double INDEX_FILTER_RATIO = 0.1;
     private static final long BLOCK_SIZE = 16L << 10;
+    /**
+     * Memtable arena block, bytes. RocksDB's default (min(1 MiB, write buffer / 8)) is allocated by every memtable on
+     * its first write, so the ~130 stores of this JVM (stores × partitions, both applications) would hold more than
+     * the shared memtable budget while nearly empty; the write buffer manager is then permanently over its limit and
+     * flushes the written store's memtable on every write: a storm of tiny flushes and compactions that took a fifth
+     * to a half of availability-service's CPU under load (docs/benchmarks.md, freshness).
+     */
+    static final long ARENA_BLOCK_BYTES = 64L << 10;
 
     private static Shared shared;
 
@@ -57,6 +65,7 @@ public class BoundedRocksDbMemory implements RocksDBConfigSetter {
         table.setBlockSize(BLOCK_SIZE);
         options.setTableFormatConfig(table);
         options.setWriteBufferManager(memory.writeBuffers());
+        options.setArenaBlockSize(ARENA_BLOCK_BYTES);
     }
 
     @Override

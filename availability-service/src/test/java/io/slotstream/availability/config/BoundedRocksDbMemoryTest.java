@@ -1,10 +1,15 @@
 package io.slotstream.availability.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +65,41 @@ class BoundedRocksDbMemoryTest {
             assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
             assertThat(table.pinTopLevelIndexAndFilter()).isTrue();
             assertThat(shared.cache().getUsage()).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    /**
+     * Many nearly empty stores (as many as the service opens) under one small memtable budget: each write must go
+     * into a memtable, not trigger a flush. With RocksDB's default arena block every first write reserves about
+     * 1 MiB, the budget is exceeded and each later write flushes its store.
+     */
+    @Test
+    void manySmallStoresStayInTheirMemtablesUnderTheSharedBudget(@TempDir Path dir) throws Exception {
+        BoundedRocksDbMemory.Shared shared = BoundedRocksDbMemory.create(Map.of(
+                BoundedRocksDbMemory.TOTAL_BYTES, "64MB", BoundedRocksDbMemory.MEMTABLE_BYTES, "16MB"));
+        List<RocksDB> stores = new ArrayList<>();
+        List<Options> options = new ArrayList<>();
+        try {
+            for (int i = 0; i < 130; i++) {
+                Options o = new Options().setCreateIfMissing(true).setWriteBufferSize(16L << 20);
+                o.setTableFormatConfig(new BlockBasedTableConfig());
+                BoundedRocksDbMemory.apply(shared, o);
+                options.add(o);
+                stores.add(RocksDB.open(o, dir.resolve("store-" + i).toString()));
+            }
+            for (int round = 0; round < 20; round++) {
+                for (RocksDB store : stores) {
+                    store.put(("key-" + round).getBytes(StandardCharsets.UTF_8), new byte[100]);
+                }
+            }
+            long tables = 0;
+            for (RocksDB store : stores) {
+                tables += Long.parseLong(store.getProperty("rocksdb.num-files-at-level0"));
+            }
+            assertThat(tables).as("SST files flushed by 2,600 writes of 100 bytes").isZero();
+        } finally {
+            stores.forEach(RocksDB::close);
+            options.forEach(Options::close);
         }
     }
 }
