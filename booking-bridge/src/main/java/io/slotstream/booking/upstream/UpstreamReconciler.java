@@ -15,9 +15,12 @@ import io.slotstream.booking.command.Outcome;
 import io.slotstream.booking.command.Outcomes;
 import io.slotstream.booking.command.Referral;
 import io.slotstream.booking.fhir.AppointmentRenderer;
+import io.slotstream.booking.fhir.SchedulingFhir;
 import io.slotstream.edge.tls.ServiceTls;
 import jakarta.annotation.PreDestroy;
 import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -39,7 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       point: the EHR's busy echo then keeps the hold until the BOOK), the Appointment is sent as a conditional create
  *       ({@link EhrForwarder#create}), and only when the EHR accepts is the BOOK written. A refusal releases the hold
  *       (reason {@value Outcome#UPSTREAM_REFUSED}); no answer until one retry interval before the hold lapses releases
- *       it too (reason {@value Outcome#UPSTREAM_NO_ANSWER}).</li>
+ *       it too (reason {@value Outcome#UPSTREAM_NO_ANSWER}). A booking Slotstream does not make although the EHR may
+ *       have it (the hold ended while the EHR's answer was unknown, or the decision point rejected the BOOK the EHR
+ *       had accepted) is withdrawn: cancelled in the EHR by conditional update, retried until the EHR answers.</li>
  *   <li>Cancel of a booked Appointment and modify (reschedule): the changed Appointment is sent as a conditional update
  *       on its identifier ({@link EhrForwarder#update}); only when the EHR accepts is the CANCEL or RESCHEDULE written.
  *       A refusal leaves the Appointment as it was (reason {@value Outcome#UPSTREAM_REFUSED}). When the decision point
@@ -213,10 +218,8 @@ public class UpstreamReconciler {
                 return Optional.empty();
             }
             if (!"pending".equals(status)) {
-                forwards.remove(forward.getAppointmentId());
-                fail(forward, NO_ANSWER, "the hold ended before the EHR confirmed the booking"
+                return unconfirmed(forward, "the hold ended before the EHR confirmed the booking"
                         + (forward.getLastReason() == null ? "" : ": " + forward.getLastReason()));
-                return Optional.empty();
             }
         }
         return attempt(forward);
@@ -251,9 +254,7 @@ public class UpstreamReconciler {
                 Instant now = clock.instant();
                 if (forward.getHoldExpiresAt() != null
                         && now.isAfter(forward.getHoldExpiresAt().minus(properties.upstreamRetryInterval()))) {
-                    forwards.remove(forward.getAppointmentId());
-                    fail(forward, NO_ANSWER, "the EHR did not confirm the booking before the hold lapsed: " + reason);
-                    return Optional.empty();
+                    return unconfirmed(forward, "the EHR did not confirm the booking before the hold lapsed: " + reason);
                 }
                 log.info("{} of Appointment {} pending at the EHR ({}); retrying", what(forward),
                         forward.getAppointmentId(), reason);
@@ -265,7 +266,12 @@ public class UpstreamReconciler {
         }
     }
 
-    /** The EHR has the change: Slotstream's decision follows; a lost RESCHEDULE is put back in the EHR. */
+    /**
+     * The EHR has the change: Slotstream's decision follows. A lost RESCHEDULE is put back in the EHR; a BOOK the
+     * decision point rejects (the hold ended meanwhile) is withdrawn from it, unless the Appointment is booked in
+     * Slotstream all the same (another call of the same hold booked it). Either runs off the decision listener's
+     * thread, which must not wait for the EHR.
+     */
     private void accepted(UpstreamForward forward) {
         BookingRequest followUp = forward.getFollowUp();
         if (followUp == null) {
@@ -273,12 +279,64 @@ public class UpstreamReconciler {
         }
         BookingService.Submission submission = bookings.submit(followUp);
         if (followUp.getType() == BookingRequestType.RESCHEDULE) {
-            submission.outcome().thenAccept(o -> {
+            submission.outcome().thenAcceptAsync(o -> {
                 if (!o.accepted()) {
                     putBack(forward, o.reasonText());
                 }
-            });
+            }, Thread::startVirtualThread).exceptionally(e -> logFailed(forward, e));
+        } else if (forward.getOperation() == UpstreamOperation.CREATE) {
+            submission.outcome().thenAcceptAsync(o -> {
+                if (!o.accepted() && !"booked".equals(view.get(forward.getAppointmentId())
+                        .map(StoredAppointment::status).orElse(null))) {
+                    withdraw(forward, o.reason(), "the EHR accepted the booking but Slotstream rejected it ("
+                            + o.reason() + "): " + o.reasonText());
+                }
+            }, Thread::startVirtualThread).exceptionally(e -> logFailed(forward, e));
         }
+    }
+
+    private static Void logFailed(UpstreamForward forward, Throwable e) {
+        log.error("Appointment {} differs between Slotstream and the EHR and could not be corrected: {}",
+                forward.getAppointmentId(), e.toString());
+        return null;
+    }
+
+    /**
+     * A CREATE that ends without the EHR's confirmation (its hold ended, or is about to lapse, while the EHR's answer
+     * is unknown): the hold is released and the call answered ({@value #NO_ANSWER}), and the Appointment is withdrawn
+     * from the EHR, which may have created it without our learning so.
+     *
+     * @return the withdrawal, while the EHR has not confirmed it
+     */
+    private Optional<UpstreamForward> unconfirmed(UpstreamForward create, String text) {
+        UpstreamForward withdrawal = withdrawal(create, NO_ANSWER);
+        forwards.put(withdrawal); // replaces the CREATE: the log is never without the Appointment's pending change
+        fail(create, NO_ANSWER, text);
+        return attempt(withdrawal);
+    }
+
+    /** {@link #unconfirmed}'s withdrawal alone, as a durable forward of its own (the call is answered already). */
+    private void withdraw(UpstreamForward create, String reason, String why) {
+        log.warn("withdrawing Appointment {} from the EHR: {}", create.getAppointmentId(), why);
+        first(withdrawal(create, reason));
+    }
+
+    /**
+     * The cancellation in the EHR of a booking Slotstream did not make: FHIR conditional update on the Appointment's
+     * identifier ({@link EhrForwarder#update}) of the Appointment as it was sent, with status {@code cancelled},
+     * participants {@code declined} and the IHE status reason {@code reason} (system {@code urn:slotstream:booking-reason}).
+     * Nothing follows in Slotstream; it is retried until the EHR answers. An EHR that never had the Appointment gets
+     * it cancelled (a conditional update creates what it does not find), so the identifier is taken there either way.
+     */
+    private UpstreamForward withdrawal(UpstreamForward create, String reason) {
+        Appointment cancelled = fhir.newJsonParser().parseResource(Appointment.class, create.getAppointmentJson());
+        cancelled.setStatus(Appointment.AppointmentStatus.CANCELLED);
+        cancelled.getParticipant().forEach(p -> p.setStatus(Appointment.ParticipationStatus.DECLINED));
+        cancelled.getExtension().removeIf(e -> SchedulingFhir.STATUS_REASON.equals(e.getUrl()));
+        cancelled.addExtension(SchedulingFhir.STATUS_REASON,
+                new CodeableConcept(new Coding(SchedulingFhir.REASON_SYSTEM, reason, null)));
+        return forward(create.getRequestId() + ":withdraw", create.getScheduleId(), UpstreamOperation.UPDATE, cancelled,
+                null, null);
     }
 
     /** Puts the Appointment as Slotstream has it back in the EHR (a durable forward of its own, nothing follows). */
@@ -300,7 +358,7 @@ public class UpstreamReconciler {
     private void fail(UpstreamForward forward, String reason, String text) {
         BookingRequest followUp = forward.getFollowUp();
         if (followUp == null) {
-            log.warn("Appointment {} could not be put back in the EHR: {}", forward.getAppointmentId(), text);
+            log.warn("the EHR did not take Appointment {} as Slotstream has it: {}", forward.getAppointmentId(), text);
             return;
         }
         if (forward.getOperation() == UpstreamOperation.CREATE) {
@@ -315,7 +373,7 @@ public class UpstreamReconciler {
     private static String what(UpstreamForward forward) {
         BookingRequest followUp = forward.getFollowUp();
         if (followUp == null) {
-            return "restore";
+            return forward.getRequestId().endsWith(":withdraw") ? "withdrawal" : "restore";
         }
         return switch (followUp.getType()) {
             case CANCEL -> "cancellation";

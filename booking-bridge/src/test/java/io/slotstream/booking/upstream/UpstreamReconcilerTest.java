@@ -69,14 +69,15 @@ class UpstreamReconcilerTest {
             null, null, 0);
     final List<BookingRequest> decided = new CopyOnWriteArrayList<>();
     volatile boolean rejectReschedules;
-    /** Accepts every request at once, as the decision point would for free slots (a RESCHEDULE when told to reject it). */
+    volatile boolean rejectBooks;
+    /** Accepts every request at once, as the decision point would for free slots (a RESCHEDULE or BOOK when told to reject it). */
     final BookingService decisionPoint = new BookingService(null, outcomes, bridge) {
         @Override
         public Submission submit(BookingRequest request) {
             decided.add(request);
             BookingEventType type = switch (request.getType()) {
                 case HOLD -> BookingEventType.HOLD_PLACED;
-                case BOOK -> BookingEventType.BOOKED;
+                case BOOK -> rejectBooks ? BookingEventType.REJECTED : BookingEventType.BOOKED;
                 case CANCEL -> BookingEventType.CANCELLED;
                 case RESCHEDULE -> rejectReschedules ? BookingEventType.REJECTED : BookingEventType.BOOKED;
                 default -> BookingEventType.HOLD_RELEASED;
@@ -286,8 +287,7 @@ class UpstreamReconcilerTest {
         var future = reconciler.book("req-3", book("appt-3"), List.of());
 
         // no answer within the EHR timeout: still held, nothing confirmed, the forward pending in the log
-        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey("appt-3")
-                && log.get("appt-3").getAttempts() == 1);
+        awaitFirstAttemptPending("appt-3");
         UpstreamForward pending = log.get("appt-3");
         assertThat(pending.getOperation()).isEqualTo(UpstreamOperation.CREATE);
         assertThat(pending.getLastReason()).isEqualTo("the EHR did not answer in time");
@@ -311,16 +311,16 @@ class UpstreamReconcilerTest {
     }
 
     @Test
-    void aForwardWhoseHoldEndedIsNotSentAndTheBookingIsAnsweredUnconfirmed() {
+    void aForwardWhoseHoldEndedIsNotSentButWithdrawnAndTheBookingIsAnsweredUnconfirmed() {
         UpstreamForward pending = pendingCreate("appt-4", "req-4", Instant.now().plus(Duration.ofMinutes(5)));
         log.put("appt-4", pending);
-        view.apply(BookingEvent.newBuilder().setEventId("x").setSlotId("acme.s1").setType(BookingEventType.HOLD_EXPIRED)
-                .setAppointmentId("appt-4").setEventTime(Instant.now()).setSource("test")
-                .setScheduleId("acme.sched").setSlotIds(List.of("acme.s1")).build());
+        holdExpired("appt-4");
 
         assertThat(reconciler.retry(pending)).isEmpty();
 
-        assertThat(calls).isEmpty();
+        // no create any more; the cancellation covers an earlier attempt the EHR may have taken unanswered
+        assertThat(calls).containsExactly("PUT " + condition("appt-4"));
+        assertWithdrawn("appt-4", UpstreamReconciler.NO_ANSWER);
         assertThat(log).isEmpty();
         assertThat(decided).singleElement().satisfies(r -> {
             assertThat(r.getType()).isEqualTo(BookingRequestType.RELEASE);
@@ -338,12 +338,109 @@ class UpstreamReconcilerTest {
         mode = Mode.DOWN;
         UpstreamForward pending = pendingCreate("appt-5", "req-5", Instant.now().plusMillis(100));
 
-        assertThat(reconciler.retry(pending)).isEmpty();
+        UpstreamForward withdrawal = reconciler.retry(pending).orElseThrow();
 
-        assertThat(calls).hasSize(1);
         assertThat(decided).singleElement().extracting(BookingRequest::getRequestId)
                 .isEqualTo("req-5:" + UpstreamReconciler.NO_ANSWER);
         assertThat(outcomes.known("req-5")).hasValueSatisfying(o -> assertThat(o.reasonText()).contains("503"));
+        // the EHR may hold the booking from an unanswered attempt: its cancellation is pending in the log, no deadline
+        assertThat(calls).containsExactly("POST " + condition("appt-5"), "PUT " + condition("appt-5"));
+        assertThat(withdrawal.getOperation()).isEqualTo(UpstreamOperation.UPDATE);
+        assertThat(withdrawal.getFollowUp()).isNull();
+        assertThat(withdrawal.getHoldExpiresAt()).isNull();
+        assertThat(withdrawal.getAttempts()).isEqualTo(1);
+        assertThat(log).containsEntry("appt-5", withdrawal);
+
+        mode = Mode.ACCEPT;
+        assertThat(reconciler.retry(withdrawal)).isEmpty();
+
+        assertThat(calls).hasSize(3).last().isEqualTo("PUT " + condition("appt-5"));
+        assertWithdrawn("appt-5", UpstreamReconciler.NO_ANSWER);
+        assertThat(log).isEmpty();
+        assertThat(decided).hasSize(1);
+    }
+
+    @Test
+    void aBookingWhoseHoldEndsWhileTheEhrsAnswerIsUnknownIsCancelledInTheEhr() throws Exception {
+        mode = Mode.SLOW_FIRST;
+
+        var future = reconciler.book("req-14", book("appt-14"), List.of());
+
+        // the EHR created it, but its answer came too late: Slotstream does not know
+        awaitFirstAttemptPending("appt-14");
+        assertThat(ehrStore.get("urn:uuid:appt-14").getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+        // the hold expires before the partition's owner retries
+        holdExpired("appt-14");
+
+        assertThat(reconciler.retry(log.get("appt-14"))).isEmpty();
+
+        assertThat(calls).containsExactly("POST " + condition("appt-14"), "PUT " + condition("appt-14"));
+        assertThat(creates).hasValue(1);
+        assertWithdrawn("appt-14", UpstreamReconciler.NO_ANSWER);
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.HOLD, BookingRequestType.RELEASE);
+        assertThat(decided.get(1).getRequestId()).isEqualTo("req-14:" + UpstreamReconciler.NO_ANSWER);
+        assertThat(future.get(10, TimeUnit.SECONDS)).satisfies(o -> {
+            assertThat(o.accepted()).isFalse();
+            assertThat(o.reason()).isEqualTo(UpstreamReconciler.NO_ANSWER);
+        });
+        // the withdrawal replaced the create in the log before anything else, and ended when the EHR took it
+        assertThat(logWrites).containsExactly("put appt-14 0", "put appt-14 1", "put appt-14 0", "remove appt-14");
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void aBookingTheEhrAcceptedButTheDecisionPointRejectsIsCancelledInTheEhr() throws Exception {
+        rejectBooks = true;
+
+        Outcome outcome = reconciler.book("req-15", book("appt-15"), List.of()).get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome.accepted()).isFalse();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertWithdrawn("appt-15", "slot-taken"));
+        assertThat(calls).containsExactly("POST " + condition("appt-15"), "PUT " + condition("appt-15"));
+        await().atMost(Duration.ofSeconds(10)).until(log::isEmpty);
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.HOLD, BookingRequestType.BOOK);
+    }
+
+    @Test
+    void aBookingRejectedBecauseAnotherCallOfTheHoldBookedItStaysInTheEhr() throws Exception {
+        booked("appt-16", "acme.s1"); // the other call's BOOK was decided first
+        rejectBooks = true;
+
+        Outcome outcome = reconciler.book("req-16", book("appt-16"), List.of()).get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome.accepted()).isFalse();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 1);
+        assertThat(ehrStore.get("urn:uuid:appt-16").getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+        assertThat(log).isEmpty();
+    }
+
+    /** Waits until the first attempt went unanswered and the forward is pending in the log (attempts 1). */
+    void awaitFirstAttemptPending(String appointmentId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey(appointmentId)
+                && log.get(appointmentId).getAttempts() == 1);
+    }
+
+    void holdExpired(String appointmentId) {
+        view.apply(BookingEvent.newBuilder().setEventId("x-" + appointmentId).setSlotId("acme.s1")
+                .setType(BookingEventType.HOLD_EXPIRED).setAppointmentId(appointmentId).setEventTime(Instant.now())
+                .setSource("test").setScheduleId("acme.sched").setSlotIds(List.of("acme.s1")).build());
+    }
+
+    /** The test EHR has the Appointment cancelled, as it was sent otherwise, with Slotstream's reason. */
+    void assertWithdrawn(String appointmentId, String reason) {
+        Appointment a = ehrStore.get("urn:uuid:" + appointmentId);
+        assertThat(a).isNotNull();
+        assertThat(a.getStatus()).isEqualTo(Appointment.AppointmentStatus.CANCELLED);
+        assertThat(a.getIdentifierFirstRep().getSystem()).isEqualTo(ID_SYSTEM);
+        assertThat(a.getIdentifierFirstRep().getValue()).isEqualTo("urn:uuid:" + appointmentId);
+        assertThat(a.getSlot()).extracting(r -> r.getReference()).containsExactly("Slot/acme.s1");
+        assertThat(a.getParticipant()).isNotEmpty().allSatisfy(p ->
+                assertThat(p.getStatus()).isEqualTo(Appointment.ParticipationStatus.DECLINED));
+        assertThat(a.getExtensionsByUrl(SchedulingFhir.STATUS_REASON)).singleElement().satisfies(e -> {
+            org.hl7.fhir.r4.model.Coding c = ((org.hl7.fhir.r4.model.CodeableConcept) e.getValue()).getCodingFirstRep();
+            assertThat(c.getSystem()).isEqualTo(SchedulingFhir.REASON_SYSTEM);
+            assertThat(c.getCode()).isEqualTo(reason);
+        });
     }
 
     @Test
@@ -400,8 +497,7 @@ class UpstreamReconcilerTest {
 
         var future = reconciler.change("req-9", cancel(a), a);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey("appt-9")
-                && log.get("appt-9").getAttempts() == 1);
+        awaitFirstAttemptPending("appt-9");
         UpstreamForward pending = log.get("appt-9");
         assertThat(pending.getOperation()).isEqualTo(UpstreamOperation.UPDATE);
         assertThat(pending.getHoldExpiresAt()).isNull();
@@ -453,8 +549,7 @@ class UpstreamReconcilerTest {
 
         var future = reconciler.change("req-12", reschedule(a, "acme.s2"), a);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey("appt-12")
-                && log.get("appt-12").getAttempts() == 1);
+        awaitFirstAttemptPending("appt-12");
         assertThat(future).isNotDone();
         assertThat(decided).isEmpty();
         assertThat(reconciler.retry(log.get("appt-12"))).isEmpty();
