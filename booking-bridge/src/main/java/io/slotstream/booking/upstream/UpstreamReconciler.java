@@ -16,6 +16,7 @@ import io.slotstream.booking.command.Outcomes;
 import io.slotstream.booking.command.Referral;
 import io.slotstream.booking.fhir.AppointmentRenderer;
 import io.slotstream.booking.fhir.SchedulingFhir;
+import io.slotstream.booking.fhir.SlotSpan;
 import io.slotstream.edge.tls.ServiceTls;
 import jakarta.annotation.PreDestroy;
 import org.hl7.fhir.r4.model.Appointment;
@@ -114,17 +115,22 @@ public class UpstreamReconciler {
     /**
      * Cancels a booked Appointment or moves it to other slots (RESCHEDULE keeping its id) through the EHR.
      *
-     * @param command CANCEL or RESCHEDULE of {@code current}
-     * @param current the booked Appointment as the view has it
+     * @param command  CANCEL or RESCHEDULE of {@code current}
+     * @param current  the booked Appointment as the view has it
+     * @param newSlots RESCHEDULE: the new slots as availability-service's Slot read gives them; their period is the
+     *                 moved Appointment's {@code start}/{@code end} in the EHR (ITI-117 {@code ihe-sched-appt}, 1..1).
+     *                 Null for a CANCEL
      * @return the outcome of {@code requestId}: CANCELLED/BOOKED/REJECTED from the decision point, or REJECTED
      * ({@value #REFUSED}); it stays incomplete while the EHR has not answered
      */
-    public CompletableFuture<Outcome> change(String requestId, BookingService.Command command, StoredAppointment current) {
+    public CompletableFuture<Outcome> change(String requestId, BookingService.Command command, StoredAppointment current,
+                                             SlotSpan newSlots) {
         return async(requestId, () -> {
             StoredAppointment changed = command.type() == BookingRequestType.CANCEL
-                    ? with(current, "cancelled", current.slotIds(), current.patient(), current.participants(), current.comment())
-                    : with(current, "booked", command.slotIds(), command.patient(), command.participants(),
-                    command.comment() == null ? current.comment() : command.comment());
+                    ? with(current, "cancelled", current.slotIds(), current.start(), current.end(), current.patient(),
+                    current.participants(), current.comment())
+                    : with(current, "booked", command.slotIds(), newSlots.start(), newSlots.end(), command.patient(),
+                    command.participants(), command.comment() == null ? current.comment() : command.comment());
             first(forward(requestId, command.scheduleId(), UpstreamOperation.UPDATE, renderer.stored(changed),
                     bookings.request(requestId, command), null));
         });
@@ -176,8 +182,14 @@ public class UpstreamReconciler {
         BookingRequest book = bookings.request(requestId, new BookingService.Command(BookingRequestType.BOOK,
                 command.scheduleId(), command.appointmentId(), List.of(), null, command.patient(),
                 command.patientResource(), command.participants(), command.comment(), command.referral()));
+        // the hold's decision carries the slots' period (availability-service's setPeriod): Appointment.start/end
+        Optional<StoredAppointment> inView = view.get(command.appointmentId());
+        Instant start = held.event().getAppointmentStart() != null ? held.event().getAppointmentStart()
+                : inView.map(StoredAppointment::start).orElse(null);
+        Instant end = held.event().getAppointmentEnd() != null ? held.event().getAppointmentEnd()
+                : inView.map(StoredAppointment::end).orElse(null);
         Appointment appointment = renderer.stored(new StoredAppointment(command.appointmentId(), "booked", null, false,
-                command.scheduleId(), slots, null, null, command.patient(), command.patientResource(),
+                command.scheduleId(), slots, start, end, command.patient(), command.patientResource(),
                 command.participants(), command.comment(), command.referral(), null, null));
         first(forward(requestId, command.scheduleId(), UpstreamOperation.CREATE, appointment, book, holdExpiresAt));
     }
@@ -382,10 +394,9 @@ public class UpstreamReconciler {
         };
     }
 
-    private static StoredAppointment with(StoredAppointment a, String status, List<String> slots, String patient,
-                                          List<String> participants, String comment) {
-        return new StoredAppointment(a.id(), status, null, a.conflict(), a.scheduleId(), slots,
-                slots.equals(a.slotIds()) ? a.start() : null, slots.equals(a.slotIds()) ? a.end() : null,
+    private static StoredAppointment with(StoredAppointment a, String status, List<String> slots, Instant start,
+                                          Instant end, String patient, List<String> participants, String comment) {
+        return new StoredAppointment(a.id(), status, null, a.conflict(), a.scheduleId(), slots, start, end,
                 patient == null ? a.patient() : patient, a.patientResource(),
                 participants.isEmpty() ? a.participants() : participants, comment, a.referral(), null, null);
     }

@@ -18,6 +18,7 @@ import io.slotstream.booking.command.Outcomes;
 import io.slotstream.booking.command.Referral;
 import io.slotstream.booking.fhir.AppointmentRenderer;
 import io.slotstream.booking.fhir.SchedulingFhir;
+import io.slotstream.booking.fhir.SlotSpan;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +54,11 @@ class UpstreamReconcilerTest {
 
     static final FhirContext FHIR = FhirContext.forR4Cached();
     static final String ID_SYSTEM = SchedulingFhir.IDENTIFIER_SYSTEM;
+    /** acme.s1, where every test Appointment starts, and acme.s2, where a reschedule moves it (Slot read times) */
+    static final SlotSpan S1 = new SlotSpan("acme.sched", Instant.parse("2026-12-07T09:00:00Z"),
+            Instant.parse("2026-12-07T09:15:00Z"));
+    static final SlotSpan S2 = new SlotSpan("acme.sched", Instant.parse("2026-12-07T10:00:00Z"),
+            Instant.parse("2026-12-07T10:15:00Z"));
 
     enum Mode { ACCEPT, REFUSE, SLOW_FIRST, DOWN }
 
@@ -86,7 +92,10 @@ class UpstreamReconcilerTest {
                     .setEventId(request.getRequestId()).setSlotId("acme.s1").setType(type)
                     .setAppointmentId(request.getAppointmentId()).setEventTime(Instant.now()).setSource("test")
                     .setRequestId(request.getRequestId()).setRequestType(request.getType())
-                    .setReason(type == BookingEventType.REJECTED ? "slot-taken" : null).build()));
+                    .setReason(type == BookingEventType.REJECTED ? "slot-taken" : null)
+                    // as the decision point does (setPeriod): a hold's decision carries its slots' period
+                    .setAppointmentStart(type == BookingEventType.HOLD_PLACED ? S1.start() : null)
+                    .setAppointmentEnd(type == BookingEventType.HOLD_PLACED ? S1.end() : null).build()));
             return new Submission(request.getRequestId(), outcomes.expect(request.getRequestId()));
         }
     };
@@ -201,7 +210,8 @@ class UpstreamReconcilerTest {
         view.apply(BookingEvent.newBuilder().setEventId("e-" + id).setSlotId(slot).setType(BookingEventType.BOOKED)
                 .setAppointmentId(id).setEventTime(Instant.now()).setSource("test").setRequestId("r-" + id)
                 .setRequestType(BookingRequestType.BOOK).setScheduleId("acme.sched").setSlotIds(List.of(slot))
-                .setPatientReference("Patient/p1").setParticipants(List.of("PractitionerRole/acme.r1")).build());
+                .setPatientReference("Patient/p1").setParticipants(List.of("PractitionerRole/acme.r1"))
+                .setAppointmentStart(S1.start()).setAppointmentEnd(S1.end()).build());
         return view.get(id).orElseThrow();
     }
 
@@ -234,6 +244,7 @@ class UpstreamReconcilerTest {
             assertThat(a.getParticipant()).extracting(p -> p.getActor().getReference())
                     .contains("PractitionerRole/acme.r1", "Patient/p1");
             assertThat(a.getComment()).isEqualTo("first visit");
+            assertPeriod(a, S1); // from the hold's decision
         });
         // durable before the EHR is called, ended when it answered
         assertThat(logWrites).containsExactly("put appt-1 0", "remove appt-1");
@@ -462,12 +473,13 @@ class UpstreamReconcilerTest {
     void aCancelReachesTheEhrAsAConditionalUpdateBeforeSlotstreamCancels() throws Exception {
         StoredAppointment a = booked("appt-7", "acme.s1");
 
-        Outcome outcome = reconciler.change("req-7", cancel(a), a).get(30, TimeUnit.SECONDS);
+        Outcome outcome = reconciler.change("req-7", cancel(a), a, null).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.event().getType()).isEqualTo(BookingEventType.CANCELLED);
         assertThat(calls).containsExactly("PUT " + condition("appt-7"));
         assertThat(ehrStore.get("urn:uuid:appt-7").getStatus()).isEqualTo(Appointment.AppointmentStatus.CANCELLED);
         assertThat(ehrStore.get("urn:uuid:appt-7").getIdentifierFirstRep().getValue()).isEqualTo("urn:uuid:appt-7");
+        assertPeriod(ehrStore.get("urn:uuid:appt-7"), S1);
         assertThat(decided).singleElement().satisfies(r -> {
             assertThat(r.getType()).isEqualTo(BookingRequestType.CANCEL);
             assertThat(r.getRequestId()).isEqualTo("req-7");
@@ -480,7 +492,7 @@ class UpstreamReconcilerTest {
         StoredAppointment a = booked("appt-8", "acme.s1");
         mode = Mode.REFUSE;
 
-        Outcome outcome = reconciler.change("req-8", cancel(a), a).get(30, TimeUnit.SECONDS);
+        Outcome outcome = reconciler.change("req-8", cancel(a), a, null).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.accepted()).isFalse();
         assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
@@ -495,7 +507,7 @@ class UpstreamReconcilerTest {
         StoredAppointment a = booked("appt-9", "acme.s1");
         mode = Mode.SLOW_FIRST;
 
-        var future = reconciler.change("req-9", cancel(a), a);
+        var future = reconciler.change("req-9", cancel(a), a, null);
 
         awaitFirstAttemptPending("appt-9");
         UpstreamForward pending = log.get("appt-9");
@@ -515,13 +527,14 @@ class UpstreamReconcilerTest {
     void aRescheduleReachesTheEhrWithTheNewSlotsBeforeSlotstreamMovesIt() throws Exception {
         StoredAppointment a = booked("appt-10", "acme.s1");
 
-        Outcome outcome = reconciler.change("req-10", reschedule(a, "acme.s2"), a).get(30, TimeUnit.SECONDS);
+        Outcome outcome = reconciler.change("req-10", reschedule(a, "acme.s2"), a, S2).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.accepted()).isTrue();
         assertThat(calls).containsExactly("PUT " + condition("appt-10"));
         Appointment moved = ehrStore.get("urn:uuid:appt-10");
         assertThat(moved.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
         assertThat(moved.getSlot()).extracting(r -> r.getReference()).containsExactly("Slot/acme.s2");
+        assertPeriod(moved, S2); // the new slots' times, before any decision knows them
         assertThat(decided).singleElement().satisfies(r -> {
             assertThat(r.getType()).isEqualTo(BookingRequestType.RESCHEDULE);
             assertThat(r.getSlotIds()).containsExactly("acme.s2");
@@ -534,7 +547,7 @@ class UpstreamReconcilerTest {
         StoredAppointment a = booked("appt-11", "acme.s1");
         mode = Mode.REFUSE;
 
-        Outcome outcome = reconciler.change("req-11", reschedule(a, "acme.s2"), a).get(30, TimeUnit.SECONDS);
+        Outcome outcome = reconciler.change("req-11", reschedule(a, "acme.s2"), a, S2).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.accepted()).isFalse();
         assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
@@ -547,7 +560,7 @@ class UpstreamReconcilerTest {
         StoredAppointment a = booked("appt-12", "acme.s1");
         mode = Mode.SLOW_FIRST;
 
-        var future = reconciler.change("req-12", reschedule(a, "acme.s2"), a);
+        var future = reconciler.change("req-12", reschedule(a, "acme.s2"), a, S2);
 
         awaitFirstAttemptPending("appt-12");
         assertThat(future).isNotDone();
@@ -564,14 +577,25 @@ class UpstreamReconcilerTest {
         StoredAppointment a = booked("appt-13", "acme.s1");
         rejectReschedules = true;
 
-        Outcome outcome = reconciler.change("req-13", reschedule(a, "acme.s2"), a).get(30, TimeUnit.SECONDS);
+        Outcome outcome = reconciler.change("req-13", reschedule(a, "acme.s2"), a, S2).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.accepted()).isFalse();
         await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 2);
         assertThat(calls).containsOnly("PUT " + condition("appt-13"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ehrStore.get("urn:uuid:appt-13").getSlot())
                 .extracting(r -> r.getReference()).containsExactly("Slot/acme.s1"));
+        assertPeriod(ehrStore.get("urn:uuid:appt-13"), S1);
         assertThat(log).isEmpty();
+    }
+
+    /** Appointment.start/end and requestedPeriod (ihe-sched-appt 1..1 each) are the slots' period. */
+    static void assertPeriod(Appointment a, SlotSpan slots) {
+        assertThat(a.getStart()).isEqualTo(java.util.Date.from(slots.start()));
+        assertThat(a.getEnd()).isEqualTo(java.util.Date.from(slots.end()));
+        assertThat(a.getRequestedPeriod()).singleElement().satisfies(p -> {
+            assertThat(p.getStart()).isEqualTo(java.util.Date.from(slots.start()));
+            assertThat(p.getEnd()).isEqualTo(java.util.Date.from(slots.end()));
+        });
     }
 
     @Test
