@@ -56,9 +56,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * removed when the EHR answers, so one the EHR did not answer (timeout, 5xx, untrusted TLS) outlives this instance:
  * the instance that took the call makes the first attempt, the replica that owns the Appointment's partition
  * ({@link ForwardRetrier}) every later one ({@link #retry}), with the same identifier, so the EHR gets it once.
- * The outcome of a book is on booking.events.v1 (the BOOK, or the RELEASE named by {@link Outcome#upstreamReleaseId}),
- * so the caller's status URL answers on every instance; a cancel or modify refused on a retry is known only to the
- * instance that retried it.
+ * The outcome of every change is on booking.events.v1 (the BOOK, CANCEL or RESCHEDULE, or the RELEASE named by
+ * {@link Outcome#upstreamReleaseId} that records a refusal), so the caller's status URL answers on every instance.
  */
 @Service
 public class UpstreamReconciler {
@@ -364,8 +363,12 @@ public class UpstreamReconciler {
     }
 
     /**
-     * The change is refused or ended unconfirmed. A book releases its hold with a request whose decision answers the
-     * call on every instance; a cancel or modify leaves the Appointment unchanged and is answered here.
+     * The change is refused or ended unconfirmed: recorded for every instance, then answered here. The record is a
+     * RELEASE with request id {@link Outcome#upstreamReleaseId} ({@code <call's request id>:<reason>}) and the reason
+     * text as comment, whose decision every instance reads as the call's REJECTED outcome (the status URL answers
+     * anywhere, also when a retry by another replica met the refusal). For a book it ends the hold; for a cancel or
+     * modify the Appointment is booked, has no hold, and the decision point answers {@code REJECTED not-held},
+     * changing nothing.
      */
     private void fail(UpstreamForward forward, String reason, String text) {
         BookingRequest followUp = forward.getFollowUp();
@@ -373,11 +376,11 @@ public class UpstreamReconciler {
             log.warn("the EHR did not take Appointment {} as Slotstream has it: {}", forward.getAppointmentId(), text);
             return;
         }
-        if (forward.getOperation() == UpstreamOperation.CREATE) {
-            bookings.submit(Outcome.upstreamReleaseId(forward.getRequestId(), reason), new BookingService.Command(
-                    BookingRequestType.RELEASE, forward.getScheduleId(), forward.getAppointmentId(), List.of(), null,
-                    followUp.getPatientReference(), null, followUp.getParticipants(), text, new Referral(followUp.getBookingSource(), followUp.getBookingReferral(), followUp.getBookingState(), followUp.getReturnUrl())));
-        }
+        bookings.submit(Outcome.upstreamReleaseId(forward.getRequestId(), reason), new BookingService.Command(
+                BookingRequestType.RELEASE, forward.getScheduleId(), forward.getAppointmentId(), List.of(), null,
+                followUp.getPatientReference(), null, followUp.getParticipants(), text, new Referral(
+                followUp.getBookingSource(), followUp.getBookingReferral(), followUp.getBookingState(),
+                followUp.getReturnUrl())));
         settle(forward.getRequestId(), forward.getAppointmentId(), forward.getScheduleId(), followUp.getSlotIds(),
                 followUp.getPatientReference(), followUp.getType(), reason, text);
     }

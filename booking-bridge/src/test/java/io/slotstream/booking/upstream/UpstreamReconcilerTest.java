@@ -86,13 +86,17 @@ class UpstreamReconcilerTest {
                 case BOOK -> rejectBooks ? BookingEventType.REJECTED : BookingEventType.BOOKED;
                 case CANCEL -> BookingEventType.CANCELLED;
                 case RESCHEDULE -> rejectReschedules ? BookingEventType.REJECTED : BookingEventType.BOOKED;
+                // a booked Appointment has no hold to release: the record of a refused cancel or modify
+                case RELEASE -> view.get(request.getAppointmentId()).filter(a -> "booked".equals(a.status())).isPresent()
+                        ? BookingEventType.REJECTED : BookingEventType.HOLD_RELEASED;
                 default -> BookingEventType.HOLD_RELEASED;
             };
+            String reason = request.getType() == BookingRequestType.RELEASE ? "not-held" : "slot-taken";
             outcomes.settle(request.getRequestId(), new Outcome(BookingEvent.newBuilder()
                     .setEventId(request.getRequestId()).setSlotId("acme.s1").setType(type)
                     .setAppointmentId(request.getAppointmentId()).setEventTime(Instant.now()).setSource("test")
                     .setRequestId(request.getRequestId()).setRequestType(request.getType())
-                    .setReason(type == BookingEventType.REJECTED ? "slot-taken" : null)
+                    .setReason(type == BookingEventType.REJECTED ? reason : null)
                     // as the decision point does (setPeriod): a hold's decision carries its slots' period
                     .setAppointmentStart(type == BookingEventType.HOLD_PLACED ? S1.start() : null)
                     .setAppointmentEnd(type == BookingEventType.HOLD_PLACED ? S1.end() : null).build()));
@@ -498,8 +502,63 @@ class UpstreamReconcilerTest {
         assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
         assertThat(outcome.reasonText()).contains("cancellation").contains("409").contains("slot already booked in the EHR");
         assertThat(outcome.event().getRequestType()).isEqualTo(BookingRequestType.CANCEL);
-        assertThat(decided).isEmpty();
+        assertRefusalRecorded("req-8", "appt-8", outcome.reasonText());
         assertThat(log).isEmpty();
+    }
+
+    @Test
+    void aCancelTheEhrRefusesOnARetryIsRecordedForEveryInstance() throws Exception {
+        StoredAppointment a = booked("appt-17", "acme.s1");
+
+        Outcome outcome = refusedOnRetry("req-17", cancel(a), a, null);
+
+        assertThat(outcome.accepted()).isFalse();
+        assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
+        assertThat(outcome.reasonText()).contains("cancellation").contains("409").contains("slot already booked in the EHR");
+        assertRefusalRecorded("req-17", "appt-17", outcome.reasonText());
+        assertThat(log).isEmpty();
+        assertThat(view.get("appt-17").orElseThrow().status()).isEqualTo("booked");
+    }
+
+    @Test
+    void aRescheduleTheEhrRefusesOnARetryIsRecordedForEveryInstance() throws Exception {
+        StoredAppointment a = booked("appt-18", "acme.s1");
+
+        Outcome outcome = refusedOnRetry("req-18", reschedule(a, "acme.s2"), a, S2);
+
+        assertThat(outcome.reasonText()).contains("reschedule").contains("409");
+        assertRefusalRecorded("req-18", "appt-18", outcome.reasonText());
+    }
+
+    /** The first attempt goes unanswered; the partition owner's retry meets the EHR's refusal. */
+    Outcome refusedOnRetry(String requestId, BookingService.Command command, StoredAppointment a, SlotSpan newSlots)
+            throws Exception {
+        mode = Mode.SLOW_FIRST;
+        var future = reconciler.change(requestId, command, a, newSlots);
+        awaitFirstAttemptPending(a.id());
+        mode = Mode.REFUSE;
+        assertThat(reconciler.retry(log.get(a.id()))).isEmpty();
+        return future.get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The only request written is the RELEASE {@code <call>:upstream-refused} of the booked Appointment, with the EHR's
+     * reason as comment: the decision point rejects it (not-held, nothing changes), and that decision, on
+     * booking.events.v1, answers the call on every instance (UpstreamReleaseOutcomeTest).
+     */
+    void assertRefusalRecorded(String requestId, String appointmentId, String reasonText) {
+        assertThat(decided).singleElement().satisfies(r -> {
+            assertThat(r.getType()).isEqualTo(BookingRequestType.RELEASE);
+            assertThat(r.getRequestId()).isEqualTo(requestId + ":" + UpstreamReconciler.REFUSED);
+            assertThat(r.getAppointmentId()).isEqualTo(appointmentId);
+            assertThat(r.getScheduleId()).isEqualTo("acme.sched");
+            assertThat(r.getPatientReference()).isEqualTo("Patient/p1");
+            assertThat(r.getComment()).isEqualTo(reasonText);
+        });
+        assertThat(outcomes.known(requestId + ":" + UpstreamReconciler.REFUSED)).hasValueSatisfying(o -> {
+            assertThat(o.event().getType()).isEqualTo(BookingEventType.REJECTED);
+            assertThat(o.reason()).isEqualTo("not-held");
+        });
     }
 
     @Test
@@ -552,7 +611,7 @@ class UpstreamReconcilerTest {
         assertThat(outcome.accepted()).isFalse();
         assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
         assertThat(outcome.reasonText()).contains("reschedule");
-        assertThat(decided).isEmpty();
+        assertRefusalRecorded("req-11", "appt-11", outcome.reasonText());
     }
 
     @Test
