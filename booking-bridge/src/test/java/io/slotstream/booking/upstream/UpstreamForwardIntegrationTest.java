@@ -132,8 +132,13 @@ class UpstreamForwardIntegrationTest {
     /** Conditional update: too late on the first call (the EHR refuses every later one), refused in REFUSE mode. */
     void update(HttpExchange exchange) throws IOException {
         Mode now = mode;
-        calls.add("PUT " + now + " " + exchange.getRequestURI().getRawQuery());
-        exchange.getRequestBody().readAllBytes();
+        String condition = java.net.URLDecoder.decode(exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
+        calls.add("PUT " + now + " " + condition);
+        Appointment a = FHIR.newJsonParser().parseResource(Appointment.class,
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        if (now == Mode.SLOW_FIRST || now == Mode.ACCEPT) {
+            ehrStore.put(condition.substring(condition.indexOf('|') + 1), a);
+        }
         if (now == Mode.SLOW_FIRST) {
             mode = Mode.REFUSE;
             UpstreamReconcilerTest.sleep(4000);
@@ -190,17 +195,9 @@ class UpstreamForwardIntegrationTest {
         String slot = SOURCE + ".slot-1";
 
         try (KafkaProducer<String, BookingEvent> events = decisions(stack, registry)) {
-            // the decision point held the slot (its hold lasts long beyond this test)
-            events.send(new ProducerRecord<>(Topics.BOOKING_EVENTS.name(), slot, event(appointment, requestId + ":hold",
-                    BookingEventType.HOLD_PLACED, BookingRequestType.HOLD, SCHEDULE, slot))).get();
-
             // instance 1 takes the $book: the EHR creates it but answers too late, then is down for every retry
             ConfigurableApplicationContext first = instance(stack, ehrBase);
-            AppointmentView firstView = first.getBean(AppointmentView.class);
-            await().atMost(Duration.ofSeconds(120)).until(() -> firstView.get(appointment).isPresent());
-            var call = first.getBean(UpstreamReconciler.class).book(requestId, new BookingService.Command(
-                    BookingRequestType.BOOK, SCHEDULE, appointment, List.of(), null, "Patient/p-" + RUN, null,
-                    List.of(), "via the EHR", Referral.NONE), List.of(slot));
+            var call = bookHeld(events, first, requestId, slot);
             ForwardRetrier firstRetrier = first.getBean(ForwardRetrier.class);
             await().atMost(Duration.ofSeconds(120)).until(() -> firstRetrier.pending().contains(appointment)
                     && calls.stream().filter(c -> c.startsWith("DOWN")).count() >= 2); // owner's retries failed too
@@ -252,6 +249,83 @@ class UpstreamForwardIntegrationTest {
                 });
             }
         }
+    }
+
+    /**
+     * A {@code $book} the EHR created but answered too late, whose hold then expires while the EHR is down: the owner's
+     * retry does not create it again but withdraws it (conditional update to cancelled, a forward of its own that
+     * replaced the create), retries the withdrawal until the EHR is back, and releases the hold with the request id
+     * {@code <call>:upstream-no-answer}, which answers the call.
+     */
+    @Test
+    void aBookingWhoseHoldExpiresWhileTheEhrsAnswerIsUnknownIsWithdrawnFromTheEhr() throws Exception {
+        String requestId = "expiring-" + RUN;
+        String slot = SOURCE + ".slot-3";
+        String key = "urn:uuid:" + appointment;
+
+        try (KafkaProducer<String, BookingEvent> events = decisions(stack, registry)) {
+            var call = bookHeld(events, instance(stack, ehrBase), requestId, slot);
+            await().atMost(Duration.ofSeconds(120)).until(() -> calls.stream().filter(c -> c.startsWith("DOWN")).count() >= 1);
+            assertThat(ehrStore.get(key).getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+
+            // the hold expires (the decision point's punctuation); the EHR is still down
+            events.send(new ProducerRecord<>(Topics.BOOKING_EVENTS.name(), slot, event(appointment, null,
+                    BookingEventType.HOLD_EXPIRED, null, SCHEDULE, slot))).get();
+            await().atMost(Duration.ofSeconds(120)).until(() -> calls.contains("PUT DOWN " + condition()));
+            assertThat(ehrStore.get(key).getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+            mode = Mode.ACCEPT;
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> calls.contains("PUT ACCEPT " + condition()));
+            assertThat(ehrStore.get(key)).satisfies(a -> {
+                assertThat(a.getStatus()).isEqualTo(Appointment.AppointmentStatus.CANCELLED);
+                assertThat(a.getSlotFirstRep().getReference()).isEqualTo("Slot/" + slot);
+                assertThat(a.getStart()).isNotNull();
+            });
+            assertThat(creates).hasValue(1);
+            assertThat(calls).filteredOn(c -> c.startsWith("ACCEPT")).as("no create after the hold ended").isEmpty();
+            List<BookingRequest> requests = new ArrayList<>();
+            readAll(stack, registry, Topics.BOOKING_REQUESTS, (k, v) -> {
+                if (v != null && appointment.equals(v.getAppointmentId())) {
+                    requests.add(v);
+                }
+            });
+            // (the hold's mark was decided already: the stand-in's HOLD_PLACED carries its request id)
+            assertThat(requests).singleElement().satisfies(r -> {
+                assertThat(r.getType()).isEqualTo(BookingRequestType.RELEASE);
+                assertThat(r.getRequestId()).isEqualTo(requestId + ":" + UpstreamReconciler.NO_ANSWER);
+                assertThat(r.getComment()).contains("hold ended");
+            });
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Map<String, UpstreamForward> last = new HashMap<>();
+                readAll(stack, registry, Topics.UPSTREAM_FORWARDS, (k, v) -> {
+                    if (appointment.equals(k)) {
+                        last.put(k, v);
+                    }
+                });
+                assertThat(last).containsEntry(appointment, null);
+            });
+            assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS).reason()).isEqualTo(UpstreamReconciler.NO_ANSWER);
+        }
+    }
+
+    /**
+     * The stand-in decision point holds the slot for the test's Appointment (an hour, beyond the test; the hold's
+     * request id is the one the $book marks it with, so the mark is decided already); {@code instance} takes the $book.
+     */
+    java.util.concurrent.CompletableFuture<io.slotstream.booking.command.Outcome> bookHeld(
+            KafkaProducer<String, BookingEvent> events, ConfigurableApplicationContext instance, String requestId,
+            String slot) throws Exception {
+        events.send(new ProducerRecord<>(Topics.BOOKING_EVENTS.name(), slot, event(appointment, requestId + ":hold",
+                BookingEventType.HOLD_PLACED, BookingRequestType.HOLD, SCHEDULE, slot))).get();
+        AppointmentView view = instance.getBean(AppointmentView.class);
+        await().atMost(Duration.ofSeconds(120)).until(() -> view.get(appointment).isPresent());
+        return instance.getBean(UpstreamReconciler.class).book(requestId, new BookingService.Command(
+                BookingRequestType.BOOK, SCHEDULE, appointment, List.of(), null, "Patient/p-" + RUN, null,
+                List.of(), "via the EHR", Referral.NONE), List.of(slot));
+    }
+
+    String condition() {
+        return "identifier=urn:ietf:rfc:3986|urn:uuid:" + appointment;
     }
 
     /**
