@@ -289,8 +289,9 @@ class UpstreamForwardIntegrationTest {
                     requests.add(v);
                 }
             });
-            // (the hold's mark was decided already: the stand-in's HOLD_PLACED carries its request id)
-            assertThat(requests).singleElement().satisfies(r -> {
+            // (the hold's mark was decided already: the stand-in's HOLD_PLACED carries its request id; a repeat of the
+            // release, e.g. by a retry of a stale state of the forward, has the same request id: decided once)
+            assertThat(requests).isNotEmpty().allSatisfy(r -> {
                 assertThat(r.getType()).isEqualTo(BookingRequestType.RELEASE);
                 assertThat(r.getRequestId()).isEqualTo(requestId + ":" + UpstreamReconciler.NO_ANSWER);
                 assertThat(r.getComment()).contains("hold ended");
@@ -375,7 +376,6 @@ class UpstreamForwardIntegrationTest {
                 assertThat(r.getScheduleId()).isEqualTo(SCHEDULE);
                 assertThat(r.getComment()).contains("cancellation").contains("409").contains("checked in already");
             });
-            assertThat(call).isDone(); // on whichever instance retried, or settled by the decision below
 
             // the decision point's answer: a booked Appointment has no hold (nothing changes)
             BookingRequest r = written.get(0);
@@ -395,6 +395,8 @@ class UpstreamForwardIntegrationTest {
                             .isEqualTo("booked");
                 }
             }
+            // the call on instance 1: answered there by its own retry, or by the decision when instance 2 retried
+            assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS).reason()).isEqualTo(UpstreamReconciler.REFUSED);
         }
     }
 
