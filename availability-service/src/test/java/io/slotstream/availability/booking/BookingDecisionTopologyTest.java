@@ -285,6 +285,30 @@ class BookingDecisionTopologyTest {
                 .containsExactly(BookingEventType.BOOKED, BookingEventType.BOOKED);
     }
 
+    /**
+     * booking-bridge records a cancel or modify its upstream EHR refused as a RELEASE {@code <call>:upstream-refused} of
+     * the booked Appointment, so that every instance reads the refusal: it must be rejected and change nothing.
+     */
+    @Test
+    void releasingABookedAppointmentIsRejectedAndLeavesItBooked() {
+        freeSlot("src.s1", T0 + 48 * HOUR);
+        send(request("r1", BookingRequestType.BOOK, "appt-1", "src.s1").build());
+
+        assertThat(send(request("r2:upstream-refused", BookingRequestType.RELEASE, "appt-1")
+                .setComment("the EHR refused the cancellation (409)").build())).singleElement().satisfies(kv -> {
+                    assertThat(kv.key).isEqualTo("src.s1");
+                    assertThat(kv.value.getType()).isEqualTo(BookingEventType.REJECTED);
+                    assertThat(kv.value.getReason()).isEqualTo("not-held");
+                    assertThat(kv.value.getRequestId()).isEqualTo("r2:upstream-refused");
+                    assertThat(kv.value.getComment()).isEqualTo("the EHR refused the cancellation (409)");
+                });
+        // still booked by appt-1: another appointment cannot have the slot, and appt-1 can be cancelled
+        assertThat(send(request("r3", BookingRequestType.BOOK, "appt-2", "src.s1").build())).singleElement()
+                .satisfies(kv -> assertThat(kv.value.getReason()).isEqualTo("slot-booked"));
+        assertThat(types(send(request("r4", BookingRequestType.CANCEL, "appt-1").build())))
+                .containsExactly(BookingEventType.CANCELLED);
+    }
+
     @Test
     void providerRulesMinimumNoticeHorizonAndOneBookingPerPatient() {
         String strict = "strict.sched-9";

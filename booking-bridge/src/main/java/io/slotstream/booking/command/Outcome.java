@@ -24,17 +24,23 @@ public record Outcome(BookingEvent event) {
             + UPSTREAM_NO_ANSWER + ")");
 
     /**
-     * @return the request id of the RELEASE that ends the hold of booking {@code requestId} because its upstream EHR
-     * refused it or never answered; the release's decision, which every instance reads, then answers that booking
-     * ({@link #answeredByRelease}) with {@code reason} and the release's comment as the text
+     * @return the request id of the RELEASE that records why the upstream EHR did not take the change of call
+     * {@code requestId}: for a booking it ends the hold (the EHR refused it or never answered); for a cancel or modify
+     * (refused) the booked Appointment has no hold and the decision point rejects it, changing nothing. Either way the
+     * release's decision, which every instance reads, answers that call ({@link #answeredByRelease}) with
+     * {@code reason} and the release's comment as the text
      */
     public static String upstreamReleaseId(String requestId, String reason) {
         return requestId + ":" + reason;
     }
 
-    /** @return the REJECTED outcome of the booking a {@link #upstreamReleaseId} release answers, if {@code event} is one */
+    /**
+     * @return the REJECTED outcome of the call a {@link #upstreamReleaseId} release answers, if {@code event} is one.
+     * Its request type is BOOK when the release ended a hold (only a booking's release does); when the release was
+     * rejected (a booking whose hold had ended, or a cancel or modify) the decision does not say which: null
+     */
     static Optional<Outcome> answeredByRelease(BookingEvent event) {
-        // released, or rejected because the hold had already ended: either way the booking is refused for that reason
+        // released, or rejected because there was no hold (any more): either way the call is refused for that reason
         if (event.getRequestType() != BookingRequestType.RELEASE || event.getRequestId() == null
                 || event.getType() != BookingEventType.HOLD_RELEASED && event.getType() != BookingEventType.REJECTED) {
             return Optional.empty();
@@ -44,7 +50,9 @@ public record Outcome(BookingEvent event) {
             return Optional.empty();
         }
         return Optional.of(new Outcome(BookingEvent.newBuilder(event).setType(BookingEventType.REJECTED)
-                .setRequestId(m.group(1)).setRequestType(BookingRequestType.BOOK).setReason(m.group(2))
+                .setRequestId(m.group(1))
+                .setRequestType(event.getType() == BookingEventType.HOLD_RELEASED ? BookingRequestType.BOOK : null)
+                .setReason(m.group(2))
                 .setReasonText(event.getComment()).build()));
     }
 

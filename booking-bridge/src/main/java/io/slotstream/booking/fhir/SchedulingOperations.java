@@ -266,7 +266,7 @@ public class SchedulingOperations {
         if (slotIds.isEmpty()) {
             throw invalid("appointment-resource.slot must name the slots to book", "appointment-resource.slot");
         }
-        String scheduleId = scheduleOf(slotIds);
+        String scheduleId = slotsOf(slotIds).scheduleId();
         return decide(request, access, new BookingService.Command(BookingRequestType.BOOK, scheduleId,
                 BookingService.newAppointmentId(), slotIds, null, patient, details, actors(resource), note, referral));
     }
@@ -280,7 +280,8 @@ public class SchedulingOperations {
                     OperationOutcome.IssueSeverity.INFORMATION, OperationOutcome.IssueType.INFORMATIONAL,
                     "no change of slots requested; the appointment is unchanged", "appointment-resource.slot"));
         }
-        String scheduleId = scheduleOf(slotIds);
+        SlotSpan moved = slotsOf(slotIds);
+        String scheduleId = moved.scheduleId();
         if (!scheduleId.equals(current.scheduleId())) {
             throw new UnprocessableEntityException("a modify can move an appointment only within its Schedule ("
                     + current.scheduleId() + "); cancel it and book the new slots instead");
@@ -290,7 +291,7 @@ public class SchedulingOperations {
                 slotIds, id, patient == null ? current.patient() : patient,
                 patient == null ? current.patientResource() : PatientDetails.of(patients, patient),
                 actors(resource).isEmpty() ? current.participants() : actors(resource), note,
-                referral.or(current.referral())));
+                referral.or(current.referral())), moved);
     }
 
     private Bundle cancel(String id, RequestDetails request, PatientAccess access) {
@@ -355,6 +356,11 @@ public class SchedulingOperations {
 
     /** Writes the request and waits for its decision (or answers 202). */
     private Bundle decide(RequestDetails request, PatientAccess access, BookingService.Command command) {
+        return decide(request, access, command, null);
+    }
+
+    /** @param moved a RESCHEDULE's new slots (their times go to an upstream EHR), else null */
+    private Bundle decide(RequestDetails request, PatientAccess access, BookingService.Command command, SlotSpan moved) {
         // cancelling a hold releases it: the audit trail names which
         boolean release = command.type() == BookingRequestType.CANCEL
                 && view.get(command.appointmentId()).filter(a -> "pending".equals(a.status())).isPresent();
@@ -373,7 +379,7 @@ public class SchedulingOperations {
             // a booked Appointment the EHR has: it must accept the cancel or move first (a hold it never had)
             StoredAppointment current = view.get(command.appointmentId()).orElseThrow(() ->
                     new ResourceNotFoundException("Appointment/" + command.appointmentId() + " is not booked"));
-            decision = upstream.change(requestId, command, current);
+            decision = upstream.change(requestId, command, current, moved);
         } else {
             decision = bookings.submit(requestId, command).outcome();
         }
@@ -390,18 +396,13 @@ public class SchedulingOperations {
         return bundles.render(own(outcome, access));
     }
 
-    private String scheduleOf(List<String> slotIds) {
-        String schedule = null;
+    /** @return the Schedule and period of the slots, read from availability-service (404 for an unknown slot) */
+    private SlotSpan slotsOf(List<String> slotIds) {
+        List<Slot> slots = new ArrayList<>(slotIds.size());
         for (String slotId : slotIds) {
-            Slot slot = availability.slot(slotId).orElseThrow(() -> new ResourceNotFoundException("Slot/" + slotId + " is unknown"));
-            String s = new Reference(slot.getSchedule().getReference()).getReferenceElement().getIdPart();
-            if (schedule != null && !schedule.equals(s)) {
-                throw new UnprocessableEntityException("all slots of one appointment must belong to one Schedule (Slot/"
-                        + slotId + " is on Schedule/" + s + ", not Schedule/" + schedule + ")");
-            }
-            schedule = s;
+            slots.add(availability.slot(slotId).orElseThrow(() -> new ResourceNotFoundException("Slot/" + slotId + " is unknown")));
         }
-        return schedule;
+        return SlotSpan.of(slots);
     }
 
     /**

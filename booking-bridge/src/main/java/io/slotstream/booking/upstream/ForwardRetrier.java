@@ -147,6 +147,10 @@ public class ForwardRetrier extends ConsumerLoop {
                     || !inFlight.add(id)) {
                 continue;
             }
+            if (pending.get(id) != f) { // an attempt that ended after the copy above has replaced (or settled) it
+                inFlight.remove(id);
+                continue;
+            }
             Thread.ofVirtual().name("upstream-retry-" + id).start(() -> {
                 try {
                     reconciler.retry(f).ifPresentOrElse(next -> pending.put(id, next), () -> pending.remove(id));

@@ -15,9 +15,13 @@ import io.slotstream.booking.command.Outcome;
 import io.slotstream.booking.command.Outcomes;
 import io.slotstream.booking.command.Referral;
 import io.slotstream.booking.fhir.AppointmentRenderer;
+import io.slotstream.booking.fhir.SchedulingFhir;
+import io.slotstream.booking.fhir.SlotSpan;
 import io.slotstream.edge.tls.ServiceTls;
 import jakarta.annotation.PreDestroy;
 import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -39,7 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       point: the EHR's busy echo then keeps the hold until the BOOK), the Appointment is sent as a conditional create
  *       ({@link EhrForwarder#create}), and only when the EHR accepts is the BOOK written. A refusal releases the hold
  *       (reason {@value Outcome#UPSTREAM_REFUSED}); no answer until one retry interval before the hold lapses releases
- *       it too (reason {@value Outcome#UPSTREAM_NO_ANSWER}).</li>
+ *       it too (reason {@value Outcome#UPSTREAM_NO_ANSWER}). A booking Slotstream does not make although the EHR may
+ *       have it (the hold ended while the EHR's answer was unknown, or the decision point rejected the BOOK the EHR
+ *       had accepted) is withdrawn: cancelled in the EHR by conditional update, retried until the EHR answers.</li>
  *   <li>Cancel of a booked Appointment and modify (reschedule): the changed Appointment is sent as a conditional update
  *       on its identifier ({@link EhrForwarder#update}); only when the EHR accepts is the CANCEL or RESCHEDULE written.
  *       A refusal leaves the Appointment as it was (reason {@value Outcome#UPSTREAM_REFUSED}). When the decision point
@@ -50,9 +56,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * removed when the EHR answers, so one the EHR did not answer (timeout, 5xx, untrusted TLS) outlives this instance:
  * the instance that took the call makes the first attempt, the replica that owns the Appointment's partition
  * ({@link ForwardRetrier}) every later one ({@link #retry}), with the same identifier, so the EHR gets it once.
- * The outcome of a book is on booking.events.v1 (the BOOK, or the RELEASE named by {@link Outcome#upstreamReleaseId}),
- * so the caller's status URL answers on every instance; a cancel or modify refused on a retry is known only to the
- * instance that retried it.
+ * The outcome of every change is on booking.events.v1 (the BOOK, CANCEL or RESCHEDULE, or the RELEASE named by
+ * {@link Outcome#upstreamReleaseId} that records a refusal), so the caller's status URL answers on every instance.
  */
 @Service
 public class UpstreamReconciler {
@@ -109,17 +114,22 @@ public class UpstreamReconciler {
     /**
      * Cancels a booked Appointment or moves it to other slots (RESCHEDULE keeping its id) through the EHR.
      *
-     * @param command CANCEL or RESCHEDULE of {@code current}
-     * @param current the booked Appointment as the view has it
+     * @param command  CANCEL or RESCHEDULE of {@code current}
+     * @param current  the booked Appointment as the view has it
+     * @param newSlots RESCHEDULE: the new slots as availability-service's Slot read gives them; their period is the
+     *                 moved Appointment's {@code start}/{@code end} in the EHR (ITI-117 {@code ihe-sched-appt}, 1..1).
+     *                 Null for a CANCEL
      * @return the outcome of {@code requestId}: CANCELLED/BOOKED/REJECTED from the decision point, or REJECTED
      * ({@value #REFUSED}); it stays incomplete while the EHR has not answered
      */
-    public CompletableFuture<Outcome> change(String requestId, BookingService.Command command, StoredAppointment current) {
+    public CompletableFuture<Outcome> change(String requestId, BookingService.Command command, StoredAppointment current,
+                                             SlotSpan newSlots) {
         return async(requestId, () -> {
             StoredAppointment changed = command.type() == BookingRequestType.CANCEL
-                    ? with(current, "cancelled", current.slotIds(), current.patient(), current.participants(), current.comment())
-                    : with(current, "booked", command.slotIds(), command.patient(), command.participants(),
-                    command.comment() == null ? current.comment() : command.comment());
+                    ? with(current, "cancelled", current.slotIds(), current.start(), current.end(), current.patient(),
+                    current.participants(), current.comment())
+                    : with(current, "booked", command.slotIds(), newSlots.start(), newSlots.end(), command.patient(),
+                    command.participants(), command.comment() == null ? current.comment() : command.comment());
             first(forward(requestId, command.scheduleId(), UpstreamOperation.UPDATE, renderer.stored(changed),
                     bookings.request(requestId, command), null));
         });
@@ -171,8 +181,14 @@ public class UpstreamReconciler {
         BookingRequest book = bookings.request(requestId, new BookingService.Command(BookingRequestType.BOOK,
                 command.scheduleId(), command.appointmentId(), List.of(), null, command.patient(),
                 command.patientResource(), command.participants(), command.comment(), command.referral()));
+        // the hold's decision carries the slots' period (availability-service's setPeriod): Appointment.start/end
+        Optional<StoredAppointment> inView = view.get(command.appointmentId());
+        Instant start = held.event().getAppointmentStart() != null ? held.event().getAppointmentStart()
+                : inView.map(StoredAppointment::start).orElse(null);
+        Instant end = held.event().getAppointmentEnd() != null ? held.event().getAppointmentEnd()
+                : inView.map(StoredAppointment::end).orElse(null);
         Appointment appointment = renderer.stored(new StoredAppointment(command.appointmentId(), "booked", null, false,
-                command.scheduleId(), slots, null, null, command.patient(), command.patientResource(),
+                command.scheduleId(), slots, start, end, command.patient(), command.patientResource(),
                 command.participants(), command.comment(), command.referral(), null, null));
         first(forward(requestId, command.scheduleId(), UpstreamOperation.CREATE, appointment, book, holdExpiresAt));
     }
@@ -213,10 +229,8 @@ public class UpstreamReconciler {
                 return Optional.empty();
             }
             if (!"pending".equals(status)) {
-                forwards.remove(forward.getAppointmentId());
-                fail(forward, NO_ANSWER, "the hold ended before the EHR confirmed the booking"
+                return unconfirmed(forward, "the hold ended before the EHR confirmed the booking"
                         + (forward.getLastReason() == null ? "" : ": " + forward.getLastReason()));
-                return Optional.empty();
             }
         }
         return attempt(forward);
@@ -251,9 +265,7 @@ public class UpstreamReconciler {
                 Instant now = clock.instant();
                 if (forward.getHoldExpiresAt() != null
                         && now.isAfter(forward.getHoldExpiresAt().minus(properties.upstreamRetryInterval()))) {
-                    forwards.remove(forward.getAppointmentId());
-                    fail(forward, NO_ANSWER, "the EHR did not confirm the booking before the hold lapsed: " + reason);
-                    return Optional.empty();
+                    return unconfirmed(forward, "the EHR did not confirm the booking before the hold lapsed: " + reason);
                 }
                 log.info("{} of Appointment {} pending at the EHR ({}); retrying", what(forward),
                         forward.getAppointmentId(), reason);
@@ -265,7 +277,12 @@ public class UpstreamReconciler {
         }
     }
 
-    /** The EHR has the change: Slotstream's decision follows; a lost RESCHEDULE is put back in the EHR. */
+    /**
+     * The EHR has the change: Slotstream's decision follows. A lost RESCHEDULE is put back in the EHR; a BOOK the
+     * decision point rejects (the hold ended meanwhile) is withdrawn from it, unless the Appointment is booked in
+     * Slotstream all the same (another call of the same hold booked it). Either runs off the decision listener's
+     * thread, which must not wait for the EHR.
+     */
     private void accepted(UpstreamForward forward) {
         BookingRequest followUp = forward.getFollowUp();
         if (followUp == null) {
@@ -273,12 +290,64 @@ public class UpstreamReconciler {
         }
         BookingService.Submission submission = bookings.submit(followUp);
         if (followUp.getType() == BookingRequestType.RESCHEDULE) {
-            submission.outcome().thenAccept(o -> {
+            submission.outcome().thenAcceptAsync(o -> {
                 if (!o.accepted()) {
                     putBack(forward, o.reasonText());
                 }
-            });
+            }, Thread::startVirtualThread).exceptionally(e -> logFailed(forward, e));
+        } else if (forward.getOperation() == UpstreamOperation.CREATE) {
+            submission.outcome().thenAcceptAsync(o -> {
+                if (!o.accepted() && !"booked".equals(view.get(forward.getAppointmentId())
+                        .map(StoredAppointment::status).orElse(null))) {
+                    withdraw(forward, o.reason(), "the EHR accepted the booking but Slotstream rejected it ("
+                            + o.reason() + "): " + o.reasonText());
+                }
+            }, Thread::startVirtualThread).exceptionally(e -> logFailed(forward, e));
         }
+    }
+
+    private static Void logFailed(UpstreamForward forward, Throwable e) {
+        log.error("Appointment {} differs between Slotstream and the EHR and could not be corrected: {}",
+                forward.getAppointmentId(), e.toString());
+        return null;
+    }
+
+    /**
+     * A CREATE that ends without the EHR's confirmation (its hold ended, or is about to lapse, while the EHR's answer
+     * is unknown): the hold is released and the call answered ({@value #NO_ANSWER}), and the Appointment is withdrawn
+     * from the EHR, which may have created it without our learning so.
+     *
+     * @return the withdrawal, while the EHR has not confirmed it
+     */
+    private Optional<UpstreamForward> unconfirmed(UpstreamForward create, String text) {
+        UpstreamForward withdrawal = withdrawal(create, NO_ANSWER);
+        forwards.put(withdrawal); // replaces the CREATE: the log is never without the Appointment's pending change
+        fail(create, NO_ANSWER, text);
+        return attempt(withdrawal);
+    }
+
+    /** {@link #unconfirmed}'s withdrawal alone, as a durable forward of its own (the call is answered already). */
+    private void withdraw(UpstreamForward create, String reason, String why) {
+        log.warn("withdrawing Appointment {} from the EHR: {}", create.getAppointmentId(), why);
+        first(withdrawal(create, reason));
+    }
+
+    /**
+     * The cancellation in the EHR of a booking Slotstream did not make: FHIR conditional update on the Appointment's
+     * identifier ({@link EhrForwarder#update}) of the Appointment as it was sent, with status {@code cancelled},
+     * participants {@code declined} and the IHE status reason {@code reason} (system {@code urn:slotstream:booking-reason}).
+     * Nothing follows in Slotstream; it is retried until the EHR answers. An EHR that never had the Appointment gets
+     * it cancelled (a conditional update creates what it does not find), so the identifier is taken there either way.
+     */
+    private UpstreamForward withdrawal(UpstreamForward create, String reason) {
+        Appointment cancelled = fhir.newJsonParser().parseResource(Appointment.class, create.getAppointmentJson());
+        cancelled.setStatus(Appointment.AppointmentStatus.CANCELLED);
+        cancelled.getParticipant().forEach(p -> p.setStatus(Appointment.ParticipationStatus.DECLINED));
+        cancelled.getExtension().removeIf(e -> SchedulingFhir.STATUS_REASON.equals(e.getUrl()));
+        cancelled.addExtension(SchedulingFhir.STATUS_REASON,
+                new CodeableConcept(new Coding(SchedulingFhir.REASON_SYSTEM, reason, null)));
+        return forward(create.getRequestId() + ":withdraw", create.getScheduleId(), UpstreamOperation.UPDATE, cancelled,
+                null, null);
     }
 
     /** Puts the Appointment as Slotstream has it back in the EHR (a durable forward of its own, nothing follows). */
@@ -294,20 +363,24 @@ public class UpstreamReconciler {
     }
 
     /**
-     * The change is refused or ended unconfirmed. A book releases its hold with a request whose decision answers the
-     * call on every instance; a cancel or modify leaves the Appointment unchanged and is answered here.
+     * The change is refused or ended unconfirmed: recorded for every instance, then answered here. The record is a
+     * RELEASE with request id {@link Outcome#upstreamReleaseId} ({@code <call's request id>:<reason>}) and the reason
+     * text as comment, whose decision every instance reads as the call's REJECTED outcome (the status URL answers
+     * anywhere, also when a retry by another replica met the refusal). For a book it ends the hold; for a cancel or
+     * modify the Appointment is booked, has no hold, and the decision point answers {@code REJECTED not-held},
+     * changing nothing.
      */
     private void fail(UpstreamForward forward, String reason, String text) {
         BookingRequest followUp = forward.getFollowUp();
         if (followUp == null) {
-            log.warn("Appointment {} could not be put back in the EHR: {}", forward.getAppointmentId(), text);
+            log.warn("the EHR did not take Appointment {} as Slotstream has it: {}", forward.getAppointmentId(), text);
             return;
         }
-        if (forward.getOperation() == UpstreamOperation.CREATE) {
-            bookings.submit(Outcome.upstreamReleaseId(forward.getRequestId(), reason), new BookingService.Command(
-                    BookingRequestType.RELEASE, forward.getScheduleId(), forward.getAppointmentId(), List.of(), null,
-                    followUp.getPatientReference(), null, followUp.getParticipants(), text, new Referral(followUp.getBookingSource(), followUp.getBookingReferral(), followUp.getBookingState(), followUp.getReturnUrl())));
-        }
+        bookings.submit(Outcome.upstreamReleaseId(forward.getRequestId(), reason), new BookingService.Command(
+                BookingRequestType.RELEASE, forward.getScheduleId(), forward.getAppointmentId(), List.of(), null,
+                followUp.getPatientReference(), null, followUp.getParticipants(), text, new Referral(
+                followUp.getBookingSource(), followUp.getBookingReferral(), followUp.getBookingState(),
+                followUp.getReturnUrl())));
         settle(forward.getRequestId(), forward.getAppointmentId(), forward.getScheduleId(), followUp.getSlotIds(),
                 followUp.getPatientReference(), followUp.getType(), reason, text);
     }
@@ -315,7 +388,7 @@ public class UpstreamReconciler {
     private static String what(UpstreamForward forward) {
         BookingRequest followUp = forward.getFollowUp();
         if (followUp == null) {
-            return "restore";
+            return forward.getRequestId().endsWith(":withdraw") ? "withdrawal" : "restore";
         }
         return switch (followUp.getType()) {
             case CANCEL -> "cancellation";
@@ -324,10 +397,9 @@ public class UpstreamReconciler {
         };
     }
 
-    private static StoredAppointment with(StoredAppointment a, String status, List<String> slots, String patient,
-                                          List<String> participants, String comment) {
-        return new StoredAppointment(a.id(), status, null, a.conflict(), a.scheduleId(), slots,
-                slots.equals(a.slotIds()) ? a.start() : null, slots.equals(a.slotIds()) ? a.end() : null,
+    private static StoredAppointment with(StoredAppointment a, String status, List<String> slots, Instant start,
+                                          Instant end, String patient, List<String> participants, String comment) {
+        return new StoredAppointment(a.id(), status, null, a.conflict(), a.scheduleId(), slots, start, end,
                 patient == null ? a.patient() : patient, a.patientResource(),
                 participants.isEmpty() ? a.participants() : participants, comment, a.referral(), null, null);
     }

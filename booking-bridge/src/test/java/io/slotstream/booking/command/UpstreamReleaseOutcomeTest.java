@@ -52,6 +52,27 @@ class UpstreamReleaseOutcomeTest {
     }
 
     @Test
+    void theRejectedReleaseRecordingARefusedCancelAnswersTheCancelOnAnotherInstance() {
+        Outcomes otherInstance = new Outcomes(); // it neither took the call nor retried it: it reads the decision only
+        String text = "the EHR refused the cancellation (409): slot already booked in the EHR";
+        // the decision point's answer to RELEASE of a booked Appointment: REJECTED not-held, nothing changed
+        BookingEvent decision = BookingEvent.newBuilder(release(Outcome.upstreamReleaseId("cancel-1",
+                        Outcome.UPSTREAM_REFUSED), BookingEventType.REJECTED, BookingRequestType.RELEASE))
+                .setReason("not-held").setReasonText("the appointment is not held").setComment(text).build();
+
+        otherInstance.accept(decision);
+
+        assertThat(otherInstance.known("cancel-1")).hasValueSatisfying(o -> {
+            assertThat(o.accepted()).isFalse();
+            assertThat(o.reason()).isEqualTo("upstream-refused");
+            assertThat(o.reasonText()).isEqualTo(text);
+            assertThat(o.appointmentId()).isEqualTo("appt-1");
+            assertThat(o.event().getPatientReference()).isEqualTo("Patient/p1");
+            assertThat(o.event().getRequestType()).as("the decision does not say which call it was").isNull();
+        });
+    }
+
+    @Test
     void otherReleasesAndCancelsAnswerOnlyTheirOwnRequest() {
         Outcomes outcomes = new Outcomes();
 

@@ -18,6 +18,7 @@ import io.slotstream.booking.command.Outcomes;
 import io.slotstream.booking.command.Referral;
 import io.slotstream.booking.fhir.AppointmentRenderer;
 import io.slotstream.booking.fhir.SchedulingFhir;
+import io.slotstream.booking.fhir.SlotSpan;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +54,11 @@ class UpstreamReconcilerTest {
 
     static final FhirContext FHIR = FhirContext.forR4Cached();
     static final String ID_SYSTEM = SchedulingFhir.IDENTIFIER_SYSTEM;
+    /** acme.s1, where every test Appointment starts, and acme.s2, where a reschedule moves it (Slot read times) */
+    static final SlotSpan S1 = new SlotSpan("acme.sched", Instant.parse("2026-12-07T09:00:00Z"),
+            Instant.parse("2026-12-07T09:15:00Z"));
+    static final SlotSpan S2 = new SlotSpan("acme.sched", Instant.parse("2026-12-07T10:00:00Z"),
+            Instant.parse("2026-12-07T10:15:00Z"));
 
     enum Mode { ACCEPT, REFUSE, SLOW_FIRST, DOWN }
 
@@ -69,23 +75,31 @@ class UpstreamReconcilerTest {
             null, null, 0);
     final List<BookingRequest> decided = new CopyOnWriteArrayList<>();
     volatile boolean rejectReschedules;
-    /** Accepts every request at once, as the decision point would for free slots (a RESCHEDULE when told to reject it). */
+    volatile boolean rejectBooks;
+    /** Accepts every request at once, as the decision point would for free slots (a RESCHEDULE or BOOK when told to reject it). */
     final BookingService decisionPoint = new BookingService(null, outcomes, bridge) {
         @Override
         public Submission submit(BookingRequest request) {
             decided.add(request);
             BookingEventType type = switch (request.getType()) {
                 case HOLD -> BookingEventType.HOLD_PLACED;
-                case BOOK -> BookingEventType.BOOKED;
+                case BOOK -> rejectBooks ? BookingEventType.REJECTED : BookingEventType.BOOKED;
                 case CANCEL -> BookingEventType.CANCELLED;
                 case RESCHEDULE -> rejectReschedules ? BookingEventType.REJECTED : BookingEventType.BOOKED;
+                // a booked Appointment has no hold to release: the record of a refused cancel or modify
+                case RELEASE -> view.get(request.getAppointmentId()).filter(a -> "booked".equals(a.status())).isPresent()
+                        ? BookingEventType.REJECTED : BookingEventType.HOLD_RELEASED;
                 default -> BookingEventType.HOLD_RELEASED;
             };
+            String reason = request.getType() == BookingRequestType.RELEASE ? "not-held" : "slot-taken";
             outcomes.settle(request.getRequestId(), new Outcome(BookingEvent.newBuilder()
                     .setEventId(request.getRequestId()).setSlotId("acme.s1").setType(type)
                     .setAppointmentId(request.getAppointmentId()).setEventTime(Instant.now()).setSource("test")
                     .setRequestId(request.getRequestId()).setRequestType(request.getType())
-                    .setReason(type == BookingEventType.REJECTED ? "slot-taken" : null).build()));
+                    .setReason(type == BookingEventType.REJECTED ? reason : null)
+                    // as the decision point does (setPeriod): a hold's decision carries its slots' period
+                    .setAppointmentStart(type == BookingEventType.HOLD_PLACED ? S1.start() : null)
+                    .setAppointmentEnd(type == BookingEventType.HOLD_PLACED ? S1.end() : null).build()));
             return new Submission(request.getRequestId(), outcomes.expect(request.getRequestId()));
         }
     };
@@ -200,7 +214,8 @@ class UpstreamReconcilerTest {
         view.apply(BookingEvent.newBuilder().setEventId("e-" + id).setSlotId(slot).setType(BookingEventType.BOOKED)
                 .setAppointmentId(id).setEventTime(Instant.now()).setSource("test").setRequestId("r-" + id)
                 .setRequestType(BookingRequestType.BOOK).setScheduleId("acme.sched").setSlotIds(List.of(slot))
-                .setPatientReference("Patient/p1").setParticipants(List.of("PractitionerRole/acme.r1")).build());
+                .setPatientReference("Patient/p1").setParticipants(List.of("PractitionerRole/acme.r1"))
+                .setAppointmentStart(S1.start()).setAppointmentEnd(S1.end()).build());
         return view.get(id).orElseThrow();
     }
 
@@ -233,6 +248,7 @@ class UpstreamReconcilerTest {
             assertThat(a.getParticipant()).extracting(p -> p.getActor().getReference())
                     .contains("PractitionerRole/acme.r1", "Patient/p1");
             assertThat(a.getComment()).isEqualTo("first visit");
+            assertPeriod(a, S1); // from the hold's decision
         });
         // durable before the EHR is called, ended when it answered
         assertThat(logWrites).containsExactly("put appt-1 0", "remove appt-1");
@@ -286,8 +302,7 @@ class UpstreamReconcilerTest {
         var future = reconciler.book("req-3", book("appt-3"), List.of());
 
         // no answer within the EHR timeout: still held, nothing confirmed, the forward pending in the log
-        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey("appt-3")
-                && log.get("appt-3").getAttempts() == 1);
+        awaitFirstAttemptPending("appt-3");
         UpstreamForward pending = log.get("appt-3");
         assertThat(pending.getOperation()).isEqualTo(UpstreamOperation.CREATE);
         assertThat(pending.getLastReason()).isEqualTo("the EHR did not answer in time");
@@ -311,16 +326,16 @@ class UpstreamReconcilerTest {
     }
 
     @Test
-    void aForwardWhoseHoldEndedIsNotSentAndTheBookingIsAnsweredUnconfirmed() {
+    void aForwardWhoseHoldEndedIsNotSentButWithdrawnAndTheBookingIsAnsweredUnconfirmed() {
         UpstreamForward pending = pendingCreate("appt-4", "req-4", Instant.now().plus(Duration.ofMinutes(5)));
         log.put("appt-4", pending);
-        view.apply(BookingEvent.newBuilder().setEventId("x").setSlotId("acme.s1").setType(BookingEventType.HOLD_EXPIRED)
-                .setAppointmentId("appt-4").setEventTime(Instant.now()).setSource("test")
-                .setScheduleId("acme.sched").setSlotIds(List.of("acme.s1")).build());
+        holdExpired("appt-4");
 
         assertThat(reconciler.retry(pending)).isEmpty();
 
-        assertThat(calls).isEmpty();
+        // no create any more; the cancellation covers an earlier attempt the EHR may have taken unanswered
+        assertThat(calls).containsExactly("PUT " + condition("appt-4"));
+        assertWithdrawn("appt-4", UpstreamReconciler.NO_ANSWER);
         assertThat(log).isEmpty();
         assertThat(decided).singleElement().satisfies(r -> {
             assertThat(r.getType()).isEqualTo(BookingRequestType.RELEASE);
@@ -338,12 +353,109 @@ class UpstreamReconcilerTest {
         mode = Mode.DOWN;
         UpstreamForward pending = pendingCreate("appt-5", "req-5", Instant.now().plusMillis(100));
 
-        assertThat(reconciler.retry(pending)).isEmpty();
+        UpstreamForward withdrawal = reconciler.retry(pending).orElseThrow();
 
-        assertThat(calls).hasSize(1);
         assertThat(decided).singleElement().extracting(BookingRequest::getRequestId)
                 .isEqualTo("req-5:" + UpstreamReconciler.NO_ANSWER);
         assertThat(outcomes.known("req-5")).hasValueSatisfying(o -> assertThat(o.reasonText()).contains("503"));
+        // the EHR may hold the booking from an unanswered attempt: its cancellation is pending in the log, no deadline
+        assertThat(calls).containsExactly("POST " + condition("appt-5"), "PUT " + condition("appt-5"));
+        assertThat(withdrawal.getOperation()).isEqualTo(UpstreamOperation.UPDATE);
+        assertThat(withdrawal.getFollowUp()).isNull();
+        assertThat(withdrawal.getHoldExpiresAt()).isNull();
+        assertThat(withdrawal.getAttempts()).isEqualTo(1);
+        assertThat(log).containsEntry("appt-5", withdrawal);
+
+        mode = Mode.ACCEPT;
+        assertThat(reconciler.retry(withdrawal)).isEmpty();
+
+        assertThat(calls).hasSize(3).last().isEqualTo("PUT " + condition("appt-5"));
+        assertWithdrawn("appt-5", UpstreamReconciler.NO_ANSWER);
+        assertThat(log).isEmpty();
+        assertThat(decided).hasSize(1);
+    }
+
+    @Test
+    void aBookingWhoseHoldEndsWhileTheEhrsAnswerIsUnknownIsCancelledInTheEhr() throws Exception {
+        mode = Mode.SLOW_FIRST;
+
+        var future = reconciler.book("req-14", book("appt-14"), List.of());
+
+        // the EHR created it, but its answer came too late: Slotstream does not know
+        awaitFirstAttemptPending("appt-14");
+        assertThat(ehrStore.get("urn:uuid:appt-14").getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+        // the hold expires before the partition's owner retries
+        holdExpired("appt-14");
+
+        assertThat(reconciler.retry(log.get("appt-14"))).isEmpty();
+
+        assertThat(calls).containsExactly("POST " + condition("appt-14"), "PUT " + condition("appt-14"));
+        assertThat(creates).hasValue(1);
+        assertWithdrawn("appt-14", UpstreamReconciler.NO_ANSWER);
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.HOLD, BookingRequestType.RELEASE);
+        assertThat(decided.get(1).getRequestId()).isEqualTo("req-14:" + UpstreamReconciler.NO_ANSWER);
+        assertThat(future.get(10, TimeUnit.SECONDS)).satisfies(o -> {
+            assertThat(o.accepted()).isFalse();
+            assertThat(o.reason()).isEqualTo(UpstreamReconciler.NO_ANSWER);
+        });
+        // the withdrawal replaced the create in the log before anything else, and ended when the EHR took it
+        assertThat(logWrites).containsExactly("put appt-14 0", "put appt-14 1", "put appt-14 0", "remove appt-14");
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void aBookingTheEhrAcceptedButTheDecisionPointRejectsIsCancelledInTheEhr() throws Exception {
+        rejectBooks = true;
+
+        Outcome outcome = reconciler.book("req-15", book("appt-15"), List.of()).get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome.accepted()).isFalse();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertWithdrawn("appt-15", "slot-taken"));
+        assertThat(calls).containsExactly("POST " + condition("appt-15"), "PUT " + condition("appt-15"));
+        await().atMost(Duration.ofSeconds(10)).until(log::isEmpty);
+        assertThat(decidedTypes()).containsExactly(BookingRequestType.HOLD, BookingRequestType.BOOK);
+    }
+
+    @Test
+    void aBookingRejectedBecauseAnotherCallOfTheHoldBookedItStaysInTheEhr() throws Exception {
+        booked("appt-16", "acme.s1"); // the other call's BOOK was decided first
+        rejectBooks = true;
+
+        Outcome outcome = reconciler.book("req-16", book("appt-16"), List.of()).get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome.accepted()).isFalse();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 1);
+        assertThat(ehrStore.get("urn:uuid:appt-16").getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+        assertThat(log).isEmpty();
+    }
+
+    /** Waits until the first attempt went unanswered and the forward is pending in the log (attempts 1). */
+    void awaitFirstAttemptPending(String appointmentId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey(appointmentId)
+                && log.get(appointmentId).getAttempts() == 1);
+    }
+
+    void holdExpired(String appointmentId) {
+        view.apply(BookingEvent.newBuilder().setEventId("x-" + appointmentId).setSlotId("acme.s1")
+                .setType(BookingEventType.HOLD_EXPIRED).setAppointmentId(appointmentId).setEventTime(Instant.now())
+                .setSource("test").setScheduleId("acme.sched").setSlotIds(List.of("acme.s1")).build());
+    }
+
+    /** The test EHR has the Appointment cancelled, as it was sent otherwise, with Slotstream's reason. */
+    void assertWithdrawn(String appointmentId, String reason) {
+        Appointment a = ehrStore.get("urn:uuid:" + appointmentId);
+        assertThat(a).isNotNull();
+        assertThat(a.getStatus()).isEqualTo(Appointment.AppointmentStatus.CANCELLED);
+        assertThat(a.getIdentifierFirstRep().getSystem()).isEqualTo(ID_SYSTEM);
+        assertThat(a.getIdentifierFirstRep().getValue()).isEqualTo("urn:uuid:" + appointmentId);
+        assertThat(a.getSlot()).extracting(r -> r.getReference()).containsExactly("Slot/acme.s1");
+        assertThat(a.getParticipant()).isNotEmpty().allSatisfy(p ->
+                assertThat(p.getStatus()).isEqualTo(Appointment.ParticipationStatus.DECLINED));
+        assertThat(a.getExtensionsByUrl(SchedulingFhir.STATUS_REASON)).singleElement().satisfies(e -> {
+            org.hl7.fhir.r4.model.Coding c = ((org.hl7.fhir.r4.model.CodeableConcept) e.getValue()).getCodingFirstRep();
+            assertThat(c.getSystem()).isEqualTo(SchedulingFhir.REASON_SYSTEM);
+            assertThat(c.getCode()).isEqualTo(reason);
+        });
     }
 
     @Test
@@ -365,12 +477,13 @@ class UpstreamReconcilerTest {
     void aCancelReachesTheEhrAsAConditionalUpdateBeforeSlotstreamCancels() throws Exception {
         StoredAppointment a = booked("appt-7", "acme.s1");
 
-        Outcome outcome = reconciler.change("req-7", cancel(a), a).get(30, TimeUnit.SECONDS);
+        Outcome outcome = reconciler.change("req-7", cancel(a), a, null).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.event().getType()).isEqualTo(BookingEventType.CANCELLED);
         assertThat(calls).containsExactly("PUT " + condition("appt-7"));
         assertThat(ehrStore.get("urn:uuid:appt-7").getStatus()).isEqualTo(Appointment.AppointmentStatus.CANCELLED);
         assertThat(ehrStore.get("urn:uuid:appt-7").getIdentifierFirstRep().getValue()).isEqualTo("urn:uuid:appt-7");
+        assertPeriod(ehrStore.get("urn:uuid:appt-7"), S1);
         assertThat(decided).singleElement().satisfies(r -> {
             assertThat(r.getType()).isEqualTo(BookingRequestType.CANCEL);
             assertThat(r.getRequestId()).isEqualTo("req-7");
@@ -383,14 +496,69 @@ class UpstreamReconcilerTest {
         StoredAppointment a = booked("appt-8", "acme.s1");
         mode = Mode.REFUSE;
 
-        Outcome outcome = reconciler.change("req-8", cancel(a), a).get(30, TimeUnit.SECONDS);
+        Outcome outcome = reconciler.change("req-8", cancel(a), a, null).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.accepted()).isFalse();
         assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
         assertThat(outcome.reasonText()).contains("cancellation").contains("409").contains("slot already booked in the EHR");
         assertThat(outcome.event().getRequestType()).isEqualTo(BookingRequestType.CANCEL);
-        assertThat(decided).isEmpty();
+        assertRefusalRecorded("req-8", "appt-8", outcome.reasonText());
         assertThat(log).isEmpty();
+    }
+
+    @Test
+    void aCancelTheEhrRefusesOnARetryIsRecordedForEveryInstance() throws Exception {
+        StoredAppointment a = booked("appt-17", "acme.s1");
+
+        Outcome outcome = refusedOnRetry("req-17", cancel(a), a, null);
+
+        assertThat(outcome.accepted()).isFalse();
+        assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
+        assertThat(outcome.reasonText()).contains("cancellation").contains("409").contains("slot already booked in the EHR");
+        assertRefusalRecorded("req-17", "appt-17", outcome.reasonText());
+        assertThat(log).isEmpty();
+        assertThat(view.get("appt-17").orElseThrow().status()).isEqualTo("booked");
+    }
+
+    @Test
+    void aRescheduleTheEhrRefusesOnARetryIsRecordedForEveryInstance() throws Exception {
+        StoredAppointment a = booked("appt-18", "acme.s1");
+
+        Outcome outcome = refusedOnRetry("req-18", reschedule(a, "acme.s2"), a, S2);
+
+        assertThat(outcome.reasonText()).contains("reschedule").contains("409");
+        assertRefusalRecorded("req-18", "appt-18", outcome.reasonText());
+    }
+
+    /** The first attempt goes unanswered; the partition owner's retry meets the EHR's refusal. */
+    Outcome refusedOnRetry(String requestId, BookingService.Command command, StoredAppointment a, SlotSpan newSlots)
+            throws Exception {
+        mode = Mode.SLOW_FIRST;
+        var future = reconciler.change(requestId, command, a, newSlots);
+        awaitFirstAttemptPending(a.id());
+        mode = Mode.REFUSE;
+        assertThat(reconciler.retry(log.get(a.id()))).isEmpty();
+        return future.get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The only request written is the RELEASE {@code <call>:upstream-refused} of the booked Appointment, with the EHR's
+     * reason as comment: the decision point rejects it (not-held, nothing changes), and that decision, on
+     * booking.events.v1, answers the call on every instance (UpstreamReleaseOutcomeTest).
+     */
+    void assertRefusalRecorded(String requestId, String appointmentId, String reasonText) {
+        assertThat(decided).singleElement().satisfies(r -> {
+            assertThat(r.getType()).isEqualTo(BookingRequestType.RELEASE);
+            assertThat(r.getRequestId()).isEqualTo(requestId + ":" + UpstreamReconciler.REFUSED);
+            assertThat(r.getAppointmentId()).isEqualTo(appointmentId);
+            assertThat(r.getScheduleId()).isEqualTo("acme.sched");
+            assertThat(r.getPatientReference()).isEqualTo("Patient/p1");
+            assertThat(r.getComment()).isEqualTo(reasonText);
+        });
+        assertThat(outcomes.known(requestId + ":" + UpstreamReconciler.REFUSED)).hasValueSatisfying(o -> {
+            assertThat(o.event().getType()).isEqualTo(BookingEventType.REJECTED);
+            assertThat(o.reason()).isEqualTo("not-held");
+        });
     }
 
     @Test
@@ -398,10 +566,9 @@ class UpstreamReconcilerTest {
         StoredAppointment a = booked("appt-9", "acme.s1");
         mode = Mode.SLOW_FIRST;
 
-        var future = reconciler.change("req-9", cancel(a), a);
+        var future = reconciler.change("req-9", cancel(a), a, null);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey("appt-9")
-                && log.get("appt-9").getAttempts() == 1);
+        awaitFirstAttemptPending("appt-9");
         UpstreamForward pending = log.get("appt-9");
         assertThat(pending.getOperation()).isEqualTo(UpstreamOperation.UPDATE);
         assertThat(pending.getHoldExpiresAt()).isNull();
@@ -419,13 +586,14 @@ class UpstreamReconcilerTest {
     void aRescheduleReachesTheEhrWithTheNewSlotsBeforeSlotstreamMovesIt() throws Exception {
         StoredAppointment a = booked("appt-10", "acme.s1");
 
-        Outcome outcome = reconciler.change("req-10", reschedule(a, "acme.s2"), a).get(30, TimeUnit.SECONDS);
+        Outcome outcome = reconciler.change("req-10", reschedule(a, "acme.s2"), a, S2).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.accepted()).isTrue();
         assertThat(calls).containsExactly("PUT " + condition("appt-10"));
         Appointment moved = ehrStore.get("urn:uuid:appt-10");
         assertThat(moved.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
         assertThat(moved.getSlot()).extracting(r -> r.getReference()).containsExactly("Slot/acme.s2");
+        assertPeriod(moved, S2); // the new slots' times, before any decision knows them
         assertThat(decided).singleElement().satisfies(r -> {
             assertThat(r.getType()).isEqualTo(BookingRequestType.RESCHEDULE);
             assertThat(r.getSlotIds()).containsExactly("acme.s2");
@@ -438,12 +606,12 @@ class UpstreamReconcilerTest {
         StoredAppointment a = booked("appt-11", "acme.s1");
         mode = Mode.REFUSE;
 
-        Outcome outcome = reconciler.change("req-11", reschedule(a, "acme.s2"), a).get(30, TimeUnit.SECONDS);
+        Outcome outcome = reconciler.change("req-11", reschedule(a, "acme.s2"), a, S2).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.accepted()).isFalse();
         assertThat(outcome.reason()).isEqualTo(UpstreamReconciler.REFUSED);
         assertThat(outcome.reasonText()).contains("reschedule");
-        assertThat(decided).isEmpty();
+        assertRefusalRecorded("req-11", "appt-11", outcome.reasonText());
     }
 
     @Test
@@ -451,10 +619,9 @@ class UpstreamReconcilerTest {
         StoredAppointment a = booked("appt-12", "acme.s1");
         mode = Mode.SLOW_FIRST;
 
-        var future = reconciler.change("req-12", reschedule(a, "acme.s2"), a);
+        var future = reconciler.change("req-12", reschedule(a, "acme.s2"), a, S2);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> log.containsKey("appt-12")
-                && log.get("appt-12").getAttempts() == 1);
+        awaitFirstAttemptPending("appt-12");
         assertThat(future).isNotDone();
         assertThat(decided).isEmpty();
         assertThat(reconciler.retry(log.get("appt-12"))).isEmpty();
@@ -469,14 +636,25 @@ class UpstreamReconcilerTest {
         StoredAppointment a = booked("appt-13", "acme.s1");
         rejectReschedules = true;
 
-        Outcome outcome = reconciler.change("req-13", reschedule(a, "acme.s2"), a).get(30, TimeUnit.SECONDS);
+        Outcome outcome = reconciler.change("req-13", reschedule(a, "acme.s2"), a, S2).get(30, TimeUnit.SECONDS);
 
         assertThat(outcome.accepted()).isFalse();
         await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 2);
         assertThat(calls).containsOnly("PUT " + condition("appt-13"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ehrStore.get("urn:uuid:appt-13").getSlot())
                 .extracting(r -> r.getReference()).containsExactly("Slot/acme.s1"));
+        assertPeriod(ehrStore.get("urn:uuid:appt-13"), S1);
         assertThat(log).isEmpty();
+    }
+
+    /** Appointment.start/end and requestedPeriod (ihe-sched-appt 1..1 each) are the slots' period. */
+    static void assertPeriod(Appointment a, SlotSpan slots) {
+        assertThat(a.getStart()).isEqualTo(java.util.Date.from(slots.start()));
+        assertThat(a.getEnd()).isEqualTo(java.util.Date.from(slots.end()));
+        assertThat(a.getRequestedPeriod()).singleElement().satisfies(p -> {
+            assertThat(p.getStart()).isEqualTo(java.util.Date.from(slots.start()));
+            assertThat(p.getEnd()).isEqualTo(java.util.Date.from(slots.end()));
+        });
     }
 
     @Test
