@@ -88,6 +88,7 @@ class PipelineInContainersTest {
                 "topics.replicationFactor", 1,
                 "topics.minInsyncReplicas", 1,
                 "provisioning.hook", false,
+                "security.mode", "off", // request security is tested in auth-server and service-edge (no authorization server here)
                 "publishService.snapshotInterval", "2s"));
         Path clientProperties = Path.of(System.getProperty("java.io.tmpdir"), "client.properties");
         Files.writeString(clientProperties, chart.kafkaClientProperties());
@@ -104,7 +105,6 @@ class PipelineInContainersTest {
             Map<String, String> env = new LinkedHashMap<>(chart.environment(service, "ctr-slotstream-" + service + "-0"));
             env.put("SERVER_ADDRESS", "127.0.0.1");
             env.put("SERVER_PORT", Integer.toString(port));
-            env.put("SLOTSTREAM_SECURITY_MODE", "off"); // request security is tested in auth-server (no authorization server here)
             if (env.containsKey("SLOTSTREAM_STREAMS_APPLICATION_SERVER")) {
                 env.put("SLOTSTREAM_STREAMS_APPLICATION_SERVER", "127.0.0.1:" + port);
             }
@@ -119,8 +119,8 @@ class PipelineInContainersTest {
         String day = LocalDate.now(ZoneOffset.UTC).plusDays(7).toString();
         String ingest = "http://127.0.0.1:" + ports.get("ingest-service") + "/fhir";
         put(ingest + "/Location/ctr-loc-1", """
-                {"resourceType":"Location","id":"ctr-loc-1","name":"Container Clinic","address":{"line":["1 Main St"],
-                 "city":"Boston","state":"MA","postalCode":"02114"}}""");
+                {"resourceType":"Location","id":"ctr-loc-1","name":"Container Clinic","telecom":[{"system":"phone",
+                 "value":"555-0100"}],"address":{"line":["1 Main St"],"city":"Boston","state":"MA","postalCode":"02114"}}""");
         put(ingest + "/Schedule/ctr-sched-1", """
                 {"resourceType":"Schedule","id":"ctr-sched-1","serviceType":[{"coding":[{"system":
                  "http://terminology.hl7.org/CodeSystem/service-type","code":"124"}]}],
