@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -98,6 +101,37 @@ final class ChartEnvironment {
         container(component).getVolumeMounts().stream().filter(m -> !Boolean.TRUE.equals(m.getReadOnly()))
                 .forEach(m -> paths.add(m.getMountPath()));
         return paths;
+    }
+
+    /** The container's memory limit in bytes ({@code resources.limits.memory}); null when the chart sets none. */
+    Long memoryLimit(String component) {
+        var resources = container(component).getResources();
+        Quantity memory = resources == null || resources.getLimits() == null ? null : resources.getLimits().get("memory");
+        return memory == null ? null : Quantity.getAmountInBytes(memory).longValueExact();
+    }
+
+    /**
+     * What the pod's and the container's {@code securityContext} ask of the runtime.
+     *
+     * @param user                     {@code runAsUser:runAsGroup}, null when the pod sets no user
+     * @param readOnlyRootFilesystem   {@code readOnlyRootFilesystem}
+     * @param noNewPrivileges          {@code allowPrivilegeEscalation: false}
+     * @param dropCapabilities         {@code capabilities.drop}, e.g. {@code ALL}
+     */
+    record Security(String user, boolean readOnlyRootFilesystem, boolean noNewPrivileges, List<String> dropCapabilities) {
+    }
+
+    Security security(String component) {
+        PodSecurityContext pod = pods.get(component).getSpec().getSecurityContext();
+        SecurityContext container = container(component).getSecurityContext();
+        String user = pod == null || pod.getRunAsUser() == null ? null
+                : pod.getRunAsUser() + (pod.getRunAsGroup() == null ? "" : ":" + pod.getRunAsGroup());
+        if (container == null) {
+            return new Security(user, false, false, List.of());
+        }
+        return new Security(user, Boolean.TRUE.equals(container.getReadOnlyRootFilesystem()),
+                Boolean.FALSE.equals(container.getAllowPrivilegeEscalation()),
+                container.getCapabilities() == null ? List.of() : container.getCapabilities().getDrop());
     }
 
     private Container container(String component) {

@@ -2,6 +2,7 @@ package io.slotstream.containers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.model.Capability;
 import io.slotstream.deploy.local.LocalStack;
 import io.slotstream.deploy.local.SharedStack;
 import org.awaitility.Awaitility;
@@ -38,15 +39,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The pipeline from the container images (issue 14 §5): the provisioning job image and the four service images run
- * with the environment the Helm chart renders, as non-root with a read-only root file system and the chart's volumes
- * as tmpfs; FHIR resources sent to ingest-service come out of publish-service's publication.
+ * with the environment, memory limits and security context the Helm chart renders (non-root, read-only root file
+ * system, no capabilities, no privilege escalation) and the chart's writable volumes as empty host directories;
+ * FHIR resources sent to ingest-service come out of publish-service's publication.
  * <p>
  * Kafka and the registry are the shared test stack's (real KRaft broker, real Apicurio Registry) on loopback, and the
- * containers use the host network, so three settings differ from the chart: {@code SERVER_ADDRESS} (loopback),
- * {@code SERVER_PORT} (a free port each) and availability-service's {@code application.server} (loopback instead of
- * the headless Service's DNS name). Images come from {@code ./slotstream images}; a container runtime is Docker or
- * podman's Docker-compatible socket ({@code DOCKER_HOST}); {@code .ci/run} sets both up. Without a runtime the test is
- * skipped and says why; with a runtime but without the images it fails and says how to build them.
+ * containers use the host network, so four settings differ from the chart: {@code SERVER_ADDRESS} (loopback),
+ * {@code SERVER_PORT} (a free port each), availability-service's {@code application.server} and booking-bridge's
+ * availability-service URL (loopback instead of the Services' DNS names). Images come from
+ * {@code ./slotstream images}; a container runtime is Docker or podman's Docker-compatible socket
+ * ({@code DOCKER_HOST}); {@code .ci/run} sets both up. Without a runtime the test is skipped and says why (it fails
+ * instead with {@code -Dslotstream.containers.required=true}, as in {@code .ci/run}); with a runtime but without the
+ * images it fails and says how to build them.
  */
 @Timeout(900)
 class PipelineInContainersTest {
@@ -61,10 +65,14 @@ class PipelineInContainersTest {
 
     @BeforeAll
     static void requireAContainerRuntimeAndTheImages() {
-        assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
-                "no container runtime: the pipeline-in-containers test is skipped. It needs Docker or podman's socket "
-                        + "(podman system service, DOCKER_HOST=unix:///run/podman/podman.sock) and the images from "
-                        + "./slotstream images; .ci/run sets both up");
+        String noRuntime = "no container runtime: the pipeline-in-containers test needs Docker or podman's socket "
+                + "(podman system service, DOCKER_HOST=unix:///run/podman/podman.sock) and the images from "
+                + "./slotstream images; .ci/run sets both up";
+        if (Boolean.getBoolean("slotstream.containers.required")) {
+            assertThat(DockerClientFactory.instance().isDockerAvailable()).as(noRuntime).isTrue();
+        } else {
+            assumeTrue(DockerClientFactory.instance().isDockerAvailable(), noRuntime + ". Skipped");
+        }
         var images = DockerClientFactory.instance().client().listImagesCmd().exec().stream()
                 .flatMap(i -> i.getRepoTags() == null ? java.util.stream.Stream.<String>empty() : java.util.stream.Stream.of(i.getRepoTags()))
                 .toList();
@@ -81,13 +89,16 @@ class PipelineInContainersTest {
 
     @Test
     void theJobImageProvisionsAndTheServiceImagesPublishWhatIngestAccepts() throws Exception {
+        long started = System.nanoTime();
         LocalStack stack = SharedStack.get();
+        long stackUp = System.nanoTime();
         ChartEnvironment chart = new ChartEnvironment(CHART, Map.of(
                 "kafka.bootstrapServers", stack.bootstrapServers(),
                 "registry.url", stack.registryApiUrl(),
                 "topics.replicationFactor", 1,
                 "topics.minInsyncReplicas", 1,
                 "provisioning.hook", false,
+                "security.mode", "off", // request security is tested in auth-server and service-edge (no authorization server here)
                 "publishService.snapshotInterval", "2s"));
         Path clientProperties = Path.of(System.getProperty("java.io.tmpdir"), "client.properties");
         Files.writeString(clientProperties, chart.kafkaClientProperties());
@@ -96,17 +107,22 @@ class PipelineInContainersTest {
         String created = runToCompletion(chart, clientProperties, chart.args("provisioning"));
         assertThat(created).contains("topics match the catalogue");
         assertThat(runToCompletion(chart, clientProperties, List.of("validate"))).contains("topics and schemas match the catalogue");
+        long provisioned = System.nanoTime();
 
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String service : SERVICES) {
-            int port = freePort();
-            ports.put(service, port);
+            ports.put(service, freePort());
+        }
+        for (String service : SERVICES) {
+            int port = ports.get(service);
             Map<String, String> env = new LinkedHashMap<>(chart.environment(service, "ctr-slotstream-" + service + "-0"));
             env.put("SERVER_ADDRESS", "127.0.0.1");
             env.put("SERVER_PORT", Integer.toString(port));
-            env.put("SLOTSTREAM_SECURITY_MODE", "off"); // request security is tested in auth-server (no authorization server here)
             if (env.containsKey("SLOTSTREAM_STREAMS_APPLICATION_SERVER")) {
                 env.put("SLOTSTREAM_STREAMS_APPLICATION_SERVER", "127.0.0.1:" + port);
+            }
+            if (env.containsKey("SLOTSTREAM_BOOKING_AVAILABILITY_URL")) {
+                env.put("SLOTSTREAM_BOOKING_AVAILABILITY_URL", "http://127.0.0.1:" + ports.get("availability-service"));
             }
             GenericContainer<?> container = container(service, chart, clientProperties).withEnv(env);
             container.start();
@@ -115,12 +131,13 @@ class PipelineInContainersTest {
         for (String service : SERVICES) {
             awaitOk(service, "http://127.0.0.1:" + ports.get(service) + "/actuator/health/readiness", Duration.ofMinutes(5));
         }
+        long ready = System.nanoTime();
 
         String day = LocalDate.now(ZoneOffset.UTC).plusDays(7).toString();
         String ingest = "http://127.0.0.1:" + ports.get("ingest-service") + "/fhir";
         put(ingest + "/Location/ctr-loc-1", """
-                {"resourceType":"Location","id":"ctr-loc-1","name":"Container Clinic","address":{"line":["1 Main St"],
-                 "city":"Boston","state":"MA","postalCode":"02114"}}""");
+                {"resourceType":"Location","id":"ctr-loc-1","name":"Container Clinic","telecom":[{"system":"phone",
+                 "value":"555-0100"}],"address":{"line":["1 Main St"],"city":"Boston","state":"MA","postalCode":"02114"}}""");
         put(ingest + "/Schedule/ctr-sched-1", """
                 {"resourceType":"Schedule","id":"ctr-sched-1","serviceType":[{"coding":[{"system":
                  "http://terminology.hl7.org/CodeSystem/service-type","code":"124"}]}],
@@ -134,17 +151,34 @@ class PipelineInContainersTest {
                  "valueContactPoint":{"system":"phone","value":"555-0101"}}]}""".formatted(day, day));
 
         String publish = "http://127.0.0.1:" + ports.get("publish-service");
-        Awaitility.await("ctr-slot-1 in the publication").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        Awaitility.await("ctr-slot-1 in the publication").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(slotLines(publish)).anySatisfy(line -> assertThat(line)
                         .contains("ctr-slot-1").contains("\"status\":\"free\"").contains(day + "T09:00:00")));
+        System.out.printf("pipeline in containers, seconds: shared stack %d, provisioning job (create, validate) %d, "
+                        + "services ready %d, slot published %d%n", seconds(started, stackUp), seconds(stackUp, provisioned),
+                seconds(provisioned, ready), seconds(ready, System.nanoTime()));
     }
 
     private static GenericContainer<?> container(String component, ChartEnvironment chart, Path clientProperties) {
+        ChartEnvironment.Security security = chart.security(component);
+        Long memory = chart.memoryLimit(component);
         GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image(component)))
                 .withImagePullPolicy(name -> false)
                 .withNetworkMode("host")
                 .withFileSystemBind(clientProperties.toString(), "/etc/slotstream/kafka/client.properties", BindMode.READ_ONLY)
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true));
+                .withCreateContainerCmdModifier(cmd -> {
+                    if (security.user() != null) {
+                        cmd.withUser(security.user());
+                    }
+                    var host = cmd.getHostConfig().withReadonlyRootfs(security.readOnlyRootFilesystem())
+                            .withCapDrop(security.dropCapabilities().stream().map(Capability::valueOf).toArray(Capability[]::new));
+                    if (security.noNewPrivileges()) {
+                        host.withSecurityOpts(List.of("no-new-privileges"));
+                    }
+                    if (memory != null) { // the JVM sizes its heap from it (the chart's -XX:MaxRAMPercentage)
+                        host.withMemory(memory);
+                    }
+                });
         // The chart's emptyDir volumes as fresh host directories writable by the image's user (podman 4.3 ignores a
         // tmpfs mode, so a tmpfs would be root-owned); RocksDB also loads its native library from there (/tmp).
         for (String path : chart.writablePaths(component)) {
@@ -169,7 +203,7 @@ class PipelineInContainersTest {
 
     private static void awaitOk(String service, String url, Duration timeout) {
         try {
-            Awaitility.await(service + " ready").atMost(timeout).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+            Awaitility.await(service + " ready").atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                             HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         } catch (ConditionTimeoutException e) {
@@ -211,6 +245,10 @@ class PipelineInContainersTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static long seconds(long fromNanos, long toNanos) {
+        return Duration.ofNanos(toNanos - fromNanos).toSeconds();
     }
 
     private static String image(String component) {
