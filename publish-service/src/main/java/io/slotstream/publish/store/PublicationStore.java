@@ -78,6 +78,8 @@ public final class PublicationStore implements AutoCloseable {
     private final WriteOptions writeOptions = new WriteOptions();
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<GroupKey> dirty = new HashSet<>();
+    /** The dirty groups whose remembered deletions changed too; after a restart, every dirty group (not persisted). */
+    private final Set<GroupKey> deletionsDirty = new HashSet<>();
 
     private long maxChangeTime;
 
@@ -137,6 +139,7 @@ public final class PublicationStore implements AutoCloseable {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 dirty.add(GroupKey.of(it.key()));
             }
+            deletionsDirty.addAll(dirty);
         }
     }
 
@@ -158,11 +161,13 @@ public final class PublicationStore implements AutoCloseable {
                 lastPerKey.put(timed.change().type().tag() + ":" + timed.change().id(), timed);
             }
             Set<GroupKey> touched = new HashSet<>();
+            Set<GroupKey> touchedDeletions = new HashSet<>();
             long newest = maxChangeTime;
             for (TimedChange timed : lastPerKey.values()) {
                 // Never before an earlier change: a record arriving after a cut at S gets a time >= S.
                 TimedChange at = new TimedChange(timed.change(), Math.max(timed.time(), newest));
-                boolean changed = at.change().isDelete() ? delete(batch, at, touched) : upsert(batch, at, touched);
+                boolean changed = at.change().isDelete() ? delete(batch, at, touched, touchedDeletions)
+                        : upsert(batch, at, touched, touchedDeletions);
                 if (changed) {
                     newest = at.time();
                 }
@@ -179,6 +184,7 @@ public final class PublicationStore implements AutoCloseable {
             db.write(writeOptions, batch);
             maxChangeTime = newest;
             dirty.addAll(touched);
+            deletionsDirty.addAll(touchedDeletions);
             return !touched.isEmpty();
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot write the publication store", e);
@@ -187,7 +193,8 @@ public final class PublicationStore implements AutoCloseable {
         }
     }
 
-    private boolean upsert(WriteBatch batch, TimedChange timed, Set<GroupKey> touched) throws RocksDBException {
+    private boolean upsert(WriteBatch batch, TimedChange timed, Set<GroupKey> touched, Set<GroupKey> touchedDeletions)
+            throws RocksDBException {
         StoreChange change = timed.change();
         GroupKey group = new GroupKey(change.type(), change.group());
         byte[] locatorKey = StoreKeys.locatorKey(change.type(), change.id());
@@ -210,6 +217,7 @@ public final class PublicationStore implements AutoCloseable {
                 if (tombstone != null) {
                     batch.delete(tombstones, oldKey);
                     batch.delete(tombstonesByTime, StoreKeys.timeKey(StoreKeys.timeOf(tombstone), locatorKey));
+                    touchedDeletions.add(old);
                 }
                 touched.add(old);
             }
@@ -220,7 +228,8 @@ public final class PublicationStore implements AutoCloseable {
         return true;
     }
 
-    private boolean delete(WriteBatch batch, TimedChange timed, Set<GroupKey> touched) throws RocksDBException {
+    private boolean delete(WriteBatch batch, TimedChange timed, Set<GroupKey> touched, Set<GroupKey> touchedDeletions)
+            throws RocksDBException {
         StoreChange change = timed.change();
         byte[] locatorKey = StoreKeys.locatorKey(change.type(), change.id());
         byte[] located = db.get(locator, locatorKey);
@@ -234,6 +243,7 @@ public final class PublicationStore implements AutoCloseable {
         batch.put(tombstonesByTime, StoreKeys.timeKey(timed.time(), locatorKey), group.bytes());
         batch.put(locator, locatorKey, StoreKeys.locatorValue(StoreKeys.DELETED, group.group()));
         touched.add(group);
+        touchedDeletions.add(group);
         return true;
     }
 
@@ -286,9 +296,11 @@ public final class PublicationStore implements AutoCloseable {
             long horizon = Math.max(0, transactionTime - Math.min(sinceRetention.toMillis(), transactionTime));
             prune(horizon);
             Set<GroupKey> groups = new TreeSet<>(dirty);
+            Set<GroupKey> deletionGroups = new TreeSet<>(deletionsDirty);
             dirty.clear();
+            deletionsDirty.clear();
             StoreView view = new StoreView(this, db, db.getSnapshot());
-            return new StoreCut(view, groups, transactionTime, horizon);
+            return new StoreCut(view, groups, deletionGroups, transactionTime, horizon);
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot prune the publication store", e);
         } finally {
@@ -314,6 +326,7 @@ public final class PublicationStore implements AutoCloseable {
             touched.forEach(group -> put(batch, dirtyFamily, group.bytes(), EMPTY));
             db.write(writeOptions, batch);
             dirty.addAll(touched);
+            deletionsDirty.addAll(touched);
         }
     }
 
@@ -350,6 +363,7 @@ public final class PublicationStore implements AutoCloseable {
         lock.lock();
         try {
             dirty.addAll(cut.groups());
+            deletionsDirty.addAll(cut.deletionGroups());
         } finally {
             lock.unlock();
         }
