@@ -50,7 +50,7 @@ public class PublicationConfiguration {
     @Bean(destroyMethod = "")
     PublicationStore publicationStore(PublishProperties properties, ResourceRenderer renderer) {
         // The layout version is part of the fingerprint: a store of an older layout is rebuilt from the topics.
-        return PublicationStore.open(properties.resolvedDir().resolve("store"), "groups-1|" + renderer.fingerprint());
+        return PublicationStore.open(properties.resolvedDir().resolve("store"), "groups-2|" + renderer.fingerprint());
     }
 
     @Bean(destroyMethod = "")

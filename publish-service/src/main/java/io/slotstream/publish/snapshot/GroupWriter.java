@@ -126,9 +126,9 @@ final class GroupWriter {
     }
 
     /**
-     * Writes only the change tiers of a group whose full files stay as an earlier cut wrote them (stale): the group's
-     * resources are scanned, but only those changed at or after {@code recentSince} are written (and hashed). Its
-     * deletion file is rewritten only when {@code deletionsChanged}.
+     * Writes only the change tiers of a group whose full files stay as an earlier cut wrote them (stale): only the
+     * group's resources changed at or after {@code recentSince} are read (the store's change-time index), written and
+     * hashed, in change time order. Its deletion file is rewritten only when {@code deletionsChanged}.
      *
      * @param latestSince  bound of the latest tier: the previous cut's S less the overlap, UTC epoch ms
      * @param recentSince  bound of the recent tier, UTC epoch ms, {@code <= latestSince} and {@code <= filesTime}
@@ -136,7 +136,7 @@ final class GroupWriter {
      * @param filesTime    S of the last publication the full files were current in, UTC epoch ms
      * @param previous     the group as the previous cut published it
      * @return the group with its previous full files, or empty when it must be rewritten whole instead: its recent tier
-     * would exceed a quarter of its full files' bytes (compaction), or it has no resource left
+     * would exceed a quarter of its full files' bytes (compaction)
      */
     Optional<PublishedGroup> writeChanges(StoreView view, GroupKey group, Set<String> known, long latestSince,
                                           long recentSince, long filesTime, boolean deletionsChanged,
@@ -147,13 +147,11 @@ final class GroupWriter {
         long recentLimit = previous.bytes() / 4;
         Rolling latest = new Rolling(base + "-changes", type, states, known);
         Rolling recent = new Rolling(base + "-changes", type, states, known);
-        long[] lastUpsert = {0};
-        long[] members = {0};
+        long[] lastUpsert = {previous.lastUpsert()};
         try {
-            view.members(group, (time, value, offset) -> {
+            view.changedMembers(group, recentSince, (time, value, offset) -> {
                 lastUpsert[0] = Math.max(lastUpsert[0], time);
-                members[0]++;
-                if (time < recentSince || recent.bytes > recentLimit) {
+                if (recent.bytes > recentLimit) {
                     return;
                 }
                 try {
@@ -165,7 +163,7 @@ final class GroupWriter {
                     throw new UncheckedIOException(e);
                 }
             });
-            if (members[0] == 0 || recent.bytes > recentLimit) {
+            if (recent.bytes > recentLimit) {
                 latest.discard();
                 recent.discard();
                 return Optional.empty();

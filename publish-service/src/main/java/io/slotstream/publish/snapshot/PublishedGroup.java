@@ -20,7 +20,8 @@ import java.util.List;
  * @param group         the group's hint (see {@link GroupKey})
  * @param files         its resources, rolled by the byte cap, in id order
  * @param deletions     its remembered deletions (transaction Bundles), empty when none
- * @param lastUpsert    newest change time of a resource in the group, UTC epoch ms; 0 when it has none
+ * @param lastUpsert    newest change time of a resource in the group, UTC epoch ms; 0 when it has none (of a stale
+ *                      group: of a resource that was in it, one that left since may count)
  * @param lastDelete    newest delete time remembered in the group, UTC epoch ms; 0 when none
  * @param latest        the resources changed at or after {@code latestSince} (the changes of the group's last cut)
  * @param latestSince   transaction time of the cut before the one that wrote the group, UTC epoch ms (0: first cut)

@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The cost of a cut follows the changes, not the groups they touch: a changed group gets only its change tiers (and
  * its deletion file when its deletions changed) and keeps its full files from an earlier cut, which become stale
  * ({@link PublishedGroup#filesTime()}). A group's full files are rewritten (content-named, so an unchanged part keeps
- * its name and is not stored again) when it has none yet, when its recent tier would pass a quarter of its bytes, when
- * they have been stale for {@code fullRefreshInterval} of change time, and at rest: a cut that finds no change since
+ * its name and is not stored again) when it has none yet, when a resource moved out of it, when its recent tier would
+ * pass a quarter of its bytes, when they have been stale for {@code fullRefreshInterval} of change time, and at rest: a cut that finds no change since
  * the previous one rewrites every stale group, so replicas fed the same records end with the same full files.
  * <p>
  * A restart serves the same publication: the group table is in the store, the files are in the
@@ -234,12 +234,15 @@ public final class SnapshotPublisher implements AutoCloseable {
         List<PublishedGroup> stale = new ArrayList<>();
         for (GroupKey group : cut.groups()) {
             PublishedGroup published = table.get(group);
-            plan.put(group, published == null || atRest ? GroupWrite.FULL : GroupWrite.CHANGES);
-            if (published != null && !published.stale()) {
+            // a group a resource moved out of is rewritten: its stale files would list the resource twice in the
+            // full manifest, with its old version
+            boolean whole = published == null || atRest || cut.movedFromGroups().contains(group);
+            plan.put(group, whole ? GroupWrite.FULL : GroupWrite.CHANGES);
+            if (!whole && !published.stale()) {
                 stale.add(published); // goes stale now, at the previous S
             }
         }
-        table.values().stream().filter(PublishedGroup::stale).forEach(stale::add);
+        table.values().stream().filter(g -> g.stale() && plan.get(g.key()) != GroupWrite.FULL).forEach(stale::add);
         if (atRest || fullRefreshIntervalMs <= 0) {
             stale.forEach(group -> plan.put(group.key(), GroupWrite.FULL));
             return plan;

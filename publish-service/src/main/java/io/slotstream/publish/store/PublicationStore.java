@@ -42,7 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * whatever order it consumed the partitions in. Deletions are kept as tombstones in their group until {@code since-retention} before the
  * newest change; that bound is the {@linkplain StoreCut#horizon() horizon} of {@code _since}.
  * <p>
- * Column families: {@code members} and {@code tombstones} (group prefix + id), {@code locator} (resource -> group,
+ * Column families: {@code members} and {@code tombstones} (group prefix + id), {@code changes} (group prefix + change
+ * time + id: a group's resources changed since a time without scanning the group), {@code locator} (resource -> group,
  * live or deleted), {@code tombstones_by_time} (for pruning), {@code dirty} (groups changed since the last published
  * cut), {@code published} (the published group table, opaque to the store), and the default family for metadata
  * (partition positions, newest change time, render fingerprint). Nothing of the data is in the heap except the set
@@ -62,7 +63,7 @@ public final class PublicationStore implements AutoCloseable {
     private static final byte[] PUBLISHED_TIME = bytes("published-time");
     private static final String POSITION_PREFIX = "position:";
     private static final List<String> FAMILIES = List.of("default", "members", "locator", "tombstones",
-            "tombstones_by_time", "dirty", "published");
+            "tombstones_by_time", "dirty", "published", "changes");
 
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
@@ -75,11 +76,14 @@ public final class PublicationStore implements AutoCloseable {
     private final ColumnFamilyHandle tombstonesByTime;
     private final ColumnFamilyHandle dirtyFamily;
     private final ColumnFamilyHandle published;
+    final ColumnFamilyHandle changes;
     private final WriteOptions writeOptions = new WriteOptions();
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<GroupKey> dirty = new HashSet<>();
     /** The dirty groups whose remembered deletions changed too; after a restart, every dirty group (not persisted). */
     private final Set<GroupKey> deletionsDirty = new HashSet<>();
+    /** The dirty groups a resource moved out of; after a restart, every dirty group (not persisted). */
+    private final Set<GroupKey> movedFrom = new HashSet<>();
 
     private long maxChangeTime;
 
@@ -104,6 +108,7 @@ public final class PublicationStore implements AutoCloseable {
         this.tombstonesByTime = handles.get(4);
         this.dirtyFamily = handles.get(5);
         this.published = handles.get(6);
+        this.changes = handles.get(7);
     }
 
     /**
@@ -140,6 +145,7 @@ public final class PublicationStore implements AutoCloseable {
                 dirty.add(GroupKey.of(it.key()));
             }
             deletionsDirty.addAll(dirty);
+            movedFrom.addAll(dirty);
         }
     }
 
@@ -203,14 +209,17 @@ public final class PublicationStore implements AutoCloseable {
             GroupKey old = new GroupKey(change.type(), StoreKeys.groupOfLocator(located));
             byte[] oldKey = StoreKeys.memberKey(old, change.id());
             if (located[0] == StoreKeys.LIVE) {
-                if (old.equals(group)) {
-                    byte[] value = db.get(members, oldKey);
-                    if (value != null && StoreKeys.sameLine(value, change.line())) {
-                        return false;
-                    }
-                } else {
+                byte[] value = db.get(members, oldKey);
+                if (old.equals(group) && value != null && StoreKeys.sameLine(value, change.line())) {
+                    return false;
+                }
+                if (value != null) {
+                    batch.delete(changes, StoreKeys.changeKey(old, StoreKeys.timeOf(value), change.id()));
+                }
+                if (!old.equals(group)) {
                     batch.delete(members, oldKey);
                     touched.add(old);
+                    movedFrom.add(old);
                 }
             } else {
                 byte[] tombstone = db.get(tombstones, oldKey);
@@ -223,6 +232,7 @@ public final class PublicationStore implements AutoCloseable {
             }
         }
         batch.put(members, StoreKeys.memberKey(group, change.id()), StoreKeys.memberValue(timed.time(), change.line()));
+        batch.put(changes, StoreKeys.changeKey(group, timed.time(), change.id()), EMPTY);
         batch.put(locator, locatorKey, StoreKeys.locatorValue(StoreKeys.LIVE, change.group()));
         touched.add(group);
         return true;
@@ -238,6 +248,10 @@ public final class PublicationStore implements AutoCloseable {
         }
         GroupKey group = new GroupKey(change.type(), StoreKeys.groupOfLocator(located));
         byte[] key = StoreKeys.memberKey(group, change.id());
+        byte[] value = db.get(members, key);
+        if (value != null) {
+            batch.delete(changes, StoreKeys.changeKey(group, StoreKeys.timeOf(value), change.id()));
+        }
         batch.delete(members, key);
         batch.put(tombstones, key, StoreKeys.longBytes(timed.time()));
         batch.put(tombstonesByTime, StoreKeys.timeKey(timed.time(), locatorKey), group.bytes());
@@ -297,10 +311,12 @@ public final class PublicationStore implements AutoCloseable {
             prune(horizon);
             Set<GroupKey> groups = new TreeSet<>(dirty);
             Set<GroupKey> deletionGroups = new TreeSet<>(deletionsDirty);
+            Set<GroupKey> movedFromGroups = new TreeSet<>(movedFrom);
             dirty.clear();
             deletionsDirty.clear();
+            movedFrom.clear();
             StoreView view = new StoreView(this, db, db.getSnapshot());
-            return new StoreCut(view, groups, deletionGroups, transactionTime, horizon);
+            return new StoreCut(view, groups, deletionGroups, movedFromGroups, transactionTime, horizon);
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot prune the publication store", e);
         } finally {
@@ -364,6 +380,7 @@ public final class PublicationStore implements AutoCloseable {
         try {
             dirty.addAll(cut.groups());
             deletionsDirty.addAll(cut.deletionGroups());
+            movedFrom.addAll(cut.movedFromGroups());
         } finally {
             lock.unlock();
         }
