@@ -50,7 +50,7 @@ public class PublicationConfiguration {
     @Bean(destroyMethod = "")
     PublicationStore publicationStore(PublishProperties properties, ResourceRenderer renderer) {
         // The layout version is part of the fingerprint: a store of an older layout is rebuilt from the topics.
-        return PublicationStore.open(properties.resolvedDir().resolve("store"), "groups-1|" + renderer.fingerprint());
+        return PublicationStore.open(properties.resolvedDir().resolve("store"), "groups-2|" + renderer.fingerprint());
     }
 
     @Bean(destroyMethod = "")
@@ -78,7 +78,8 @@ public class PublicationConfiguration {
     SnapshotPublisher snapshotPublisher(PublishProperties properties, PublicationStore store,
                                         PublicationStorage storage, Clock clock, MeterRegistry meters) {
         return new SnapshotPublisher(store, storage, properties.resolvedDir().resolve("tmp"),
-                properties.maxFileBytes().toBytes(), properties.sinceRetention(), properties.sinceOverlap(), properties.retainPrevious(), clock,
+                properties.maxFileBytes().toBytes(), properties.sinceRetention(), properties.sinceOverlap(),
+                properties.fullRefreshInterval(), properties.retainPrevious(), clock,
                 new SnapshotMetrics(meters));
     }
 

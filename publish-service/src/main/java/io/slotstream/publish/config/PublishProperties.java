@@ -25,7 +25,10 @@ import java.time.Duration;
  * @param sinceRetention       how long (before the newest change) deletions are remembered for {@code _since}; an
  *                             older {@code _since} gets the full publication (sched-8; default 24 h)
  * @param sinceOverlap         how far before {@code _since} the answer looks, to cover records that arrive after
- *                             newer records of other partitions (default 30 s)
+ *                             newer records of other partitions (default 5 s)
+ * @param fullRefreshInterval  how long a changed group's full files may stay stale while its changes go to its
+ *                             change files only, in change time (record timestamps); zero rewrites a changed group's
+ *                             full files at every cut; at rest every stale group is rewritten (default 60 s)
  * @param maxFileBytes         byte cap of one NDJSON file; bigger groups roll to more files (default 16 MB)
  * @param cacheMaxAge          {@code Cache-Control: max-age} of the manifest (sched-5; default 5 s)
  * @param fileMaxAge           {@code Cache-Control: max-age} of the immutable files (default 365 days)
@@ -43,6 +46,7 @@ public record PublishProperties(
         @DefaultValue("5m") Duration retainPrevious,
         @DefaultValue("24h") Duration sinceRetention,
         @DefaultValue("5s") Duration sinceOverlap,
+        @DefaultValue("60s") Duration fullRefreshInterval,
         @DefaultValue("16MB") DataSize maxFileBytes,
         @DefaultValue("5s") Duration cacheMaxAge,
         @DefaultValue("365d") Duration fileMaxAge,

@@ -25,7 +25,8 @@ import java.util.Optional;
  * (sched-2).</li>
  * <li>{@code Cache-Control: public, max-age=<slotstream.publish.cache-max-age>} (sched-5, short: the manifest
  * moves); weak {@code ETag} per publication version, base URLs and {@code _since}, {@code Last-Modified} =
- * transactionTime; {@code 304} on a matching {@code If-None-Match} or a not-older {@code If-Modified-Since}
+ * the answer's transactionTime (the full manifest's or S); {@code 304} on a matching {@code If-None-Match} or a
+ * not-older {@code If-Modified-Since}
  * (sched-7, evaluated by Spring for GET and HEAD).</li>
  * <li>{@code _since=T} (sched-8): an incremental manifest listing the current files of the groups changed after
  * {@code T - since-overlap} and their deletion files ({@code deleted}); the full manifest when T is before the
@@ -76,8 +77,10 @@ class BulkPublishController {
         String tag = "m-" + publication.version() + "-" + Integer.toHexString((baseUrl + " " + filesUrl).hashCode());
         Optional<Delta> delta = sinceMillis == null ? Optional.empty() : publication.since(sinceMillis, overlap);
         byte[] body;
+        long lastModified = publication.transactionTime();
         if (delta.isEmpty()) {
             body = manifests.full(publication, baseUrl, filesUrl);
+            lastModified = publication.fullTransactionTime();
         } else {
             tag += "-s" + sinceMillis;
             body = manifests.incremental(publication, delta.get(), baseUrl, filesUrl);
@@ -86,7 +89,7 @@ class BulkPublishController {
                 .contentType(MediaType.APPLICATION_JSON)
                 .cacheControl(cacheControl)
                 .eTag("W/\"" + tag + "\"")
-                .lastModified(publication.transactionTime())
+                .lastModified(lastModified)
                 .body(body);
     }
 }

@@ -37,15 +37,15 @@ public final class ManifestWriter {
     /**
      * @param baseUrl  the service's public base (the manifest's {@code request} is {@code <baseUrl>/$bulk-publish})
      * @param filesUrl the base URL of the files, no trailing slash
-     * @return the manifest of the full publication
+     * @return the manifest of the full publication; its transactionTime is {@link Publication#fullTransactionTime()}
      */
     public byte[] full(Publication publication, String baseUrl, String filesUrl) {
-        return write(publication, baseUrl, filesUrl, publication.files(), null);
+        return write(publication.fullTransactionTime(), baseUrl, filesUrl, publication.files(), null);
     }
 
-    /** @return the manifest of an incremental answer */
+    /** @return the manifest of an incremental answer; its transactionTime is S, {@link Publication#transactionTime()} */
     public byte[] incremental(Publication publication, Delta delta, String baseUrl, String filesUrl) {
-        return write(publication, baseUrl, filesUrl, delta.output(), delta.deleted());
+        return write(publication.transactionTime(), baseUrl, filesUrl, delta.output(), delta.deleted());
     }
 
     /** @return the manifest URL for that base URL */
@@ -53,13 +53,13 @@ public final class ManifestWriter {
         return baseUrl + "/$bulk-publish";
     }
 
-    private byte[] write(Publication publication, String baseUrl, String filesUrl, List<PublishedFile> output,
+    private byte[] write(long transactionTime, String baseUrl, String filesUrl, List<PublishedFile> output,
                          List<PublishedFile> deleted) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + 200 * output.size());
         try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             json.useDefaultPrettyPrinter();
             json.writeStartObject();
-            json.writeStringField("transactionTime", FhirInstants.format(publication.transactionTime(), 0));
+            json.writeStringField("transactionTime", FhirInstants.format(transactionTime, 0));
             json.writeStringField("request", manifestUrl(baseUrl));
             json.writeBooleanField("requiresAccessToken", false);
             json.writeStringField("outputFormat", "application/fhir+ndjson");

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,9 +108,95 @@ final class GroupWriter {
             List<PublishedFile> recentFiles = recentSince == latestSince ? latestFiles
                     : recentIsAll || recent.lines == all.lines ? files : recent.finish();
             recent.discard();
-            long[] lastDelete = {0};
-            List<String> pending = new ArrayList<>();
-            Part[] deletions = {null};
+            Deletions deleted = deletions(view, group, base, states, known);
+            if (files.isEmpty() && deleted.files().isEmpty()) {
+                return null;
+            }
+            return new PublishedGroup(group.type(), group.group(), files, deleted.files(), lastUpsert[0],
+                    deleted.lastDelete(), latestFiles, latestSince, recentFiles, recentSince, null);
+        } catch (IOException | RuntimeException e) {
+            all.discard();
+            latest.discard();
+            recent.discard();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot write the files of group " + group, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Writes only the change tiers of a group whose full files stay as an earlier cut wrote them (stale): only the
+     * group's resources changed at or after {@code recentSince} are read (the store's change-time index), written and
+     * hashed, in change time order. Its deletion file is rewritten only when {@code deletionsChanged}.
+     *
+     * @param latestSince  bound of the latest tier: the previous cut's S less the overlap, UTC epoch ms
+     * @param recentSince  bound of the recent tier, UTC epoch ms, {@code <= latestSince} and {@code <= filesTime}
+     *                     less the overlap, so the full files plus the recent tier are the group's current content
+     * @param filesTime    S of the last publication the full files were current in, UTC epoch ms
+     * @param previous     the group as the previous cut published it
+     * @return the group with its previous full files, or empty when it must be rewritten whole instead: its recent tier
+     * would exceed a quarter of its full files' bytes (compaction)
+     */
+    Optional<PublishedGroup> writeChanges(StoreView view, GroupKey group, Set<String> known, long latestSince,
+                                          long recentSince, long filesTime, boolean deletionsChanged,
+                                          PublishedGroup previous) {
+        String base = baseName(group);
+        List<String> states = states(group);
+        String type = group.type().fhirType();
+        long recentLimit = previous.bytes() / 4;
+        Rolling latest = new Rolling(base + "-changes", type, states, known);
+        Rolling recent = new Rolling(base + "-changes", type, states, known);
+        long[] lastUpsert = {previous.lastUpsert()};
+        try {
+            view.changedMembers(group, recentSince, (time, value, offset) -> {
+                lastUpsert[0] = Math.max(lastUpsert[0], time);
+                if (recent.bytes > recentLimit) {
+                    return;
+                }
+                try {
+                    recent.write(value, offset);
+                    if (time >= latestSince) {
+                        latest.write(value, offset);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            if (recent.bytes > recentLimit) {
+                latest.discard();
+                recent.discard();
+                return Optional.empty();
+            }
+            List<PublishedFile> latestFiles = latest.finish();
+            // the latest tier is part of the recent one: equal line counts mean equal files
+            List<PublishedFile> recentFiles = recent.lines == latest.lines ? latestFiles : recent.finish();
+            recent.discard();
+            Deletions deleted = deletionsChanged ? deletions(view, group, base, states, known)
+                    : new Deletions(previous.deletions(), previous.lastDelete());
+            return Optional.of(new PublishedGroup(group.type(), group.group(), previous.files(), deleted.files(),
+                    lastUpsert[0], deleted.lastDelete(), latestFiles, latestSince, recentFiles, recentSince,
+                    filesTime));
+        } catch (IOException | RuntimeException e) {
+            latest.discard();
+            recent.discard();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot write the change files of group " + group, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** A group's deletion files and its newest delete time (UTC epoch ms, 0 when none). */
+    private record Deletions(List<PublishedFile> files, long lastDelete) {
+    }
+
+    private Deletions deletions(StoreView view, GroupKey group, String base, List<String> states, Set<String> known)
+            throws IOException {
+        long[] lastDelete = {0};
+        List<String> pending = new ArrayList<>();
+        Part[] deletions = {null};
+        try {
             view.tombstones(group, (id, time) -> {
                 lastDelete[0] = Math.max(lastDelete[0], time);
                 pending.add(group.type().fhirType() + "/" + id);
@@ -120,21 +207,13 @@ final class GroupWriter {
             if (!pending.isEmpty()) {
                 writeBundle(deletions, pending);
             }
-            List<PublishedFile> deleted = deletions[0] == null ? List.of()
-                    : List.of(finish(deletions[0], base + "-deleted", "Bundle", states, known));
-            if (files.isEmpty() && deleted.isEmpty()) {
-                return null;
-            }
-            return new PublishedGroup(group.type(), group.group(), files, deleted, lastUpsert[0], lastDelete[0],
-                    latestFiles, latestSince, recentFiles, recentSince);
+            return new Deletions(deletions[0] == null ? List.of()
+                    : List.of(finish(deletions[0], base + "-deleted", "Bundle", states, known)), lastDelete[0]);
         } catch (IOException | RuntimeException e) {
-            all.discard();
-            latest.discard();
-            recent.discard();
-            if (e instanceof IOException io) {
-                throw new UncheckedIOException("cannot write the files of group " + group, io);
+            if (deletions[0] != null) {
+                deletions[0].discard();
             }
-            throw (RuntimeException) e;
+            throw e;
         }
     }
 

@@ -16,8 +16,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One published state: the group files of a cut. Immutable; a function of the store's content only, so replicas fed
- * the same records build equal publications (same files, same {@link #transactionTime()}, same {@link #version()}).
+ * One published state: the group files of a cut. Immutable. Two times: {@link #transactionTime()} (S, the newest change
+ * in it: what {@code _since} answers are exact to) and {@link #fullTransactionTime()} (the full manifest's: the oldest
+ * time a group's full files are current at). A group whose full files are stale (see {@link PublishedGroup}) is in the
+ * full manifest as of its {@code filesTime}; files newer than the full transactionTime are harmless upserts for the
+ * client's next {@code _since}. At rest every group's files are current, so replicas fed the same records build equal
+ * publications (same files, same times, same {@link #version()}).
  * <p>
  * Manifest order: Location, Schedule, PractitionerRole, HealthcareService, then Slot groups, each by file name base
  * and part order. Every file carries its group's states as its state hint (sched-4).
@@ -25,6 +29,7 @@ import java.util.Set;
 public final class Publication {
 
     private final long transactionTime;
+    private final long fullTransactionTime;
     private final long horizon;
     private final List<PublishedGroup> groups;
     private final List<PublishedFile> files;
@@ -44,12 +49,22 @@ public final class Publication {
                 .thenComparing(bases::get).thenComparing(PublishedGroup::group));
         this.groups = List.copyOf(ordered);
         this.files = this.groups.stream().flatMap(g -> g.files().stream()).toList();
-        this.version = digest(transactionTime, this.groups);
+        this.fullTransactionTime = this.groups.stream().filter(PublishedGroup::stale)
+                .mapToLong(PublishedGroup::filesTime).min().orElse(transactionTime);
+        this.version = digest(transactionTime, fullTransactionTime, this.groups);
     }
 
     /** @return S, UTC epoch ms: every change with a time up to S that the publisher consumed is in it */
     public long transactionTime() {
         return transactionTime;
+    }
+
+    /**
+     * @return the full manifest's transactionTime, UTC epoch ms, {@code <= transactionTime()}: every full file holds
+     * its group as of this time or later (S when no group's full files are stale)
+     */
+    public long fullTransactionTime() {
+        return fullTransactionTime;
     }
 
     /** @return deletions at or before it are forgotten, UTC epoch ms */
@@ -67,7 +82,7 @@ public final class Publication {
         return files;
     }
 
-    /** @return a short hash of S and every file name: equal for equal publications (the manifest's ETag) */
+    /** @return a short hash of both times and every full file name: equal for equal publications (the manifest's ETag) */
     public String version() {
         return version;
     }
@@ -91,13 +106,14 @@ public final class Publication {
      * with a deletion at or after it. A change this
      * replica applied after its cut at T has a time &gt;= T, so with no overlap one replica's answers are exact; the
      * overlap covers a T read from another replica that consumed the partitions in another order (its change times
-     * differ by the partitions' skew). Files sent again are harmless upserts.
+     * differ by the partitions' skew). Files sent again are harmless upserts. A group whose full files are stale is
+     * answered from its change tiers only (its recent tier reaches back to the full transactionTime less the overlap).
      *
      * @param since   T, UTC epoch ms
      * @param overlap how far before T to look, ms, &gt;= 0
      * @return empty when only the full publication is right: T is after S (this replica has not caught up with the
-     * one the client read last, so the client may hold resources this one does not) or {@code T - overlap} is not
-     * after the horizon (deletions forgotten)
+     * one the client read last, so the client may hold resources this one does not), {@code T - overlap} is not
+     * after the horizon (deletions forgotten), or it is before the recent tier of a group whose full files are stale
      */
     public Optional<Delta> since(long since, long overlap) {
         long from = since - overlap;
@@ -108,6 +124,9 @@ public final class Publication {
         List<PublishedFile> deleted = new ArrayList<>();
         for (PublishedGroup group : groups) {
             if (group.lastUpsert() >= from) {
+                if (!group.answersSince(from)) {
+                    return Optional.empty();
+                }
                 output.addAll(group.changedSince(from));
             }
             if (group.lastDelete() >= from) {
@@ -117,10 +136,10 @@ public final class Publication {
         return Optional.of(new Delta(since, output, deleted));
     }
 
-    private static String digest(long transactionTime, List<PublishedGroup> groups) {
+    private static String digest(long transactionTime, long fullTransactionTime, List<PublishedGroup> groups) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(Long.toString(transactionTime).getBytes(StandardCharsets.UTF_8));
+            digest.update((transactionTime + " " + fullTransactionTime).getBytes(StandardCharsets.UTF_8));
             for (PublishedGroup group : groups) {
                 for (PublishedFile file : group.files()) {
                     digest.update(file.path().getBytes(StandardCharsets.UTF_8));

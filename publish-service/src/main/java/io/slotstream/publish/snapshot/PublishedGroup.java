@@ -10,12 +10,18 @@ import java.util.List;
  * the same files). Besides the full files, two change tiers let {@code _since} send only what changed: each holds
  * the current version of every resource of the group changed at or after its bound, so an answer for a T at or
  * after the bound (less the overlap) is exact with that tier alone.
+ * <p>
+ * The full files may be <b>stale</b>: a cut that changes only a few resources of the group writes its change tiers and
+ * keeps the full files of an earlier cut ({@code filesTime} set). The recent tier of a stale group then holds every
+ * change at or after {@code filesTime} less the overlap, so the full files plus the recent tier are the group's current
+ * content, and {@code _since} never answers a stale group with its full files ({@link #answersSince}).
  *
  * @param type          resource type
  * @param group         the group's hint (see {@link GroupKey})
  * @param files         its resources, rolled by the byte cap, in id order
  * @param deletions     its remembered deletions (transaction Bundles), empty when none
- * @param lastUpsert    newest change time of a resource in the group, UTC epoch ms; 0 when it has none
+ * @param lastUpsert    newest change time of a resource in the group, UTC epoch ms; 0 when it has none (of a stale
+ *                      group: of a resource that was in it, one that left since may count)
  * @param lastDelete    newest delete time remembered in the group, UTC epoch ms; 0 when none
  * @param latest        the resources changed at or after {@code latestSince} (the changes of the group's last cut)
  * @param latestSince   transaction time of the cut before the one that wrote the group, UTC epoch ms (0: first cut)
@@ -23,10 +29,13 @@ import java.util.List;
  *                      tier was last compacted (at most about a quarter of the group, else it restarts at
  *                      {@code latestSince})
  * @param recentSince   bound of {@code recent}, UTC epoch ms; {@code <= latestSince}
+ * @param filesTime     null when the full files hold the group's current content; else S of the last publication
+ *                      they were current in, UTC epoch ms: they lack the group's changes at or after it (a group table
+ *                      stored before stale files existed has no such field: current)
  */
 public record PublishedGroup(ResourceType type, String group, List<PublishedFile> files, List<PublishedFile> deletions,
                              long lastUpsert, long lastDelete, List<PublishedFile> latest, long latestSince,
-                             List<PublishedFile> recent, long recentSince) {
+                             List<PublishedFile> recent, long recentSince, Long filesTime) {
 
     public PublishedGroup {
         files = List.copyOf(files);
@@ -39,15 +48,34 @@ public record PublishedGroup(ResourceType type, String group, List<PublishedFile
         return new GroupKey(type, group);
     }
 
-    /** @return resources in the group */
+    /** @return whether the full files lack some of the group's changes (then {@link #filesTime()} is set) */
+    public boolean stale() {
+        return filesTime != null;
+    }
+
+    /** @return bytes of the full files */
+    public long bytes() {
+        return files.stream().mapToLong(PublishedFile::bytes).sum();
+    }
+
+    /** @return resources in the group's full files */
     public long lines() {
         return files.stream().mapToLong(PublishedFile::lines).sum();
     }
 
     /**
      * @param from the earliest change time the client may lack, UTC epoch ms
+     * @return whether {@link #changedSince} can answer it: a change tier reaches back to {@code from}, or the full
+     * files are current
+     */
+    public boolean answersSince(long from) {
+        return !stale() || from >= recentSince;
+    }
+
+    /**
+     * @param from the earliest change time the client may lack, UTC epoch ms; {@link #answersSince} must hold
      * @return the smallest files holding the current version of every resource of the group changed at or after
-     * {@code from}: the latest or recent change tier when its bound allows, else the full files
+     * {@code from}: the latest or recent change tier when its bound allows, else the (current) full files
      */
     public List<PublishedFile> changedSince(long from) {
         if (from >= latestSince) {

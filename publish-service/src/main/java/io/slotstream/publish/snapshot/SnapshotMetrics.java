@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publication metrics: {@code slotstream.publish.snapshot.duration} (timer of a cut), {@code .bytes} (summary, bytes
- * a cut stored: only rewritten files), {@code .groups} (summary, groups a cut rewrote),
+ * a cut stored: only new files), {@code .groups} (summary, groups a cut wrote, whole or their change files only),
+ * {@code .full.groups} (summary, groups whose full files a cut rewrote),
  * {@code slotstream.publish.snapshot.resources} (gauge per {@code type}: resources in the current publication),
  * {@code .files} (gauge, files the manifest lists), {@code .transaction.time} (gauge, epoch seconds of the
  * current transactionTime) and {@code .failures} (counter of failed cuts, tag {@code reason} = {@code disk-full} or
@@ -25,6 +26,7 @@ public final class SnapshotMetrics {
     private final Timer duration;
     private final DistributionSummary bytes;
     private final DistributionSummary groups;
+    private final DistributionSummary wholeGroups;
     private final Map<ResourceType, AtomicLong> resources = new EnumMap<>(ResourceType.class);
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong transactionTime = new AtomicLong();
@@ -38,7 +40,9 @@ public final class SnapshotMetrics {
         this.bytes = DistributionSummary.builder("slotstream.publish.snapshot.bytes").baseUnit("bytes")
                 .description("Bytes a cut stored (rewritten files only)").register(registry);
         this.groups = DistributionSummary.builder("slotstream.publish.snapshot.groups")
-                .description("Groups a cut rewrote").register(registry);
+                .description("Groups a cut wrote (whole or their change files only)").register(registry);
+        this.wholeGroups = DistributionSummary.builder("slotstream.publish.snapshot.full.groups")
+                .description("Groups whose full files a cut rewrote").register(registry);
         this.cuts = Counter.builder("slotstream.publish.snapshot.cuts").description("Cuts published").register(registry);
         this.diskFull = failures(registry, "disk-full");
         this.otherFailures = failures(registry, "other");
@@ -63,10 +67,11 @@ public final class SnapshotMetrics {
         (full ? diskFull : otherFailures).increment();
     }
 
-    void cut(Duration took, int groupsRewritten, long bytesStored) {
+    void cut(Duration took, int groupsWritten, int groupsRewrittenWhole, long bytesStored) {
         duration.record(took);
         bytes.record(bytesStored);
-        groups.record(groupsRewritten);
+        groups.record(groupsWritten);
+        wholeGroups.record(groupsRewrittenWhole);
         cuts.increment();
     }
 

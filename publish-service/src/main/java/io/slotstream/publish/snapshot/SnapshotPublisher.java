@@ -31,11 +31,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Cuts the {@link PublicationStore} into the publication, incrementally: a cut rewrites only the groups changed
- * since the previous cut (their files are content-named, so an unchanged part keeps its name and is not stored again),
- * reuses every other group's files, records the new group table in the store, and only then switches the
- * {@link Publication} the manifest is built from. Files the publication stops referencing are deleted after the grace
- * period ({@link #deleteExpired()}).
+ * Cuts the {@link PublicationStore} into the publication, incrementally: a cut writes only the groups changed since
+ * the previous cut, reuses every other group's files, records the new group table in the store, and only then switches
+ * the {@link Publication} the manifest is built from. Files the publication stops referencing are deleted after the
+ * grace period ({@link #deleteExpired()}).
+ * <p>
+ * The cost of a cut follows the changes, not the groups they touch: a changed group gets only its change tiers (and
+ * its deletion file when its deletions changed) and keeps its full files from an earlier cut, which become stale
+ * ({@link PublishedGroup#filesTime()}). A group's full files are rewritten (content-named, so an unchanged part keeps
+ * its name and is not stored again) when it has none yet, when a resource moved out of it, when its recent tier would
+ * pass a quarter of its bytes, when they have been stale for {@code fullRefreshInterval} of change time, and at rest: a cut that finds no change since
+ * the previous one rewrites every stale group, so replicas fed the same records end with the same full files.
  * <p>
  * A restart serves the same publication: the group table is in the store, the files are in the
  * {@link PublicationStorage}. Thread-safety: cuts are serialized; {@link #current()} is lock-free.
@@ -52,6 +58,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Path scratch;
     private final Duration sinceRetention;
     private final long sinceOverlapMs;
+    private final long fullRefreshIntervalMs;
     private final SnapshotMetrics metrics;
     private final GroupWriter writer;
     private final UnreferencedFiles unreferenced;
@@ -68,13 +75,16 @@ public final class SnapshotPublisher implements AutoCloseable {
      * @param sinceRetention how long deletions are remembered before the newest change
      * @param sinceOverlap   the overlap {@code _since} answers use: a group's latest change tier reaches this far
      *                       before the previous cut, so a client polling every cut is answered from it
+     * @param fullRefreshInterval how long (in change time: record timestamps) a group's full files may stay stale
+     *                       while its changes go to its change tiers only; zero rewrites a changed group's full files
+     *                       at every cut
      * @param grace          how long an unreferenced file stays downloadable
      * @param clock          wall clock of the grace period only (nothing published depends on it)
      * @throws UncheckedIOException when the scratch directory or the storage cannot be read
      */
     public SnapshotPublisher(PublicationStore store, PublicationStorage storage, Path scratch, long maxFileBytes,
-                             Duration sinceRetention, Duration sinceOverlap, Duration grace, Clock clock,
-                             SnapshotMetrics metrics) {
+                             Duration sinceRetention, Duration sinceOverlap, Duration fullRefreshInterval,
+                             Duration grace, Clock clock, SnapshotMetrics metrics) {
         if (maxFileBytes < 1) {
             throw new IllegalArgumentException("maxFileBytes must be >= 1, was " + maxFileBytes);
         }
@@ -83,6 +93,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.scratch = scratch;
         this.sinceRetention = sinceRetention;
         this.sinceOverlapMs = sinceOverlap.toMillis();
+        this.fullRefreshIntervalMs = fullRefreshInterval.toMillis();
         this.metrics = metrics;
         this.clock = clock;
         this.writer = new GroupWriter(storage, scratch, maxFileBytes);
@@ -124,31 +135,48 @@ public final class SnapshotPublisher implements AutoCloseable {
         return storage;
     }
 
-    /** Cuts when some group changed since the last cut (or nothing is published yet); else returns empty. */
+    /**
+     * Cuts when some group changed since the last cut, when nothing is published yet, or when some group's full files
+     * are stale (at rest they are all rewritten); else returns empty.
+     */
     public synchronized Optional<Publication> cutIfChanged() {
-        if (current.get() != null && !store.hasDirtyGroups()) {
+        if (current.get() != null && !store.hasDirtyGroups() && table.values().stream().noneMatch(PublishedGroup::stale)) {
             return Optional.empty();
         }
         return Optional.of(cut());
     }
 
+    /** How a cut writes one group. */
+    enum GroupWrite {
+        /** the full files, the change tiers and the deletion file */
+        FULL,
+        /** the change tiers only (and the deletion file when deletions changed); the full files stay */
+        CHANGES
+    }
+
     /**
-     * Cuts now: rewrites the changed groups and publishes. On failure (e.g. a full disk) the publication stays as it
-     * was, with every file it lists; files the failed cut stored get the grace period like every unlisted file; its
-     * groups stay dirty for the next cut; the failure is logged, counted and kept for {@link #lastFailure()}.
+     * Cuts now: writes the changed groups (their change tiers, or whole: see the class comment) and publishes. On
+     * failure (e.g. a full disk) the publication stays as it was, with every file it lists; files the failed cut
+     * stored get the grace period like every unlisted file; its groups stay dirty for the next cut; the failure is
+     * logged, counted and kept for {@link #lastFailure()}.
      *
      * @throws UncheckedIOException when a file cannot be written or stored (the message names the file or directory)
      */
     public synchronized Publication cut() {
         long started = System.nanoTime();
         StoreCut cut = store.cut(sinceRetention);
+        // at rest: no change since the previous cut; every stale group is rewritten
+        boolean atRest = cut.groups().isEmpty();
         Publication previous = current.get();
         Set<String> known = previous == null ? Set.of() : previous.fileNames();
+        long previousTime = store.publishedTime();
         // changes applied after the previous cut have times >= its transaction time; less the overlap, a client
         // that read the previous cut is answered from the latest change tier alone
-        long latestSince = Math.max(0, store.publishedTime() - sinceOverlapMs);
+        long latestSince = Math.max(0, previousTime - sinceOverlapMs);
+        Map<GroupKey, GroupWrite> plan = plan(cut, atRest, previousTime);
         try (StoreView view = cut.view()) {
-            Map<GroupKey, PublishedGroup> written = writeGroups(view, cut.groups(), known, latestSince);
+            Map<GroupKey, PublishedGroup> written = writeGroups(view, plan, cut.deletionGroups(), known, latestSince,
+                    recentFloor(plan, previousTime), previousTime);
             Map<GroupKey, byte[]> entries = new HashMap<>();
             for (Map.Entry<GroupKey, PublishedGroup> group : written.entrySet()) {
                 entries.put(group.getKey(), group.getValue() == null ? null : JSON.writeValueAsBytes(group.getValue()));
@@ -165,11 +193,12 @@ public final class SnapshotPublisher implements AutoCloseable {
             current.set(next);
             unreferenced.switched(known, next.fileNames());
             long bytes = writer.takeBytesStored();
-            metrics.cut(Duration.ofNanos(System.nanoTime() - started), cut.groups().size(), bytes);
+            long whole = written.values().stream().filter(g -> g == null || !g.stale()).count();
+            metrics.cut(Duration.ofNanos(System.nanoTime() - started), written.size(), (int) whole, bytes);
             metrics.published(next);
             lastFailure.set(null);
-            log.info("published transactionTime {} ({} groups rewritten, {} bytes stored)", cut.transactionTime(),
-                    cut.groups().size(), bytes);
+            log.info("published transactionTime {}, full manifest at {} ({} groups written, {} of them whole; {} bytes stored)",
+                    cut.transactionTime(), next.fullTransactionTime(), written.size(), whole, bytes);
             return next;
         } catch (IOException | RuntimeException e) {
             writer.takeBytesStored();
@@ -194,18 +223,94 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
 
     /**
+     * @return how the cut writes each group: the changed ones (whole when new or stale for the refresh interval, else
+     * their changes), and the stale ones due for a refresh (all of them at rest). Refreshes are spread over the
+     * interval: besides the groups stale for the whole interval, a cut refreshes the oldest stale groups up to their
+     * share of the change time it covers ({@code (S - previous S) / interval} of them), so groups that went stale
+     * together are not all rewritten in one cut.
+     */
+    private Map<GroupKey, GroupWrite> plan(StoreCut cut, boolean atRest, long previousTime) {
+        Map<GroupKey, GroupWrite> plan = new TreeMap<>();
+        List<PublishedGroup> stale = new ArrayList<>();
+        for (GroupKey group : cut.groups()) {
+            PublishedGroup published = table.get(group);
+            // a group a resource moved out of is rewritten: its stale files would list the resource twice in the
+            // full manifest, with its old version
+            boolean whole = published == null || atRest || cut.movedFromGroups().contains(group);
+            plan.put(group, whole ? GroupWrite.FULL : GroupWrite.CHANGES);
+            if (!whole && !published.stale()) {
+                stale.add(published); // goes stale now, at the previous S
+            }
+        }
+        table.values().stream().filter(g -> g.stale() && plan.get(g.key()) != GroupWrite.FULL).forEach(stale::add);
+        if (atRest || fullRefreshIntervalMs <= 0) {
+            stale.forEach(group -> plan.put(group.key(), GroupWrite.FULL));
+            return plan;
+        }
+        stale.sort(Comparator.comparingLong((PublishedGroup g) -> g.stale() ? g.filesTime() : previousTime)
+                .thenComparing(PublishedGroup::key));
+        double share = (double) Math.max(0, cut.transactionTime() - previousTime) / fullRefreshIntervalMs;
+        long budget = (long) Math.floor(stale.size() * Math.min(1, share));
+        for (PublishedGroup group : stale) {
+            long filesTime = group.stale() ? group.filesTime() : previousTime;
+            if (budget <= 0 && cut.transactionTime() - filesTime < fullRefreshIntervalMs) {
+                break;
+            }
+            plan.put(group.key(), GroupWrite.FULL);
+            budget--;
+        }
+        return plan;
+    }
+
+    /**
+     * @return the latest bound a stale group's recent tier may have after this cut: the oldest time a group's full
+     * files will be current at (the full manifest's transactionTime) less the overlap, so a client that read the full
+     * manifest is answered from the tiers on its next {@code _since}; a group whose recent tier would then pass a
+     * quarter of its bytes is rewritten whole
+     */
+    private long recentFloor(Map<GroupKey, GroupWrite> plan, long previousTime) {
+        long oldest = previousTime;
+        for (PublishedGroup published : table.values()) {
+            if (published.stale() && plan.get(published.key()) != GroupWrite.FULL) {
+                oldest = Math.min(oldest, published.filesTime());
+            }
+        }
+        return oldest - sinceOverlapMs;
+    }
+
+    /** Writes one group as planned; a group whose changes cannot be written alone is written whole. */
+    private PublishedGroup writeGroup(StoreView view, GroupKey group, GroupWrite how, boolean deletionsChanged,
+                                      Set<String> known, long latestSince, long recentFloor, long previousTime) {
+        PublishedGroup published = table.get(group);
+        if (how == GroupWrite.CHANGES) {
+            long filesTime = published.stale() ? published.filesTime() : previousTime;
+            // a recent tier bounded at 0 is the group's full files: a group going stale restarts it at the floor
+            long recentSince = published.recentSince() > 0 ? Math.min(published.recentSince(), recentFloor) : recentFloor;
+            Optional<PublishedGroup> changes = writer.writeChanges(view, group, known, latestSince, recentSince,
+                    filesTime, deletionsChanged, published);
+            if (changes.isPresent()) {
+                return changes.get();
+            }
+        }
+        return writer.write(view, group, known, latestSince, published);
+    }
+
+    /**
      * Writes the groups on up to {@link #WRITER_THREADS} threads (a full publication is CPU-bound: the scan, the
      * lines and a SHA-256 per file). On a failure the groups not started are skipped, the running ones finish, and
      * the first failure is thrown.
      *
      * @return each group's files (null: the group is gone)
      */
-    private Map<GroupKey, PublishedGroup> writeGroups(StoreView view, Set<GroupKey> groups, Set<String> known,
-                                                      long latestSince) {
-        List<GroupKey> order = List.copyOf(groups);
+    private Map<GroupKey, PublishedGroup> writeGroups(StoreView view, Map<GroupKey, GroupWrite> plan,
+                                                      Set<GroupKey> deletionGroups, Set<String> known,
+                                                      long latestSince, long recentFloor, long previousTime) {
+        List<GroupKey> order = List.copyOf(plan.keySet());
         PublishedGroup[] files = new PublishedGroup[order.size()];
         if (order.size() == 1) {
-            files[0] = writer.write(view, order.get(0), known, latestSince, table.get(order.get(0)));
+            GroupKey group = order.get(0);
+            files[0] = writeGroup(view, group, plan.get(group), deletionGroups.contains(group), known, latestSince,
+                    recentFloor, previousTime);
         } else if (!order.isEmpty()) {
             AtomicBoolean failed = new AtomicBoolean();
             List<Future<?>> running = new ArrayList<>(order.size());
@@ -214,7 +319,9 @@ public final class SnapshotPublisher implements AutoCloseable {
                 running.add(writers.submit(() -> {
                     if (!failed.get()) {
                         try {
-                            files[index] = writer.write(view, order.get(index), known, latestSince, table.get(order.get(index)));
+                            GroupKey group = order.get(index);
+                            files[index] = writeGroup(view, group, plan.get(group), deletionGroups.contains(group),
+                                    known, latestSince, recentFloor, previousTime);
                         } catch (RuntimeException e) {
                             failed.set(true);
                             throw e;

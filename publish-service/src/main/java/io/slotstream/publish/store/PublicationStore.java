@@ -42,7 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * whatever order it consumed the partitions in. Deletions are kept as tombstones in their group until {@code since-retention} before the
  * newest change; that bound is the {@linkplain StoreCut#horizon() horizon} of {@code _since}.
  * <p>
- * Column families: {@code members} and {@code tombstones} (group prefix + id), {@code locator} (resource -> group,
+ * Column families: {@code members} and {@code tombstones} (group prefix + id), {@code changes} (group prefix + change
+ * time + id: a group's resources changed since a time without scanning the group), {@code locator} (resource -> group,
  * live or deleted), {@code tombstones_by_time} (for pruning), {@code dirty} (groups changed since the last published
  * cut), {@code published} (the published group table, opaque to the store), and the default family for metadata
  * (partition positions, newest change time, render fingerprint). Nothing of the data is in the heap except the set
@@ -62,7 +63,7 @@ public final class PublicationStore implements AutoCloseable {
     private static final byte[] PUBLISHED_TIME = bytes("published-time");
     private static final String POSITION_PREFIX = "position:";
     private static final List<String> FAMILIES = List.of("default", "members", "locator", "tombstones",
-            "tombstones_by_time", "dirty", "published");
+            "tombstones_by_time", "dirty", "published", "changes");
 
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
@@ -75,9 +76,14 @@ public final class PublicationStore implements AutoCloseable {
     private final ColumnFamilyHandle tombstonesByTime;
     private final ColumnFamilyHandle dirtyFamily;
     private final ColumnFamilyHandle published;
+    final ColumnFamilyHandle changes;
     private final WriteOptions writeOptions = new WriteOptions();
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<GroupKey> dirty = new HashSet<>();
+    /** The dirty groups whose remembered deletions changed too; after a restart, every dirty group (not persisted). */
+    private final Set<GroupKey> deletionsDirty = new HashSet<>();
+    /** The dirty groups a resource moved out of; after a restart, every dirty group (not persisted). */
+    private final Set<GroupKey> movedFrom = new HashSet<>();
 
     private long maxChangeTime;
 
@@ -102,6 +108,7 @@ public final class PublicationStore implements AutoCloseable {
         this.tombstonesByTime = handles.get(4);
         this.dirtyFamily = handles.get(5);
         this.published = handles.get(6);
+        this.changes = handles.get(7);
     }
 
     /**
@@ -137,6 +144,8 @@ public final class PublicationStore implements AutoCloseable {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 dirty.add(GroupKey.of(it.key()));
             }
+            deletionsDirty.addAll(dirty);
+            movedFrom.addAll(dirty);
         }
     }
 
@@ -158,11 +167,13 @@ public final class PublicationStore implements AutoCloseable {
                 lastPerKey.put(timed.change().type().tag() + ":" + timed.change().id(), timed);
             }
             Set<GroupKey> touched = new HashSet<>();
+            Set<GroupKey> touchedDeletions = new HashSet<>();
             long newest = maxChangeTime;
             for (TimedChange timed : lastPerKey.values()) {
                 // Never before an earlier change: a record arriving after a cut at S gets a time >= S.
                 TimedChange at = new TimedChange(timed.change(), Math.max(timed.time(), newest));
-                boolean changed = at.change().isDelete() ? delete(batch, at, touched) : upsert(batch, at, touched);
+                boolean changed = at.change().isDelete() ? delete(batch, at, touched, touchedDeletions)
+                        : upsert(batch, at, touched, touchedDeletions);
                 if (changed) {
                     newest = at.time();
                 }
@@ -179,6 +190,7 @@ public final class PublicationStore implements AutoCloseable {
             db.write(writeOptions, batch);
             maxChangeTime = newest;
             dirty.addAll(touched);
+            deletionsDirty.addAll(touchedDeletions);
             return !touched.isEmpty();
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot write the publication store", e);
@@ -187,7 +199,8 @@ public final class PublicationStore implements AutoCloseable {
         }
     }
 
-    private boolean upsert(WriteBatch batch, TimedChange timed, Set<GroupKey> touched) throws RocksDBException {
+    private boolean upsert(WriteBatch batch, TimedChange timed, Set<GroupKey> touched, Set<GroupKey> touchedDeletions)
+            throws RocksDBException {
         StoreChange change = timed.change();
         GroupKey group = new GroupKey(change.type(), change.group());
         byte[] locatorKey = StoreKeys.locatorKey(change.type(), change.id());
@@ -196,31 +209,37 @@ public final class PublicationStore implements AutoCloseable {
             GroupKey old = new GroupKey(change.type(), StoreKeys.groupOfLocator(located));
             byte[] oldKey = StoreKeys.memberKey(old, change.id());
             if (located[0] == StoreKeys.LIVE) {
-                if (old.equals(group)) {
-                    byte[] value = db.get(members, oldKey);
-                    if (value != null && StoreKeys.sameLine(value, change.line())) {
-                        return false;
-                    }
-                } else {
+                byte[] value = db.get(members, oldKey);
+                if (old.equals(group) && value != null && StoreKeys.sameLine(value, change.line())) {
+                    return false;
+                }
+                if (value != null) {
+                    batch.delete(changes, StoreKeys.changeKey(old, StoreKeys.timeOf(value), change.id()));
+                }
+                if (!old.equals(group)) {
                     batch.delete(members, oldKey);
                     touched.add(old);
+                    movedFrom.add(old);
                 }
             } else {
                 byte[] tombstone = db.get(tombstones, oldKey);
                 if (tombstone != null) {
                     batch.delete(tombstones, oldKey);
                     batch.delete(tombstonesByTime, StoreKeys.timeKey(StoreKeys.timeOf(tombstone), locatorKey));
+                    touchedDeletions.add(old);
                 }
                 touched.add(old);
             }
         }
         batch.put(members, StoreKeys.memberKey(group, change.id()), StoreKeys.memberValue(timed.time(), change.line()));
+        batch.put(changes, StoreKeys.changeKey(group, timed.time(), change.id()), EMPTY);
         batch.put(locator, locatorKey, StoreKeys.locatorValue(StoreKeys.LIVE, change.group()));
         touched.add(group);
         return true;
     }
 
-    private boolean delete(WriteBatch batch, TimedChange timed, Set<GroupKey> touched) throws RocksDBException {
+    private boolean delete(WriteBatch batch, TimedChange timed, Set<GroupKey> touched, Set<GroupKey> touchedDeletions)
+            throws RocksDBException {
         StoreChange change = timed.change();
         byte[] locatorKey = StoreKeys.locatorKey(change.type(), change.id());
         byte[] located = db.get(locator, locatorKey);
@@ -229,11 +248,16 @@ public final class PublicationStore implements AutoCloseable {
         }
         GroupKey group = new GroupKey(change.type(), StoreKeys.groupOfLocator(located));
         byte[] key = StoreKeys.memberKey(group, change.id());
+        byte[] value = db.get(members, key);
+        if (value != null) {
+            batch.delete(changes, StoreKeys.changeKey(group, StoreKeys.timeOf(value), change.id()));
+        }
         batch.delete(members, key);
         batch.put(tombstones, key, StoreKeys.longBytes(timed.time()));
         batch.put(tombstonesByTime, StoreKeys.timeKey(timed.time(), locatorKey), group.bytes());
         batch.put(locator, locatorKey, StoreKeys.locatorValue(StoreKeys.DELETED, group.group()));
         touched.add(group);
+        touchedDeletions.add(group);
         return true;
     }
 
@@ -286,9 +310,13 @@ public final class PublicationStore implements AutoCloseable {
             long horizon = Math.max(0, transactionTime - Math.min(sinceRetention.toMillis(), transactionTime));
             prune(horizon);
             Set<GroupKey> groups = new TreeSet<>(dirty);
+            Set<GroupKey> deletionGroups = new TreeSet<>(deletionsDirty);
+            Set<GroupKey> movedFromGroups = new TreeSet<>(movedFrom);
             dirty.clear();
+            deletionsDirty.clear();
+            movedFrom.clear();
             StoreView view = new StoreView(this, db, db.getSnapshot());
-            return new StoreCut(view, groups, transactionTime, horizon);
+            return new StoreCut(view, groups, deletionGroups, movedFromGroups, transactionTime, horizon);
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot prune the publication store", e);
         } finally {
@@ -314,6 +342,7 @@ public final class PublicationStore implements AutoCloseable {
             touched.forEach(group -> put(batch, dirtyFamily, group.bytes(), EMPTY));
             db.write(writeOptions, batch);
             dirty.addAll(touched);
+            deletionsDirty.addAll(touched);
         }
     }
 
@@ -350,6 +379,8 @@ public final class PublicationStore implements AutoCloseable {
         lock.lock();
         try {
             dirty.addAll(cut.groups());
+            deletionsDirty.addAll(cut.deletionGroups());
+            movedFrom.addAll(cut.movedFromGroups());
         } finally {
             lock.unlock();
         }

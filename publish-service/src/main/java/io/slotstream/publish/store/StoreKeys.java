@@ -12,6 +12,8 @@ import java.util.Arrays;
  * <li>locator key: {@code [tag][id utf8]}, value {@code [L|D][group utf8]} (live or deleted, and where)</li>
  * <li>member value: {@code [change time 8B][line]}; tombstone value: {@code [delete time 8B]}</li>
  * <li>tombstone time key: {@code [time 8B][tag][id utf8]}, value {@code [group utf8]}</li>
+ * <li>change key ({@code changes}: the group's resources by change time): {@code [tag][group utf8][0x00][change time
+ * 8B][id utf8]}, empty value</li>
  * </ul>
  */
 final class StoreKeys {
@@ -34,6 +36,26 @@ final class StoreKeys {
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         byte[] key = Arrays.copyOf(prefix, prefix.length + idBytes.length);
         System.arraycopy(idBytes, 0, key, prefix.length, idBytes.length);
+        return key;
+    }
+
+    static byte[] changeKey(GroupKey group, long time, String id) {
+        byte[] prefix = groupPrefix(group);
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(prefix.length + 8 + idBytes.length).put(prefix).putLong(time).put(idBytes).array();
+    }
+
+    /** @return the first change key of the group at or after {@code time} (UTC epoch ms, &gt;= 0) */
+    static byte[] changeKeyFrom(GroupKey group, long time) {
+        byte[] prefix = groupPrefix(group);
+        return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(time).array();
+    }
+
+    /** @return the member key a change key with that group prefix length points to */
+    static byte[] memberKeyOfChange(byte[] changeKey, int prefixLength) {
+        byte[] key = new byte[changeKey.length - 8];
+        System.arraycopy(changeKey, 0, key, 0, prefixLength);
+        System.arraycopy(changeKey, prefixLength + 8, key, prefixLength, changeKey.length - prefixLength - 8);
         return key;
     }
 

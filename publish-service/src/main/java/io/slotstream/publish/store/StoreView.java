@@ -3,6 +3,7 @@ package io.slotstream.publish.store;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 
@@ -50,12 +51,26 @@ public final class StoreView implements AutoCloseable {
 
     /** Streams the group's resources in id byte order. */
     public void members(GroupKey group, MemberVisitor visitor) {
-        scan(store.members, group, (key, value, prefixLength) -> visitor.member(StoreKeys.timeOf(value), value, 8));
+        scan(store.members, group, StoreKeys.groupPrefix(group),
+                (key, value, prefixLength) -> visitor.member(StoreKeys.timeOf(value), value, 8));
+    }
+
+    /**
+     * Streams the group's resources changed at or after {@code since} (UTC epoch ms), in change time order, from the
+     * change-time index: the cost follows the changes, not the group's size.
+     */
+    public void changedMembers(GroupKey group, long since, MemberVisitor visitor) {
+        scan(store.changes, group, StoreKeys.changeKeyFrom(group, Math.max(0, since)), (key, value, prefixLength) -> {
+            byte[] member = get(store.members, StoreKeys.memberKeyOfChange(key, prefixLength));
+            if (member != null) {
+                visitor.member(StoreKeys.timeOf(member), member, 8);
+            }
+        });
     }
 
     /** Streams the group's remembered deletions in id byte order. */
     public void tombstones(GroupKey group, TombstoneVisitor visitor) {
-        scan(store.tombstones, group, (key, value, prefixLength) ->
+        scan(store.tombstones, group, StoreKeys.groupPrefix(group), (key, value, prefixLength) ->
                 visitor.tombstone(StoreKeys.idOfMember(key, prefixLength), StoreKeys.timeOf(value)));
     }
 
@@ -63,7 +78,17 @@ public final class StoreView implements AutoCloseable {
         void accept(byte[] key, byte[] value, int prefixLength);
     }
 
-    private void scan(ColumnFamilyHandle family, GroupKey group, Entry entry) {
+    /** Called under the read lock of a scan. */
+    private byte[] get(ColumnFamilyHandle family, byte[] key) {
+        try {
+            return db.get(family, readOptions, key);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the publication store", e);
+        }
+    }
+
+    /** Streams the group's entries of the family from {@code start} (a key with the group's prefix) to its end. */
+    private void scan(ColumnFamilyHandle family, GroupKey group, byte[] start, Entry entry) {
         byte[] prefix = StoreKeys.groupPrefix(group);
         lifecycle.readLock().lock();
         try {
@@ -71,7 +96,7 @@ public final class StoreView implements AutoCloseable {
                 throw new IllegalStateException("store view is closed");
             }
             try (RocksIterator it = db.newIterator(family, readOptions)) {
-                for (it.seek(prefix); it.isValid(); it.next()) {
+                for (it.seek(start); it.isValid(); it.next()) {
                     byte[] key = it.key();
                     if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
                         break;

@@ -69,7 +69,8 @@ class DiskFullTest {
             Path scratch = layout == Layout.OUTPUT_ON_THE_SMALL_DISK ? dir.resolve("tmp") : disk.path().resolve("tmp");
             try (PublicationStore store = PublicationStore.open(dir.resolve("store"), "fp");
                  SnapshotPublisher publisher = new SnapshotPublisher(store, new FileSystemStorage(output), scratch, 1 << 20,
-                         Duration.ofDays(1), Duration.ofSeconds(5), GRACE, clock, new SnapshotMetrics(meters))) {
+                         Duration.ofDays(1), Duration.ofSeconds(5), Duration.ofSeconds(60), GRACE, clock,
+                         new SnapshotMetrics(meters))) {
                 store.apply(versionOfEveryGroup(1, T0), Map.of());
                 Publication first = publisher.cut();
                 byte[] manifest = manifest(first);

@@ -7,6 +7,7 @@ import io.slotstream.publish.manifest.ManifestWriter;
 import io.slotstream.publish.storage.FileSystemStorage;
 import io.slotstream.publish.storage.PublicationStorage;
 import io.slotstream.publish.store.ResourceType;
+import io.slotstream.publish.store.StoreChange;
 import io.slotstream.publish.store.TimedChange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,10 @@ import static io.slotstream.publish.snapshot.SinceConvergenceTest.timed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Group files, the byte cap, incremental cuts, the atomic switch, restarts and the grace period. */
+/**
+ * Group files, the byte cap, incremental cuts (change files only, full refreshes after the interval and at rest), the
+ * atomic switch, restarts and the grace period.
+ */
 class SnapshotPublisherTest {
 
     private static final long T0 = 1_800_000_000_000L;
@@ -36,8 +40,166 @@ class SnapshotPublisherTest {
 
     private final MutableClock clock = new MutableClock(T0);
 
+    private static final Duration FULL_REFRESH = Duration.ofSeconds(60);
+
     private Replica replica(PublicationStorage storage, long maxFileBytes) {
-        return new Replica(dir.resolve("replica"), storage, maxFileBytes, Duration.ofDays(1), Duration.ofMinutes(5), clock);
+        return replica("replica", storage, maxFileBytes, FULL_REFRESH);
+    }
+
+    private Replica replica(String name, PublicationStorage storage, long maxFileBytes, Duration fullRefreshInterval) {
+        return new Replica(dir.resolve(name), storage, maxFileBytes, Duration.ofDays(1), fullRefreshInterval,
+                Duration.ofMinutes(5), clock);
+    }
+
+    /** 200 slots over 8 groups (weeks 40 to 47), 25 each, at T0. */
+    private static List<TimedChange> twoHundredSlots() {
+        List<TimedChange> batch = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            batch.add(timed(change(ResourceType.SLOT, "s" + i, 1, "MA|2026-W" + (40 + i % 8)), T0));
+        }
+        return batch;
+    }
+
+    /** S of the cut after {@link #loadAndCut}: the slots' times are then further back than the overlap. */
+    private static final long BASE = T0 + 100;
+
+    /** Cuts {@link #twoHundredSlots()}, then a Location at {@link #BASE}; @return the second cut's publication */
+    private static Publication loadAndCut(Replica replica) {
+        replica.store.apply(twoHundredSlots(), Map.of());
+        replica.publisher.cut();
+        replica.store.apply(List.of(timed(change(ResourceType.LOCATION, "l", 1, "MA"), BASE)), Map.of());
+        return replica.publisher.cut();
+    }
+
+    private static Set<String> fullFileNames(Publication publication) {
+        return publication.files().stream().map(PublishedFile::path).collect(Collectors.toSet());
+    }
+
+    private static Set<String> added(Publication before, Publication after) {
+        return after.fileNames().stream().filter(n -> !before.fileNames().contains(n)).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aCutOfOneChangedSlotWritesOnlyChangeFilesAndKeepsTheGroupsFullFiles() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica replica = replica(storage, 1 << 20)) {
+            Publication first = loadAndCut(replica);
+            double bytesBefore = replica.bytesStored();
+            Map<String, Long> modified = modifiedTimes(storage, first);
+
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), BASE + 10)), Map.of());
+            Publication second = replica.publisher.cut();
+
+            assertThat(fullFileNames(second)).as("every full file keeps its name").isEqualTo(fullFileNames(first));
+            Set<String> added = added(first, second);
+            assertThat(added).as("only change files are new").singleElement().asString()
+                    .startsWith("Slot-MA-2026-W43-changes-");
+            PublishedGroup group = second.groups().stream().filter(g -> g.group().equals("MA|2026-W43")).findFirst().orElseThrow();
+            assertThat(group.stale()).isTrue();
+            assertThat(group.filesTime()).as("the files are current at the previous cut").isEqualTo(BASE);
+            assertThat(PublicationReader.lines(storage, group.latest().get(0)))
+                    .containsExactly(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2));
+            assertThat(replica.bytesStored() - bytesBefore).as("bytes stored by the cut: the change file")
+                    .isEqualTo(group.latest().get(0).bytes()).isLessThan(100);
+            assertThat(replica.meters.get("slotstream.publish.snapshot.full.groups").summary().max())
+                    .as("the first cut wrote 8 groups whole").isEqualTo(8);
+            modified.forEach((name, time) ->
+                    assertThat(modifiedTime(storage, name)).as("untouched file %s", name).isEqualTo(time));
+
+            // Two times: _since answers are exact to S; the full manifest is as of the stale files' time.
+            assertThat(second.transactionTime()).isEqualTo(BASE + 10);
+            assertThat(second.fullTransactionTime()).isEqualTo(BASE);
+            assertThat(second.since(BASE, 5).orElseThrow().output()).extracting(PublishedFile::path)
+                    .as("a stale group is answered from its change file, never from its stale full files")
+                    .doesNotContainAnyElementsOf(group.files().stream().map(PublishedFile::path).toList())
+                    .contains(group.latest().get(0).path());
+            assertThat(second.since(T0 + 50, 0)).as("T before the stale group's recent tier: the full publication")
+                    .isEmpty();
+            Map<String, String> client = PublicationReader.full(second, storage);
+            assertThat(client).containsEntry("Slot/s3", SinceConvergenceTest.line(ResourceType.SLOT, "s3", 1));
+            PublicationReader.apply(second.since(second.fullTransactionTime(), 5).orElseThrow(), storage, client);
+            assertThat(client).as("full manifest + _since at its transactionTime: the current content")
+                    .hasSize(201).containsEntry("Slot/s3", SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2));
+        }
+    }
+
+    @Test
+    void staleFullFilesAreRewrittenAfterTheRefreshIntervalAndAtRest() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica replica = replica(storage, 1 << 20)) {
+            Publication first = loadAndCut(replica);
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), BASE + 1_000)), Map.of());
+            replica.publisher.cut();
+            // stale for 59.999 s of change time: still only change files (the recent tier holds both changes)
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s11", 2, "MA|2026-W43"), BASE + 59_999)), Map.of());
+            Publication third = replica.publisher.cut();
+            assertThat(fullFileNames(third)).isEqualTo(fullFileNames(first));
+            assertThat(third.fullTransactionTime()).isEqualTo(BASE);
+            PublishedGroup w43 = third.groups().stream().filter(g -> g.group().equals("MA|2026-W43")).findFirst().orElseThrow();
+            assertThat(w43.recent()).singleElement().satisfies(f -> assertThat(PublicationReader.lines(storage, f))
+                    .containsExactlyInAnyOrder(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2),
+                            SinceConvergenceTest.line(ResourceType.SLOT, "s11", 2)));
+
+            // The files have been stale for 60 s of change time: this cut rewrites the group whole.
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s19", 2, "MA|2026-W43"), BASE + 60_000)), Map.of());
+            Publication refreshed = replica.publisher.cut();
+            assertThat(added(third, refreshed)).anySatisfy(n -> assertThat(n).matches("Slot-MA-2026-W43-[0-9a-f]{16}\\.ndjson"));
+            assertThat(refreshed.fullTransactionTime()).isEqualTo(refreshed.transactionTime()).isEqualTo(BASE + 60_000);
+            assertThat(PublicationReader.full(refreshed, storage)).containsEntry("Slot/s3", SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2))
+                    .containsEntry("Slot/s11", SinceConvergenceTest.line(ResourceType.SLOT, "s11", 2))
+                    .containsEntry("Slot/s19", SinceConvergenceTest.line(ResourceType.SLOT, "s19", 2));
+
+            // A change in another group makes it stale; the next cut finds no change (at rest) and rewrites it.
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s4", 2, "MA|2026-W44"), BASE + 61_000)), Map.of());
+            Publication changed = replica.publisher.cutIfChanged().orElseThrow();
+            assertThat(changed.fullTransactionTime()).isEqualTo(BASE + 60_000);
+            Publication atRest = replica.publisher.cutIfChanged().orElseThrow(() -> new AssertionError("a stale group at rest is cut"));
+            assertThat(added(changed, atRest)).anySatisfy(n -> assertThat(n).matches("Slot-MA-2026-W44-[0-9a-f]{16}\\.ndjson"));
+            assertThat(atRest.transactionTime()).isEqualTo(BASE + 61_000);
+            assertThat(atRest.fullTransactionTime()).isEqualTo(BASE + 61_000);
+            assertThat(atRest.groups()).noneMatch(PublishedGroup::stale);
+            assertThat(PublicationReader.full(atRest, storage)).hasSize(201)
+                    .containsEntry("Slot/s4", SinceConvergenceTest.line(ResourceType.SLOT, "s4", 2));
+            assertThat(replica.publisher.cutIfChanged()).as("at rest and nothing stale: no cut").isEmpty();
+        }
+    }
+
+    @Test
+    void replicasCuttingAtTheirOwnMomentsServeByteIdenticalFullManifestsAtRest() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica a = replica("a", storage, 300, FULL_REFRESH);
+             Replica b = replica("b", storage, 300, FULL_REFRESH)) {
+            loadAndCut(a);
+            loadAndCut(b);
+            // a cuts after every change, b after every third: their change files and stale groups differ
+            for (int i = 1; i <= 9; i++) {
+                List<TimedChange> batch = List.of(timed(change(ResourceType.SLOT, "s" + (i * 7), 2 + i, "MA|2026-W" + (40 + i % 5)), BASE + i * 1_000L),
+                        timed(StoreChange.delete(ResourceType.SLOT, "s" + (i * 7 + 1)), BASE + i * 1_000L));
+                a.store.apply(batch, Map.of());
+                b.store.apply(batch, Map.of());
+                a.publisher.cutIfChanged();
+                if (i % 3 == 0) {
+                    b.publisher.cutIfChanged();
+                }
+            }
+            ManifestWriter manifests = new ManifestWriter();
+            Publication busyA = a.publisher.current().orElseThrow();
+            Publication busyB = b.publisher.current().orElseThrow();
+            assertThat(busyA.transactionTime()).isEqualTo(busyB.transactionTime()).isEqualTo(BASE + 9_000);
+            assertThat(busyA.fullTransactionTime()).as("stale groups before rest").isLessThan(busyA.transactionTime());
+
+            Publication restA = a.publisher.cutIfChanged().orElseThrow();
+            Publication restB = b.publisher.cutIfChanged().orElseThrow();
+            assertThat(manifests.full(restA, "https://p", "https://p/data"))
+                    .isEqualTo(manifests.full(restB, "https://p", "https://p/data"));
+            assertThat(restA.version()).isEqualTo(restB.version());
+            assertThat(restA.fullTransactionTime()).isEqualTo(BASE + 9_000);
+            assertThat(PublicationReader.full(restA, storage)).hasSize(192)
+                    .containsEntry("Slot/s63", SinceConvergenceTest.line(ResourceType.SLOT, "s63", 11))
+                    .doesNotContainKey("Slot/s64");
+            assertThat(a.publisher.cutIfChanged()).isEmpty();
+            assertThat(b.publisher.cutIfChanged()).isEmpty();
+        }
     }
 
     @Test
@@ -84,14 +246,10 @@ class SnapshotPublisherTest {
     }
 
     @Test
-    void aCutRewritesOnlyTheChangedGroupAndKeepsEveryOtherFile() throws IOException {
+    void withAZeroRefreshIntervalACutRewritesOnlyTheChangedGroupAndKeepsEveryOtherFile() throws IOException {
         try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
-             Replica replica = replica(storage, 1 << 20)) {
-            List<TimedChange> batch = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                batch.add(timed(change(ResourceType.SLOT, "s" + i, 1, "MA|2026-W" + (40 + i % 8)), T0));
-            }
-            replica.store.apply(batch, Map.of());
+             Replica replica = replica("replica", storage, 1 << 20, Duration.ZERO)) {
+            replica.store.apply(twoHundredSlots(), Map.of());
             Publication first = replica.publisher.cut();
             double bytesBefore = replica.bytesStored();
             Map<String, Long> modified = modifiedTimes(storage, first);
@@ -148,6 +306,47 @@ class SnapshotPublisherTest {
                 assertThat(restarted.publisher.cutIfChanged()).as("nothing to rewrite after a restart").isEmpty();
             }
         }
+    }
+
+    @Test
+    void aRestartServesTheSameStaleGroupsAndRewritesThemAtRest() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"))) {
+            Publication stale;
+            byte[] manifest;
+            try (Replica replica = replica(storage, 1 << 20)) {
+                loadAndCut(replica);
+                replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), BASE + 10)), Map.of());
+                stale = replica.publisher.cut();
+                manifest = new ManifestWriter().full(stale, "https://p", "https://p/data");
+            }
+            try (Replica restarted = replica(storage, 1 << 20)) {
+                Publication restored = restarted.publisher.current().orElseThrow();
+                assertThat(new ManifestWriter().full(restored, "https://p", "https://p/data")).isEqualTo(manifest);
+                assertThat(restored.fullTransactionTime()).isEqualTo(BASE);
+                assertThat(restored.fileNames()).isEqualTo(stale.fileNames());
+                assertThat(restored.since(BASE, 5)).isEqualTo(stale.since(BASE, 5));
+                Publication atRest = restarted.publisher.cutIfChanged().orElseThrow();
+                assertThat(atRest.fullTransactionTime()).isEqualTo(BASE + 10);
+                assertThat(PublicationReader.full(atRest, storage)).containsEntry("Slot/s3",
+                        SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2));
+            }
+        }
+    }
+
+    @Test
+    void aGroupTableEntryStoredBeforeStaleFilesExistedReadsAsCurrent() throws IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        PublishedFile file = new PublishedFile("Slot", "Slot-MA-2026-W40-0123456789abcdef.ndjson", List.of("MA"), 1, 10);
+        PublishedGroup group = new PublishedGroup(ResourceType.SLOT, "MA|2026-W40", List.of(file), List.of(), T0, 0,
+                List.of(file), 0, List.of(file), 0, null);
+        var stored = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(group);
+        stored.remove("filesTime");
+        PublishedGroup read = json.treeToValue(stored, PublishedGroup.class);
+        assertThat(read).isEqualTo(group);
+        assertThat(read.stale()).isFalse();
+        PublishedGroup staleGroup = new PublishedGroup(ResourceType.SLOT, "MA|2026-W40", List.of(file), List.of(), T0, 0,
+                List.of(file), 0, List.of(file), 0, T0);
+        assertThat(json.readValue(json.writeValueAsBytes(staleGroup), PublishedGroup.class).filesTime()).isEqualTo(T0);
     }
 
     @Test
