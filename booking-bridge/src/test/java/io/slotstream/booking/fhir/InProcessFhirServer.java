@@ -32,8 +32,8 @@ import java.util.Map;
  */
 final class InProcessFhirServer implements AutoCloseable {
 
-    /** An answer: status and body. */
-    record Answer(int status, String body, java.util.Map<String, String> headers) {
+    /** An answer: status and body; {@code flushes}: how often the servlet flushed the body writer (each one a send). */
+    record Answer(int status, String body, java.util.Map<String, String> headers, int flushes) {
     }
 
     private static final String EMPTY_SEARCHSET = "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}";
@@ -124,7 +124,25 @@ final class InProcessFhirServer implements AutoCloseable {
             request.setCharacterEncoding("UTF-8");
             request.setContent(body);
         }
-        MockHttpServletResponse response = new MockHttpServletResponse();
+        int[] flushes = {0};
+        MockHttpServletResponse response = new MockHttpServletResponse() {
+            private java.io.PrintWriter counting;
+
+            @Override
+            public java.io.PrintWriter getWriter() throws java.io.UnsupportedEncodingException {
+                if (counting == null) {
+                    java.io.PrintWriter target = super.getWriter();
+                    counting = new java.io.PrintWriter(target) {
+                        @Override
+                        public void flush() {
+                            flushes[0]++;
+                            target.flush();
+                        }
+                    };
+                }
+                return counting;
+            }
+        };
         try {
             server.service(request, response);
         } catch (jakarta.servlet.ServletException e) {
@@ -132,7 +150,7 @@ final class InProcessFhirServer implements AutoCloseable {
         }
         java.util.Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         response.getHeaderNames().forEach(h -> headers.put(h, response.getHeader(h)));
-        return new Answer(response.getStatus(), response.getContentAsString(StandardCharsets.UTF_8), headers);
+        return new Answer(response.getStatus(), response.getContentAsString(StandardCharsets.UTF_8), headers, flushes[0]);
     }
 
     /** Stops the stand-in availability-service: every later call to it fails to connect. */
