@@ -3,20 +3,15 @@ package io.slotstream.availability;
 import io.slotstream.deploy.local.LocalStack;
 import io.slotstream.deploy.local.SharedStack;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,20 +38,6 @@ class AvailabilityServiceApplicationIntegrationTest {
 
     @LocalServerPort
     int port;
-
-    @Autowired
-    List<StreamsBuilderFactoryBean> streams;
-
-    @Test
-    void theDecisionPointCommitsEveryRoundAndTheViewEvery100Ms() {
-        Map<String, Object> commitIntervalByApplication = streams.stream().map(StreamsBuilderFactoryBean::getStreamsConfiguration)
-                .collect(Collectors.toMap(c -> c.getProperty("application.id"), c -> c.get("commit.interval.ms")));
-
-        assertThat(commitIntervalByApplication).hasSize(2);
-        assertThat(commitIntervalByApplication.get("slotstream-booking").toString()).isEqualTo("0");
-        assertThat(commitIntervalByApplication.entrySet()).filteredOn(e -> !e.getKey().equals("slotstream-booking"))
-                .singleElement().satisfies(e -> assertThat(e.getValue().toString()).isEqualTo("100"));
-    }
 
     @Test
     void reportsReadyLiveAndPrometheusMetrics() throws Exception {
