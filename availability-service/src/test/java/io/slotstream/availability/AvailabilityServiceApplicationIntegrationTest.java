@@ -3,14 +3,18 @@ package io.slotstream.availability;
 import io.slotstream.deploy.local.LocalStack;
 import io.slotstream.deploy.local.SharedStack;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +42,23 @@ class AvailabilityServiceApplicationIntegrationTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    List<StreamsBuilderFactoryBean> streams;
+
+    @Test
+    void theDecisionPointCommitsEvery20MsAndPollsEvery10WhileTheViewKeeps100Ms() {
+        assertThat(streams).hasSize(2);
+        Properties booking = streams.stream().map(StreamsBuilderFactoryBean::getStreamsConfiguration)
+                .filter(c -> "slotstream-booking".equals(c.getProperty("application.id"))).findFirst().orElseThrow();
+        Properties view = streams.stream().map(StreamsBuilderFactoryBean::getStreamsConfiguration)
+                .filter(c -> c != booking).findFirst().orElseThrow();
+
+        assertThat(String.valueOf(booking.get("commit.interval.ms"))).isEqualTo("20");
+        assertThat(String.valueOf(booking.get("poll.ms"))).isEqualTo("10");
+        assertThat(String.valueOf(view.get("commit.interval.ms"))).isEqualTo("100");
+        assertThat(view.get("poll.ms")).as("the view keeps Kafka Streams' default").isNull();
+    }
 
     @Test
     void reportsReadyLiveAndPrometheusMetrics() throws Exception {

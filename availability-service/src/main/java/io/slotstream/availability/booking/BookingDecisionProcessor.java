@@ -37,8 +37,6 @@ import java.util.List;
  *       {@link BookingStores#OUTCOME_EXPIRY}); the same request id within it gets exactly those events again, never a
  *       second decision.</li>
  *   <li>Reschedule: the replaced appointment is cancelled only if the new one is booked, in one decision.</li>
- *   <li>Prompt: a round that decided a request is committed at once (ProcessorContext#commit), since booking-bridge
- *       answers only from committed outcomes; slot facts alone wait for {@code commit.interval.ms}.</li>
  *   <li>A source change that makes a held slot not free (or deletes it) ends the hold (HOLD_RELEASED, reason
  *       source-busy / slot-deleted). On a booked slot the echo rule below decides whether it is flagged as CONFLICT
  *       (event + metric).</li>
@@ -128,12 +126,7 @@ final class BookingDecisionProcessor implements Processor<String, BookingInput, 
         }
         switch (record.value()) {
             case BookingInput.Fact(SlotFact fact) -> onFact(fact);
-            case BookingInput.Request(BookingRequest request) -> {
-                onRequest(request);
-                // its caller waits for this decision: commit after this round instead of at the next interval (and
-                // the poll timeout after it); slot facts keep the interval, so a stream of Slot changes adds no commits
-                context.commit();
-            }
+            case BookingInput.Request(BookingRequest request) -> onRequest(request);
         }
     }
 
