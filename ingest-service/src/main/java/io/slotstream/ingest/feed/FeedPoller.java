@@ -512,7 +512,6 @@ final class FeedPoller {
                 fail("writing to Kafka failed: " + e.getMessage());
             }
             Instant now = clock.instant();
-            state.lastPollAt = started;
             state.lastMode = mode;
             state.lastFiles = List.copyOf(files);
             state.lastWarnings = warnings.byCode();
@@ -529,13 +528,15 @@ final class FeedPoller {
                 }
             }
             state.countResources();
-            // Last: the admin API reads lastSuccessAt first, so whoever sees this success also sees its counts.
+            // The admin API reads lastPollAt, then lastSuccessAt, then the rest: written in the reverse order, whoever
+            // sees this poll (or this success) also sees its counts and mode.
             if (ok) {
                 state.consecutiveFailures = 0;
                 state.lastSuccessAt = now;
             } else {
                 state.consecutiveFailures++;
             }
+            state.lastPollAt = started;
             metrics.polled(source, ok, warnings, rejects, writes.counts());
             log.info("feed {}: poll {} in {} ms: {}, writes {}, rejects {}, warnings {}{}", source, ok ? "ok" : "FAILED",
                     Duration.between(started, now).toMillis(), mode, writes.counts(), rejects, warnings.byCode(),
