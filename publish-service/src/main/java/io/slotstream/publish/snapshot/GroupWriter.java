@@ -68,14 +68,17 @@ final class GroupWriter {
     /**
      * @param known       names the publication references now: such files are stored already
      * @param latestSince transaction time of the previous cut (0 before the first): the bound of the latest changes
+     * @param recentReach the oldest bound the recent tier may keep, UTC epoch ms, {@code <= latestSince}
      * @param previous    the group as the previous cut published it, or null
      * @return the group's files, or null when the group has neither resources nor remembered deletions
      */
-    PublishedGroup write(StoreView view, GroupKey group, Set<String> known, long latestSince, PublishedGroup previous) {
+    PublishedGroup write(StoreView view, GroupKey group, Set<String> known, long latestSince, long recentReach,
+                         PublishedGroup previous) {
         String base = baseName(group);
         List<String> states = states(group);
         String type = group.type().fhirType();
-        long previousRecent = previous == null ? latestSince : Math.min(previous.recentSince(), latestSince);
+        long previousRecent = Math.max(recentReach,
+                previous == null ? latestSince : Math.min(previous.recentSince(), latestSince));
         // change times are >= 0: a tier bounded at 0 (the first cut, a full publication) is the group's own files,
         // so it is not written twice more only to be found equal and discarded
         boolean latestIsAll = latestSince <= 0;

@@ -27,7 +27,8 @@ import java.util.List;
  * @param latestSince   transaction time of the cut before the one that wrote the group, UTC epoch ms (0: first cut)
  * @param recent        the resources changed at or after {@code recentSince}: the group's changes since its change
  *                      tier was last compacted (at most about a quarter of the group, else it restarts at
- *                      {@code latestSince})
+ *                      {@code latestSince}), reaching back no further than the full manifest's time or one
+ *                      {@code full-refresh-interval} before the cut, whichever is older, less the overlap
  * @param recentSince   bound of {@code recent}, UTC epoch ms; {@code <= latestSince}
  * @param filesTime     null when the full files hold the group's current content; else S of the last publication
  *                      they were current in, UTC epoch ms: they lack the group's changes at or after it (a group table

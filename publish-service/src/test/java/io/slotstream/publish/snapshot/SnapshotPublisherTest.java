@@ -165,6 +165,36 @@ class SnapshotPublisherTest {
     }
 
     @Test
+    void aRecentTierReachesBackOneRefreshIntervalNotToChangesLongGone() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica replica = replica(storage, 1 << 20)) {
+            loadAndCut(replica);
+            // s3 changes, then every 20 s another slot of the same group: the group is refreshed after 60 s
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), BASE + 1_000)), Map.of());
+            replica.publisher.cut();
+            Publication last = null;
+            for (int i = 1; i <= 8; i++) {
+                replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s" + (3 + 8 * (i % 3 + 1)), 2 + i,
+                        "MA|2026-W43"), BASE + 1_000 + i * 20_000L)), Map.of());
+                last = replica.publisher.cut();
+            }
+            long previousTime = BASE + 1_000 + 7 * 20_000L;
+            PublishedGroup w43 = last.groups().stream().filter(g -> g.group().equals("MA|2026-W43")).findFirst().orElseThrow();
+            assertThat(w43.recentSince()).as("one refresh interval and the overlap before the previous cut, no older")
+                    .isGreaterThanOrEqualTo(previousTime - 60_000 - SinceConvergenceTest.OVERLAP);
+            assertThat(w43.recent()).allSatisfy(f -> assertThat(PublicationReader.lines(storage, f))
+                    .as("s3 changed 160 s ago: in the full files, not rewritten with every cut")
+                    .doesNotContain(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2)));
+            // a client one interval behind is still answered from the tier; a client far behind gets the full files
+            Map<String, String> client = PublicationReader.full(last, storage);
+            PublicationReader.apply(last.since(previousTime - 40_000, 5).orElseThrow(), storage, client);
+            assertThat(client).hasSize(201).containsEntry("Slot/s3", SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2));
+            assertThat(last.since(previousTime - 40_000, 5).orElseThrow().output()).extracting(PublishedFile::path)
+                    .doesNotContainAnyElementsOf(w43.files().stream().map(PublishedFile::path).toList());
+        }
+    }
+
+    @Test
     void replicasCuttingAtTheirOwnMomentsServeByteIdenticalFullManifestsAtRest() throws IOException {
         try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
              Replica a = replica("a", storage, 300, FULL_REFRESH);
