@@ -18,8 +18,8 @@ import io.slotstream.bench.http.SincePoll;
 import io.slotstream.bench.http.SlotSearch;
 import io.slotstream.schemas.identity.CanonicalId;
 
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * default 25, by at most {@code --query-pollers} (4) pollers at once: a change sampled while all are busy is not
  * probed, so the probes' own load stays bounded when the view falls behind), and (c) in the
  * next {@code $bulk-publish?_since=} poll (a client polling back to back, at most every {@code --since-interval-ms},
- * default 500, so (c) includes up to one interval). Changes are single-Slot bookings and cancellations (PUT in a
+ * default 500, so (c) includes up to one interval, downloading up to {@code --since-parallel} (8) of the listed files
+ * at once; a change counts as seen when its whole poll is done, and {@code since_poll_duration} reports how long
+ * the polls took). Changes are single-Slot bookings and cancellations (PUT in a
  * transaction Bundle) sent at a steady {@code --rate} (default 500/s) for {@code --duration} seconds (default 30;
  * 3 in smoke), paced on a fixed schedule, each sent asynchronously, at most {@code --max-in-flight} (64) at once
  * (when ingest falls behind, the schedule waits and {@code achieved_rate} drops below {@code --rate}). Latency is measured from the 2xx of ingest to
@@ -68,6 +70,7 @@ public final class FreshnessBenchmark implements Benchmark {
         QueryProbes queryProbes = new QueryProbes(options.integer("query-pollers", 4),
                 options.integer("query-interval-ms", 20));
         long sinceIntervalMs = options.integer("since-interval-ms", 500);
+        int sinceParallel = options.integer("since-parallel", 8);
         double graceSeconds = options.number("grace", options.smoke() ? 10 : 30);
         int maxInFlight = options.integer("max-in-flight", 64);
         HealthSystem system = new HealthSystem(GeneratorConfig.fromNextMonday(options.size(), options.seed()));
@@ -84,6 +87,7 @@ public final class FreshnessBenchmark implements Benchmark {
         report.info("query_pollers", queryProbes.pollers());
         report.info("query_interval_ms", queryProbes.intervalMs());
         report.info("since_interval_ms", sinceIntervalMs);
+        report.info("since_parallel_files", sinceParallel);
         report.info("max_in_flight", maxInFlight);
 
         try (AvailabilityTopicWatcher watcher = new AvailabilityTopicWatcher(services.bootstrap(), services.registry(),
@@ -101,11 +105,12 @@ public final class FreshnessBenchmark implements Benchmark {
             for (int i = 0; i < options.warmup() + options.runs(); i++) {
                 probes.clear();
                 RunStats stats = runOnce(services, http, source, changes, probes, rate, duration, querySample,
-                        queryProbes, sinceIntervalMs, graceSeconds, maxInFlight, watcher);
+                        queryProbes, sinceIntervalMs, sinceParallel, graceSeconds, maxInFlight, watcher);
                 if (i >= options.warmup()) {
                     report.addLatencies("to_topic", stats.topic());
                     report.addLatencies("to_query_api", stats.query());
                     report.addLatencies("to_since_poll", stats.since());
+                    report.addLatencies("since_poll_duration", stats.sincePolls());
                     report.addLatencies("ingest_accept", stats.accept());
                     report.addRun("achieved_rate", "changes/s", stats.achievedRate());
                     report.addRun("not_seen_in_topic", "changes", stats.missingTopic());
@@ -144,23 +149,28 @@ public final class FreshnessBenchmark implements Benchmark {
     }
 
     private record RunStats(long sent, double achievedRate, double[] accept, double[] topic, double[] query,
-                            double[] since, int missingTopic, int missingQuery, int missingSince) {
+                            double[] since, double[] sincePolls, int missingTopic, int missingQuery,
+                            int missingSince) {
     }
 
     private RunStats runOnce(Services services, HttpCall http, String source, ChangeStream changes,
                              Map<String, Probe> probes, double rate, double duration, int querySample,
-                             QueryProbes queryProbes, long sinceIntervalMs, double graceSeconds, int maxInFlight,
+                             QueryProbes queryProbes, long sinceIntervalMs, int sinceParallel, double graceSeconds,
+                             int maxInFlight,
                              AvailabilityTopicWatcher watcher) throws Exception {
         List<Probe> all = new ArrayList<>();
         AtomicBoolean polling = new AtomicBoolean(true);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        String firstSince = Instant.now().minusSeconds(1).toString();
+        // the publication's S now, not the wall clock: S is a record time, behind the wall clock by the pipeline's lag,
+        // and a T after S is answered with the full publication (1M slots: 557 MB for the first poll)
+        String firstSince = SincePoll.currentTransactionTime(http, services.publish());
+        List<Double> pollMillis = Collections.synchronizedList(new ArrayList<>());
         Thread sincePoller = Thread.ofPlatform().name("bench-since-poller").daemon().start(() -> {
             String since = firstSince;
             try {
                 while (polling.get()) {
                     long t0 = System.nanoTime();
-                    SincePoll poll = SincePoll.poll(http, services.publish(), since, r -> {
+                    SincePoll poll = SincePoll.poll(http, services.publish(), since, sinceParallel, r -> {
                         if ("Slot".equals(r.path("resourceType").asText())) {
                             Probe p = probes.get(r.path("id").asText());
                             if (p != null && p.expectedStatus().equals(r.path("status").asText()) && p.acceptedNanos != 0) {
@@ -169,6 +179,7 @@ public final class FreshnessBenchmark implements Benchmark {
                         }
                     });
                     long now = System.nanoTime();
+                    pollMillis.add(poll.millis());
                     for (Probe p : probes.values()) {
                         if (p.sinceNanos == -1) {
                             p.sinceNanos = now;
@@ -247,6 +258,7 @@ public final class FreshnessBenchmark implements Benchmark {
                     counted.stream().mapToDouble(p -> (p.acceptedNanos - p.sentNanos) / 1e6).toArray(),
                     latencies(counted, Probe.Where.TOPIC), latencies(counted, Probe.Where.QUERY),
                     latencies(counted, Probe.Where.SINCE),
+                    pollMillis.stream().mapToDouble(Double::doubleValue).toArray(),
                     (int) counted.stream().filter(p -> p.topicNanos == 0).count(),
                     (int) counted.stream().filter(p -> p.queryProbe && p.queryNanos == 0).count(),
                     (int) counted.stream().filter(p -> p.sinceNanos <= 0).count());
