@@ -68,21 +68,20 @@ final class GroupWriter {
     /**
      * @param known       names the publication references now: such files are stored already
      * @param latestSince transaction time of the previous cut (0 before the first): the bound of the latest changes
-     * @param recentReach the oldest bound the recent tier may keep, UTC epoch ms, {@code <= latestSince}
+     * @param recentBound bound the recent tier keeps unless it would pass a quarter of the group (then it restarts at
+     *                    {@code latestSince}), UTC epoch ms, {@code <= latestSince}
      * @param previous    the group as the previous cut published it, or null
      * @return the group's files, or null when the group has neither resources nor remembered deletions
      */
-    PublishedGroup write(StoreView view, GroupKey group, Set<String> known, long latestSince, long recentReach,
+    PublishedGroup write(StoreView view, GroupKey group, Set<String> known, long latestSince, long recentBound,
                          PublishedGroup previous) {
         String base = baseName(group);
         List<String> states = states(group);
         String type = group.type().fhirType();
-        long previousRecent = Math.max(recentReach,
-                previous == null ? latestSince : Math.min(previous.recentSince(), latestSince));
         // change times are >= 0: a tier bounded at 0 (the first cut, a full publication) is the group's own files,
         // so it is not written twice more only to be found equal and discarded
         boolean latestIsAll = latestSince <= 0;
-        boolean recentIsAll = previousRecent <= 0;
+        boolean recentIsAll = recentBound <= 0;
         Rolling all = new Rolling(base, type, states, known);
         Rolling latest = new Rolling(base + "-changes", type, states, known);
         Rolling recent = new Rolling(base + "-changes", type, states, known);
@@ -95,7 +94,7 @@ final class GroupWriter {
                     if (!latestIsAll && time >= latestSince) {
                         latest.write(value, offset);
                     }
-                    if (!recentIsAll && time >= previousRecent) {
+                    if (!recentIsAll && time >= recentBound) {
                         recent.write(value, offset);
                     }
                 } catch (IOException e) {
@@ -107,7 +106,7 @@ final class GroupWriter {
             List<PublishedFile> latestFiles = latestIsAll || latest.lines == all.lines ? files : latest.finish();
             latest.discard();
             long recentBytes = recentIsAll ? all.bytes : recent.bytes;
-            long recentSince = recentBytes > all.bytes / 4 ? latestSince : previousRecent;
+            long recentSince = recentBytes > all.bytes / 4 ? latestSince : recentBound;
             List<PublishedFile> recentFiles = recentSince == latestSince ? latestFiles
                     : recentIsAll || recent.lines == all.lines ? files : recent.finish();
             recent.discard();

@@ -294,7 +294,8 @@ public final class SnapshotPublisher implements AutoCloseable {
                 return changes.get();
             }
         }
-        return writer.write(view, group, known, latestSince, reach, published);
+        long recentSince = published == null ? latestSince : Math.min(published.recentSince(), latestSince);
+        return writer.write(view, group, known, latestSince, Math.max(recentSince, reach), published);
     }
 
     /**

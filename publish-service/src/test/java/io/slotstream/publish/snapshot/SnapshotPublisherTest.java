@@ -185,7 +185,9 @@ class SnapshotPublisherTest {
             assertThat(w43.recent()).allSatisfy(f -> assertThat(PublicationReader.lines(storage, f))
                     .as("s3 changed 160 s ago: in the full files, not rewritten with every cut")
                     .doesNotContain(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2)));
-            // a client one interval behind is still answered from the tier; a client far behind gets the full files
+            assertThat(w43.stale()).as("changed since its last refresh").isTrue();
+            assertThat(last.since(BASE + 1_000, 5)).as("a client from before the tier: the full publication").isEmpty();
+            // a client one interval behind is still answered from the tier, not from the group's full files
             Map<String, String> client = PublicationReader.full(last, storage);
             PublicationReader.apply(last.since(previousTime - 40_000, 5).orElseThrow(), storage, client);
             assertThat(client).hasSize(201).containsEntry("Slot/s3", SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2));
