@@ -13,6 +13,7 @@ import io.slotstream.bench.generator.HealthSystem;
 import io.slotstream.bench.generator.TransactionBundles;
 import io.slotstream.bench.http.HttpCall;
 import io.slotstream.bench.http.Loader;
+import io.slotstream.bench.http.ReadFiles;
 import io.slotstream.bench.http.Services;
 import io.slotstream.bench.http.SincePoll;
 import io.slotstream.bench.http.SlotSearch;
@@ -35,11 +36,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code freshness}: how long a change accepted by ingest-service takes to become visible (a) in
  * {@code slot.availability.v1} (a consumer tailing the topic), (b) in the availability query API (Slot search for
  * its schedule and start, polled every {@code --query-interval-ms} (20) for every {@code --query-sample}-th change,
- * default 25, by at most {@code --query-pollers} (4) pollers at once: a change sampled while all are busy is not
+ * default 25, 0 for none (the probes are load on the view: measure the publication without them), by at most {@code --query-pollers} (4) pollers at once: a change sampled while all are busy is not
  * probed, so the probes' own load stays bounded when the view falls behind), and (c) in the
  * next {@code $bulk-publish?_since=} poll (a client polling back to back, at most every {@code --since-interval-ms},
  * default 500, so (c) includes up to one interval, downloading up to {@code --since-parallel} (8) of the listed files
- * at once; a change counts as seen when its whole poll is done, and {@code since_poll_duration} reports how long
+ * at once and none that an earlier poll read: the files are immutable, and a client's HTTP cache keeps them; a change counts as seen when its whole poll is done, and {@code since_poll_duration} reports how long
  * the polls took). Changes are single-Slot bookings and cancellations (PUT in a
  * transaction Bundle) sent at a steady {@code --rate} (default 500/s) for {@code --duration} seconds (default 30;
  * 3 in smoke), paced on a fixed schedule, each sent asynchronously, at most {@code --max-in-flight} (64) at once
@@ -67,6 +68,10 @@ public final class FreshnessBenchmark implements Benchmark {
         double rate = options.number("rate", 500);
         double duration = options.number("duration", options.smoke() ? 3 : 30);
         int querySample = options.integer("query-sample", 25);
+        if (querySample < 0) {
+            throw new BenchException("--query-sample must be 0 (no query probes) or a positive n (every n-th change), not "
+                    + querySample);
+        }
         QueryProbes queryProbes = new QueryProbes(options.integer("query-pollers", 4),
                 options.integer("query-interval-ms", 20));
         long sinceIntervalMs = options.integer("since-interval-ms", 500);
@@ -165,12 +170,13 @@ public final class FreshnessBenchmark implements Benchmark {
         // and a T after S is answered with the full publication (1M slots: 557 MB for the first poll)
         String firstSince = SincePoll.currentTransactionTime(http, services.publish());
         List<Double> pollMillis = Collections.synchronizedList(new ArrayList<>());
+        ReadFiles readFiles = new ReadFiles(100_000);
         Thread sincePoller = Thread.ofPlatform().name("bench-since-poller").daemon().start(() -> {
             String since = firstSince;
             try {
                 while (polling.get()) {
                     long t0 = System.nanoTime();
-                    SincePoll poll = SincePoll.poll(http, services.publish(), since, sinceParallel, r -> {
+                    SincePoll poll = SincePoll.poll(http, services.publish(), since, sinceParallel, readFiles, r -> {
                         if ("Slot".equals(r.path("resourceType").asText())) {
                             Probe p = probes.get(r.path("id").asText());
                             if (p != null && p.expectedStatus().equals(r.path("status").asText()) && p.acceptedNanos != 0) {
@@ -210,7 +216,7 @@ public final class FreshnessBenchmark implements Benchmark {
                 Change change = changes.next();
                 var slot = change.entries().get(0).slot();
                 String id = CanonicalId.of(source, slot.id());
-                boolean queryProbe = sent % querySample == 0 && queryProbes.tryStart();
+                boolean queryProbe = querySample > 0 && sent % querySample == 0 && queryProbes.tryStart();
                 Probe probe = new Probe(id, CanonicalId.of(source, slot.scheduleId()), slot, queryProbe, due);
                 Probe previous = probes.put(id, probe);
                 if (previous != null) {

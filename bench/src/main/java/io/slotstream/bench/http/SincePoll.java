@@ -22,9 +22,12 @@ import java.util.function.Consumer;
  * @param transactionTime the manifest's transactionTime (the next poll's {@code _since})
  * @param bytes           manifest plus file bytes
  * @param resources       NDJSON lines read
+ * @param files           files listed in the manifest
+ * @param filesAlreadyRead of them, files not downloaded because an earlier poll read them ({@link ReadFiles})
  * @param millis          wall time of the whole poll, ms
  */
-public record SincePoll(String transactionTime, long bytes, long resources, int files, double millis) {
+public record SincePoll(String transactionTime, long bytes, long resources, int files, int filesAlreadyRead,
+                        double millis) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,18 +64,20 @@ public record SincePoll(String transactionTime, long bytes, long resources, int 
      * @throws BenchException when the manifest or a file is not 200 or not JSON
      */
     public static SincePoll poll(HttpCall http, String publishBase, String since, Consumer<JsonNode> perResource) {
-        return poll(http, publishBase, since, 1, perResource);
+        return poll(http, publishBase, since, 1, null, perResource);
     }
 
     /**
      * @param since         an instant for {@code _since}, or null for the full publication
      * @param parallelFiles how many files are downloaded at once (a client's connection pool; a {@code _since} answer
      *                      at hundreds of changes/s lists a change file per group, hundreds of files)
+     * @param readFiles     the files earlier polls read, which are not downloaded again (and this poll's are added);
+     *                      null to download every listed file
      * @param perResource   called from up to {@code parallelFiles} threads at once when it is above 1
      * @throws BenchException when the manifest or a file is not 200 or not JSON
      */
     public static SincePoll poll(HttpCall http, String publishBase, String since, int parallelFiles,
-                                 Consumer<JsonNode> perResource) {
+                                 ReadFiles readFiles, Consumer<JsonNode> perResource) {
         long t0 = System.nanoTime();
         String url = publishBase + "/$bulk-publish" + (since == null ? "" : "?_since=" + SlotSearch.enc(since));
         HttpCall.Response manifest = HttpCall.expect2xx(http.get(url), "publish-service (" + url + ")");
@@ -83,19 +88,35 @@ public record SincePoll(String transactionTime, long bytes, long resources, int 
             throw new BenchException("publish-service answered something that is not JSON at " + url + ": " + e.getMessage(), e);
         }
         List<String> urls = new ArrayList<>();
-        m.path("output").forEach(output -> urls.add(output.path("url").asText()));
+        int[] listed = {0};
+        m.path("output").forEach(output -> {
+            listed[0]++;
+            String fileUrl = output.path("url").asText();
+            if (readFiles == null || readFiles.firstListing(fileUrl)) {
+                urls.add(fileUrl);
+            }
+        });
         AtomicLong bytes = new AtomicLong(manifest.body().length);
         AtomicLong lines = new AtomicLong();
-        Consumer<String> download = fileUrl -> bytes.addAndGet(http.getLines(fileUrl, line -> {
-            lines.incrementAndGet();
-            if (perResource != null) {
-                try {
-                    perResource.accept(JSON.readTree(line));
-                } catch (IOException e) {
-                    throw new BenchException("a line of " + fileUrl + " is not JSON: " + e.getMessage(), e);
+        Consumer<String> download = fileUrl -> {
+            try {
+                bytes.addAndGet(http.getLines(fileUrl, line -> {
+                    lines.incrementAndGet();
+                    if (perResource != null) {
+                        try {
+                            perResource.accept(JSON.readTree(line));
+                        } catch (IOException e) {
+                            throw new BenchException("a line of " + fileUrl + " is not JSON: " + e.getMessage(), e);
+                        }
+                    }
+                }));
+            } catch (RuntimeException e) {
+                if (readFiles != null) {
+                    readFiles.forget(fileUrl);
                 }
+                throw e;
             }
-        }));
+        };
         if (parallelFiles <= 1 || urls.size() <= 1) {
             urls.forEach(download);
         } else {
@@ -123,7 +144,7 @@ public record SincePoll(String transactionTime, long bytes, long resources, int 
                 throw new BenchException("interrupted while downloading the files of " + url, e);
             }
         }
-        return new SincePoll(m.path("transactionTime").asText(null), bytes.get(), lines.get(), urls.size(),
-                (System.nanoTime() - t0) / 1e6);
+        return new SincePoll(m.path("transactionTime").asText(null), bytes.get(), lines.get(), listed[0],
+                listed[0] - urls.size(), (System.nanoTime() - t0) / 1e6);
     }
 }

@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A poll reads every listed file, one at a time or several at once, and names the file it could not read. */
+/**
+ * A poll reads every listed file, one at a time or several at once, skips the files an earlier poll read, and names
+ * the file it could not read.
+ */
 class SincePollTest {
 
     private static final int FILES = 24;
@@ -27,6 +30,7 @@ class SincePollTest {
     private String base;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicInteger downloads = new AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
@@ -49,6 +53,7 @@ class SincePollTest {
         });
         server.createContext("/data/", exchange -> {
             String name = exchange.getRequestURI().getPath().substring("/data/".length());
+            downloads.incrementAndGet();
             if (name.startsWith("missing")) {
                 answer(exchange, 404, "gone");
                 return;
@@ -84,7 +89,7 @@ class SincePollTest {
     @Test
     void readsEveryLineOfEveryListedFileWithUpToNDownloadsAtOnce() {
         Set<String> ids = ConcurrentHashMap.newKeySet();
-        SincePoll poll = SincePoll.poll(new HttpCall(), base, "2026-12-01T09:59:00Z", 6,
+        SincePoll poll = SincePoll.poll(new HttpCall(), base, "2026-12-01T09:59:00Z", 6, null,
                 resource -> ids.add(resource.path("id").asText()));
 
         assertThat(poll.files()).isEqualTo(FILES);
@@ -110,7 +115,40 @@ class SincePollTest {
 
     @Test
     void aFileThatCannotBeReadFailsThePollNamingIt() {
-        assertThatThrownBy(() -> SincePoll.poll(new HttpCall(), base, "broken", 4, resource -> { }))
+        assertThatThrownBy(() -> SincePoll.poll(new HttpCall(), base, "broken", 4, null, resource -> { }))
                 .isInstanceOf(BenchException.class).hasMessageContaining("missing.ndjson").hasMessageContaining("404");
+    }
+
+    @Test
+    void aFileAnEarlierPollReadIsNotDownloadedAgainButOneThatFailedIs() {
+        ReadFiles readFiles = new ReadFiles(1_000);
+        SincePoll first = SincePoll.poll(new HttpCall(), base, "2026-12-01T09:59:00Z", 4, readFiles, resource -> { });
+        int downloadsAfterFirst = downloads.get();
+        SincePoll second = SincePoll.poll(new HttpCall(), base, "2026-12-01T10:00:00Z", 4, readFiles, resource -> { });
+
+        assertThat(first.filesAlreadyRead()).isZero();
+        assertThat(first.resources()).isEqualTo(2L * FILES);
+        assertThat(second.files()).isEqualTo(FILES);
+        assertThat(second.filesAlreadyRead()).isEqualTo(FILES);
+        assertThat(second.resources()).isZero();
+        assertThat(downloads.get()).as("no file requested again").isEqualTo(downloadsAfterFirst);
+
+        assertThatThrownBy(() -> SincePoll.poll(new HttpCall(), base, "broken", 4, readFiles, resource -> { }))
+                .isInstanceOf(BenchException.class);
+        int beforeRetry = downloads.get();
+        assertThatThrownBy(() -> SincePoll.poll(new HttpCall(), base, "broken", 4, readFiles, resource -> { }))
+                .as("the file that failed is requested again").hasMessageContaining("missing.ndjson");
+        assertThat(downloads.get()).isEqualTo(beforeRetry + 1);
+    }
+
+    @Test
+    void theLeastRecentlyListedFilesAreForgottenBeyondTheCapacity() {
+        ReadFiles readFiles = new ReadFiles(FILES / 2);
+        SincePoll.poll(new HttpCall(), base, "2026-12-01T09:59:00Z", 1, readFiles, resource -> { });
+        SincePoll again = SincePoll.poll(new HttpCall(), base, "2026-12-01T09:59:00Z", 1, readFiles, resource -> { });
+
+        // the second half is remembered, but listing the first half again evicts it before it is reached
+        assertThat(again.filesAlreadyRead()).isZero();
+        assertThat(again.resources()).isEqualTo(2L * FILES);
     }
 }
