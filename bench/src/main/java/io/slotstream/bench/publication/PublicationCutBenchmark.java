@@ -120,6 +120,7 @@ public final class PublicationCutBenchmark implements Benchmark {
     private static SnapshotPublisher publisher(PublicationStore store, Path dir, Duration fullRefreshInterval,
                                                SimpleMeterRegistry meters) throws IOException {
         return new SnapshotPublisher(store, new FileSystemStorage(dir.resolve("files")), dir.resolve("tmp"), 16L << 20,
+                Math.max(1, Runtime.getRuntime().availableProcessors()),
                 Duration.ofHours(24), Duration.ofSeconds(5), fullRefreshInterval, Duration.ofMinutes(5),
                 Clock.systemUTC(), new SnapshotMetrics(meters));
     }

@@ -78,7 +78,7 @@ public class PublicationConfiguration {
     SnapshotPublisher snapshotPublisher(PublishProperties properties, PublicationStore store,
                                         PublicationStorage storage, Clock clock, MeterRegistry meters) {
         return new SnapshotPublisher(store, storage, properties.resolvedDir().resolve("tmp"),
-                properties.maxFileBytes().toBytes(), properties.sinceRetention(), properties.sinceOverlap(),
+                properties.maxFileBytes().toBytes(), properties.writerThreads(), properties.sinceRetention(), properties.sinceOverlap(),
                 properties.fullRefreshInterval(), properties.retainPrevious(), clock,
                 new SnapshotMetrics(meters));
     }

@@ -30,6 +30,8 @@ import java.time.Duration;
  *                             change files only, in change time (record timestamps); zero rewrites a changed group's
  *                             full files at every cut; at rest every stale group is rewritten (default 60 s)
  * @param maxFileBytes         byte cap of one NDJSON file; bigger groups roll to more files (default 16 MB)
+ * @param writerThreads        how many groups a cut writes at once (default 8: a cut of change files mostly waits for
+ *                             fsyncs or object-storage PUTs, and more threads than cores overlap the waits)
  * @param cacheMaxAge          {@code Cache-Control: max-age} of the manifest (sched-5; default 5 s)
  * @param fileMaxAge           {@code Cache-Control: max-age} of the immutable files (default 365 days)
  * @param defaultPatientType   accepting-patients code published when a slot has no patient-type upstream (STU1 §6.1
@@ -48,6 +50,7 @@ public record PublishProperties(
         @DefaultValue("5s") Duration sinceOverlap,
         @DefaultValue("60s") Duration fullRefreshInterval,
         @DefaultValue("16MB") DataSize maxFileBytes,
+        @DefaultValue("8") int writerThreads,
         @DefaultValue("5s") Duration cacheMaxAge,
         @DefaultValue("365d") Duration fileMaxAge,
         @DefaultValue("newpt") String defaultPatientType,

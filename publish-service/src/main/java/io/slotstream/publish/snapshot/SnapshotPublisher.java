@@ -50,9 +50,6 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Threads writing one cut's groups: the cores, at most 4 (the consumer and the HTTP answers need some too). */
-    static final int WRITER_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-
     private final PublicationStore store;
     private final PublicationStorage storage;
     private final Path scratch;
@@ -66,12 +63,13 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final AtomicReference<CutFailure> lastFailure = new AtomicReference<>();
     private final Clock clock;
     private final TreeMap<GroupKey, PublishedGroup> table = new TreeMap<>();
-    private final ExecutorService writers = Executors.newFixedThreadPool(WRITER_THREADS,
-            Thread.ofPlatform().name("publish-cut-writer-", 0).daemon().factory());
+    private final ExecutorService writers;
 
     /**
      * @param scratch        local directory for files being written (emptied now)
      * @param maxFileBytes   byte cap of one file (a single bigger line still gets a file of its own)
+     * @param writerThreads  how many groups one cut writes at once (each: a store scan, NDJSON lines, a SHA-256, an
+     *                       fsync or an object-storage PUT)
      * @param sinceRetention how long deletions are remembered before the newest change
      * @param sinceOverlap   the overlap {@code _since} answers use: a group's latest change tier reaches this far
      *                       before the previous cut, so a client polling every cut is answered from it
@@ -83,11 +81,16 @@ public final class SnapshotPublisher implements AutoCloseable {
      * @throws UncheckedIOException when the scratch directory or the storage cannot be read
      */
     public SnapshotPublisher(PublicationStore store, PublicationStorage storage, Path scratch, long maxFileBytes,
-                             Duration sinceRetention, Duration sinceOverlap, Duration fullRefreshInterval,
+                             int writerThreads, Duration sinceRetention, Duration sinceOverlap, Duration fullRefreshInterval,
                              Duration grace, Clock clock, SnapshotMetrics metrics) {
         if (maxFileBytes < 1) {
             throw new IllegalArgumentException("maxFileBytes must be >= 1, was " + maxFileBytes);
         }
+        if (writerThreads < 1) {
+            throw new IllegalArgumentException("writerThreads must be >= 1, was " + writerThreads);
+        }
+        this.writers = Executors.newFixedThreadPool(writerThreads,
+                Thread.ofPlatform().name("publish-cut-writer-", 0).daemon().factory());
         this.store = store;
         this.storage = storage;
         this.scratch = scratch;
@@ -310,8 +313,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
 
     /**
-     * Writes the groups on up to {@link #WRITER_THREADS} threads (a full publication is CPU-bound: the scan, the
-     * lines and a SHA-256 per file). On a failure the groups not started are skipped, the running ones finish, and
+     * Writes the groups on the writer threads (a full publication is CPU-bound: the scan, the lines and a SHA-256 per
+     * file; a cut of change files mostly waits for fsyncs or PUTs). On a failure the groups not started are skipped, the running ones finish, and
      * the first failure is thrown.
      *
      * @return each group's files (null: the group is gone)

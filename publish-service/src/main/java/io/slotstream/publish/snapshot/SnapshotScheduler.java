@@ -6,15 +6,18 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * The cut cadence: once the store caught up, the first cut is tried at once (it cuts when nothing is published yet or
- * a group changed since the restored publication); after that one every {@code interval}, and only when a group
- * changed. Each tick also deletes files past their grace period. One thread; a failing tick is logged and retried on
- * the next.
+ * a group changed since the restored publication); after that one every {@code interval} (from one cut's start to the
+ * next one's: the next tick is scheduled for the moment the interval ends, not on a coarse grid, since the wait for
+ * the next cut is part of every change's latency to a {@code _since} poll), and only when a group changed. Each tick
+ * also deletes files past their grace period; ticks are at most {@code interval / 5} (50 ms to 1 s) apart. One
+ * thread; a failing tick is logged and retried on the next.
  */
 public final class SnapshotScheduler implements AutoCloseable {
 
@@ -37,11 +40,29 @@ public final class SnapshotScheduler implements AutoCloseable {
     }
 
     public void start() {
-        long tick = Math.max(50, Math.min(1000, interval.toMillis() / 5));
-        executor.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
+        executor.execute(this::loop);
     }
 
-    void tick() {
+    private void loop() {
+        long delay = tick();
+        try {
+            executor.schedule(this::loop, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    /** @return ms until the next tick: until the next cut is due, at most {@code interval / 5} (50 ms to 1 s) */
+    long tick() {
+        tryCut();
+        long idle = Math.max(50, Math.min(1000, interval.toMillis() / 5));
+        if (lastCut == null || !caughtUp.getAsBoolean()) {
+            return idle;
+        }
+        return Math.max(0, Math.min(idle, lastCut + interval.toMillis() - clock.millis()));
+    }
+
+    private void tryCut() {
         try {
             if (!caughtUp.getAsBoolean()) {
                 return;

@@ -19,7 +19,7 @@ class BaseUrlsTest {
 
     private static PublishProperties properties(String baseUrl, String filesBaseUrl) {
         return new PublishProperties(null, baseUrl, filesBaseUrl, Duration.ofSeconds(5), Duration.ofMinutes(5),
-                Duration.ofHours(24), Duration.ofSeconds(30), Duration.ofSeconds(60), DataSize.ofMegabytes(16), Duration.ofSeconds(5),
+                Duration.ofHours(24), Duration.ofSeconds(30), Duration.ofSeconds(60), DataSize.ofMegabytes(16), 8, Duration.ofSeconds(5),
                 Duration.ofDays(365), "newpt", null, new PublishProperties.Storage("filesystem", null));
     }
 

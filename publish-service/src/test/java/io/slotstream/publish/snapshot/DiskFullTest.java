@@ -68,7 +68,7 @@ class DiskFullTest {
             Path output = disk.path().resolve("files");
             Path scratch = layout == Layout.OUTPUT_ON_THE_SMALL_DISK ? dir.resolve("tmp") : disk.path().resolve("tmp");
             try (PublicationStore store = PublicationStore.open(dir.resolve("store"), "fp");
-                 SnapshotPublisher publisher = new SnapshotPublisher(store, new FileSystemStorage(output), scratch, 1 << 20,
+                 SnapshotPublisher publisher = new SnapshotPublisher(store, new FileSystemStorage(output), scratch, 1 << 20, 4,
                          Duration.ofDays(1), Duration.ofSeconds(5), Duration.ofSeconds(60), GRACE, clock,
                          new SnapshotMetrics(meters))) {
                 store.apply(versionOfEveryGroup(1, T0), Map.of());

@@ -58,6 +58,26 @@ class SnapshotSchedulerTest {
         }
     }
 
+    @Test
+    void theNextTickIsDueWhenTheIntervalSinceTheLastCutsStartEnds() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files")); Replica replica = replica(storage)) {
+            AtomicBoolean caughtUp = new AtomicBoolean(false);
+            SnapshotScheduler scheduler = new SnapshotScheduler(replica.publisher, caughtUp::get, INTERVAL, clock);
+            assertThat(scheduler.tick()).as("not caught up: ticks every interval / 5").isEqualTo(1_000);
+
+            caughtUp.set(true);
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 1), T0)), Map.of());
+            scheduler.tick(); // cuts at T0
+            clock.advance(4_700);
+            assertThat(scheduler.tick()).as("the cut is due in 300 ms, not on the next 1-s tick").isEqualTo(300);
+            clock.advance(2_000);
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 2), T0 + 6_000)), Map.of());
+            assertThat(scheduler.tick()).as("cut now; the next one is due in a whole interval, ticked every second")
+                    .isEqualTo(1_000);
+            assertThat(replica.publisher.current().orElseThrow().transactionTime()).isEqualTo(T0 + 6_000);
+        }
+    }
+
     /** The publish-service SIGKILL fault scenario found it: a restarted replica served its restored cut forever. */
     @Test
     void aRestartedReplicaThatRestoredItsPublicationCutsWhatChangedSince() throws IOException {
