@@ -1,6 +1,5 @@
 package io.slotstream.availability.index;
 
-import io.slotstream.avro.SlotAvailability;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -14,34 +13,34 @@ import org.apache.kafka.streams.state.Stores;
 import java.util.Set;
 
 /**
- * Keeps the search index in step with the published view: attached to the stream of published SlotAvailability
- * values (what goes to slot.availability.v1), in the slot partitions. A value (re)indexes the slot under its
- * {@link SearchTerms} at its start; a tombstone removes it. Only keys that change are written, so a change of status
- * touches two posting entries. Independent of how the view computes the value. The stores are not cached: nothing
- * is forwarded, and a range scan over a record cache copies the cached keys of the range on every query.
+ * Keeps the search index in step with the published view: attached to the stream of {@link SlotChange}s (what goes
+ * to slot.availability.v1, with the value it replaces), in the slot partitions. A value (re)indexes the slot under its
+ * {@link SearchTerms} at its start; a tombstone removes it. The old keys are computed from the value published
+ * before, so only keys that change are written (a change of status touches two posting entries) and nothing is read.
+ * Independent of how the view computes the value. The store is not cached: nothing is forwarded, and a range scan
+ * over a record cache copies the cached keys of the range on every query.
+ * <p>
+ * The terms are a function of the published value: a release that changes {@link SearchTerms} must rebuild the index
+ * (reset the application), since slots that do not change would keep their old terms either way.
  */
-public final class SearchIndexProcessor implements Processor<String, SlotAvailability, Void, Void> {
+public final class SearchIndexProcessor implements Processor<String, SlotChange, Void, Void> {
 
     private static final byte[] EMPTY = new byte[0];
 
     private KeyValueStore<Bytes, byte[]> postings;
-    private KeyValueStore<String, byte[]> entries;
 
-    /** @return the supplier, with its two stores, to attach with {@code KStream#process} */
-    public static ProcessorSupplier<String, SlotAvailability, Void, Void> supplier() {
+    /** @return the supplier, with its store, to attach with {@code KStream#process} */
+    public static ProcessorSupplier<String, SlotChange, Void, Void> supplier() {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, SlotAvailability, Void, Void> get() {
+            public Processor<String, SlotChange, Void, Void> get() {
                 return new SearchIndexProcessor();
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IndexStores.POSTINGS),
-                                Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IndexStores.ENTRIES),
-                                Serdes.String(), Serdes.ByteArray()).withCachingDisabled());
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IndexStores.POSTINGS),
+                        Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
             }
         };
     }
@@ -49,26 +48,22 @@ public final class SearchIndexProcessor implements Processor<String, SlotAvailab
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         postings = context.getStateStore(IndexStores.POSTINGS);
-        entries = context.getStateStore(IndexStores.ENTRIES);
     }
 
     @Override
-    public void process(Record<String, SlotAvailability> record) {
+    public void process(Record<String, SlotChange> record) {
         String slotId = record.key();
-        if (slotId == null) {
+        if (slotId == null || record.value() == null) {
             return;
         }
-        byte[] stored = entries.get(slotId);
-        IndexedEntry old = stored == null ? null : IndexedEntry.fromBytes(stored);
-        SlotAvailability value = record.value();
-        if (value == null) {
+        IndexedEntry old = IndexedEntry.of(record.value().before());
+        IndexedEntry next = IndexedEntry.of(record.value().after());
+        if (next == null) {
             if (old != null) {
                 old.terms().forEach(t -> postings.delete(PostingKey.of(t, old.startMs(), slotId)));
-                entries.delete(slotId);
             }
             return;
         }
-        IndexedEntry next = new IndexedEntry(value.getStart().toEpochMilli(), SearchTerms.of(value));
         if (next.equals(old)) {
             return;
         }
@@ -85,6 +80,5 @@ public final class SearchIndexProcessor implements Processor<String, SlotAvailab
                 postings.put(PostingKey.of(term, next.startMs(), slotId), EMPTY);
             }
         }
-        entries.put(slotId, next.toBytes());
     }
 }

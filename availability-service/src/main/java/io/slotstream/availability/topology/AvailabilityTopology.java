@@ -1,6 +1,7 @@
 package io.slotstream.availability.topology;
 
 import io.slotstream.availability.index.SearchIndexProcessor;
+import io.slotstream.availability.index.SlotChange;
 import io.slotstream.availability.store.AvroBinarySerde;
 import io.slotstream.availability.store.ReferenceKey;
 import io.slotstream.availability.store.ScheduleContext;
@@ -102,13 +103,13 @@ public final class AvailabilityTopology {
                 .merge(in.bookings().mapValues(event -> (SlotInput) new SlotInput.Booking(event),
                         Named.as("booking-input")), Named.as("slot-and-booking"))
                 .merge(retirements(in.slots()), Named.as("plus-retirements"));
-        KStream<String, SlotAvailability> published = merged
+        KStream<String, SlotChange> published = merged
                 .merge(scheduleContexts(in), Named.as("plus-schedule-contexts"))
                 .processValues(effectiveProcessor(), Named.as("effective-slot"), StoreNames.SLOT_STATE)
                 .process(publishProcessor(), Named.as("publish"));
         // the discovery search index follows what is published (index package)
         published.process(SearchIndexProcessor.supplier(), Named.as("search-index"));
-        return published;
+        return published.mapValues(SlotChange::after, Named.as("published-value"));
     }
 
     /** Slot id -> retirement, on the slot's own partition (punctuated, so through the slot-retirements topic). */
@@ -235,7 +236,7 @@ public final class AvailabilityTopology {
         };
     }
 
-    private ProcessorSupplier<String, ScheduledSlot, String, SlotAvailability> publishProcessor() {
+    private ProcessorSupplier<String, ScheduledSlot, String, SlotChange> publishProcessor() {
         return new ProcessorSupplier<>() {
             @Override
             public PublishProcessor get() {

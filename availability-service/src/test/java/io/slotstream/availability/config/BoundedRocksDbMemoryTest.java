@@ -3,6 +3,7 @@ package io.slotstream.availability.config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.CompressionType;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
@@ -64,6 +65,7 @@ class BoundedRocksDbMemoryTest {
             BlockBasedTableConfig table = (BlockBasedTableConfig) first.tableFormatConfig();
             assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
             assertThat(table.pinTopLevelIndexAndFilter()).isTrue();
+            assertThat(first.compressionType()).isEqualTo(CompressionType.LZ4_COMPRESSION);
             assertThat(shared.cache().getUsage()).isGreaterThanOrEqualTo(0);
         }
     }

@@ -88,9 +88,8 @@ public record SincePoll(String transactionTime, long bytes, long resources, int 
             throw new BenchException("publish-service answered something that is not JSON at " + url + ": " + e.getMessage(), e);
         }
         List<String> urls = new ArrayList<>();
-        int[] listed = {0};
+        int listed = m.path("output").size();
         m.path("output").forEach(output -> {
-            listed[0]++;
             String fileUrl = output.path("url").asText();
             if (readFiles == null || readFiles.firstListing(fileUrl)) {
                 urls.add(fileUrl);
@@ -144,7 +143,7 @@ public record SincePoll(String transactionTime, long bytes, long resources, int 
                 throw new BenchException("interrupted while downloading the files of " + url, e);
             }
         }
-        return new SincePoll(m.path("transactionTime").asText(null), bytes.get(), lines.get(), listed[0],
-                listed[0] - urls.size(), (System.nanoTime() - t0) / 1e6);
+        return new SincePoll(m.path("transactionTime").asText(null), bytes.get(), lines.get(), listed,
+                listed - urls.size(), (System.nanoTime() - t0) / 1e6);
     }
 }
