@@ -13,6 +13,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import io.slotstream.avro.SlotStatus;
 import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.Ports;
 import io.slotstream.deploy.local.SharedStack;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
@@ -33,7 +34,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,9 +91,7 @@ class IncludeScopesIntegrationTest {
 
         LocalStack stack = SharedStack.get();
         String appId = "availability-scopes-" + run;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = Ports.free("127.0.0.1");
         service = new SpringApplicationBuilder(AvailabilityServiceApplication.class).run(
                 // token mode with search scopes, against the loopback issuer
                 "--slotstream.security.mode=token",

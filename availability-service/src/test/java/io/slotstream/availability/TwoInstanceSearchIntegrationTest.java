@@ -7,6 +7,7 @@ import io.slotstream.availability.store.AvroBinarySerde;
 import io.slotstream.avro.SlotAvailability;
 import io.slotstream.avro.SlotStatus;
 import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.Ports;
 import io.slotstream.deploy.local.SharedStack;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,7 +82,7 @@ class TwoInstanceSearchIntegrationTest {
         LocalStack stack = SharedStack.get();
         String appId = "availability-two-" + run;
         for (int i = 0; i < 2; i++) {
-            int port = freePort();
+            int port = Ports.free("127.0.0.1");
             ports.add(port);
             instances.add(new SpringApplicationBuilder(AvailabilityServiceApplication.class).run(
                     "--server.port=" + port,
@@ -465,9 +465,4 @@ class TwoInstanceSearchIntegrationTest {
         assertThat(condition.getAsBoolean()).as(what).isTrue();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -12,6 +12,7 @@ import io.slotstream.avro.FhirSlot;
 import io.slotstream.avro.Provenance;
 import io.slotstream.avro.SlotStatus;
 import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.Ports;
 import io.slotstream.deploy.local.SharedStack;
 import io.slotstream.schemas.topic.RegistrySettings;
 import io.slotstream.schemas.topic.Topic;
@@ -46,7 +47,6 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,7 +104,7 @@ class BookingEndToEndIntegrationTest {
     void start() throws Exception {
         LocalStack stack = SharedStack.get();
         String appId = "booking-e2e-" + run;
-        List<Integer> availabilityPorts = List.of(freePort(), freePort());
+        List<Integer> availabilityPorts = List.of(Ports.free("127.0.0.1"), Ports.free("127.0.0.1"));
         // both modules have an application.yml at the classpath root; this one is booking-bridge's
         String location = AvailabilityServiceApplication.class.getProtectionDomain().getCodeSource().getLocation().toString();
         String availabilityConfig = location.endsWith(".jar") ? "jar:" + location + "!/application.yml" : location + "application.yml";
@@ -123,7 +123,7 @@ class BookingEndToEndIntegrationTest {
                     "--slotstream.streams.state-dir=" + System.getProperty("java.io.tmpdir") + "/" + appId + "-" + i));
         }
         availability = "http://127.0.0.1:" + availabilityPorts.get(0);
-        int bridgePort = freePort();
+        int bridgePort = Ports.free("127.0.0.1");
         contexts.add(new SpringApplicationBuilder(BookingBridgeApplication.class).run(
                 "--server.port=" + bridgePort,
                 "--slotstream.kafka.bootstrap-servers=" + stack.bootstrapServers(),
@@ -132,7 +132,7 @@ class BookingEndToEndIntegrationTest {
                 "--slotstream.booking.outcome-timeout=60s"));
         bridge = "http://127.0.0.1:" + bridgePort;
         tokens = new SignedTokens();
-        int securedPort = freePort();
+        int securedPort = Ports.free("127.0.0.1");
         List<String> secured = new ArrayList<>(List.of(
                 "--server.port=" + securedPort,
                 "--slotstream.kafka.bootstrap-servers=" + stack.bootstrapServers(),
@@ -690,9 +690,4 @@ class BookingEndToEndIntegrationTest {
         return json.parseResource(body);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

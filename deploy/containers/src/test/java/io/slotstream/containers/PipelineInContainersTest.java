@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.Capability;
 import io.slotstream.deploy.local.LocalStack;
+import io.slotstream.deploy.local.Ports;
 import io.slotstream.deploy.local.SharedStack;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -18,8 +19,6 @@ import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.utility.DockerImageName;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -111,7 +110,7 @@ class PipelineInContainersTest {
 
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String service : SERVICES) {
-            ports.put(service, freePort());
+            ports.put(service, Ports.free("127.0.0.1"));
         }
         for (String service : SERVICES) {
             int port = ports.get(service);
@@ -253,11 +252,5 @@ class PipelineInContainersTest {
 
     private static String image(String component) {
         return "localhost/slotstream-" + component + ":" + TAG;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -89,7 +89,7 @@ final class ManagedProcess implements AutoCloseable {
         while (true) {
             if (!process.isAlive()) {
                 throw new StackException(name + " exited with status " + process.exitValue() + " before it was ready: "
-                        + lastLogLine() + " (log: " + logFile + ")");
+                        + exitReason() + " (log: " + logFile + ")");
             }
             try {
                 if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -113,9 +113,24 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    private String lastLogLine() {
+    /**
+     * The log line that best says why the process stopped: the innermost {@code Caused by:} of the last stack trace,
+     * else the last line with {@code ERROR}, else the last line (a stack trace's last line is only "... 4 more").
+     */
+    private String exitReason() {
         try (var lines = Files.lines(logFile)) {
-            return lines.filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("(empty log)").strip();
+            List<String> all = lines.map(String::strip).filter(l -> !l.isEmpty()).toList();
+            if (all.isEmpty()) {
+                return "(empty log)";
+            }
+            for (String marker : List.of("Caused by:", "ERROR")) {
+                for (int i = all.size() - 1; i >= 0; i--) {
+                    if (all.get(i).contains(marker)) {
+                        return all.get(i);
+                    }
+                }
+            }
+            return all.getLast();
         } catch (IOException | java.io.UncheckedIOException e) {
             return "(no log)";
         }
