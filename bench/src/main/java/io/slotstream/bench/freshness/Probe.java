@@ -13,18 +13,38 @@ final class Probe {
     final GeneratedSlot slot;
     final boolean queryProbe;
     final long sentNanos;
+    /** the Slot's status before this change (null when the change does not say) */
+    final String statusBefore;
+    /** the change of the same Slot this one superseded in this run, or null */
+    final Probe previous;
     volatile long acceptedNanos;
     volatile long topicNanos;
     volatile long queryNanos;
     volatile long sinceNanos;
     volatile boolean superseded;
 
-    Probe(String canonicalId, String canonicalScheduleId, GeneratedSlot slot, boolean queryProbe, long sentNanos) {
+    Probe(String canonicalId, String canonicalScheduleId, GeneratedSlot slot, boolean queryProbe, long sentNanos,
+          String statusBefore, Probe previous) {
         this.canonicalId = canonicalId;
         this.canonicalScheduleId = canonicalScheduleId;
         this.slot = slot;
         this.queryProbe = queryProbe;
         this.sentNanos = sentNanos;
+        this.statusBefore = statusBefore;
+        this.previous = previous;
+    }
+
+    /**
+     * Whether this change only undid changes of the same Slot that no {@code _since} poll showed: then the
+     * publication may never have changed (a cut, or the publication store's batch, saw only the net result) and
+     * rightly lists nothing. Call once polling has stopped.
+     */
+    boolean undoesUnpublishedChanges() {
+        Probe first = this;
+        while (first.previous != null && first.previous.sinceNanos == 0) {
+            first = first.previous;
+        }
+        return first != this && first.statusBefore != null && first.statusBefore.equals(expectedStatus());
     }
 
     String expectedStatus() {
