@@ -47,7 +47,7 @@ class AvailabilityServiceApplicationIntegrationTest {
     List<StreamsBuilderFactoryBean> streams;
 
     @Test
-    void theDecisionPointCommitsEvery20MsAndPollsEvery10WhileTheViewKeeps100Ms() {
+    void theDecisionPointCommitsEvery20MsAndPollsEvery10WhileTheViewCommitsEvery500Ms() {
         assertThat(streams).hasSize(2);
         Properties booking = streams.stream().map(StreamsBuilderFactoryBean::getStreamsConfiguration)
                 .filter(c -> "slotstream-booking".equals(c.getProperty("application.id"))).findFirst().orElseThrow();
@@ -56,7 +56,7 @@ class AvailabilityServiceApplicationIntegrationTest {
 
         assertThat(String.valueOf(booking.get("commit.interval.ms"))).isEqualTo("20");
         assertThat(String.valueOf(booking.get("poll.ms"))).isEqualTo("10");
-        assertThat(String.valueOf(view.get("commit.interval.ms"))).isEqualTo("100");
+        assertThat(String.valueOf(view.get("commit.interval.ms"))).isEqualTo("500");
         assertThat(view.get("poll.ms")).as("the view keeps Kafka Streams' default").isNull();
     }
 
