@@ -4,6 +4,8 @@ import io.slotstream.bench.booking.BookingBenchmark;
 import io.slotstream.bench.core.BenchException;
 import io.slotstream.bench.core.BenchOptions;
 import io.slotstream.bench.core.Benchmark;
+import io.slotstream.bench.core.CpuTimes;
+import io.slotstream.bench.core.ReferenceWork;
 import io.slotstream.bench.core.Report;
 import io.slotstream.bench.feed.FeedBenchmark;
 import io.slotstream.bench.freshness.FreshnessBenchmark;
@@ -25,6 +27,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code BenchMain <name> [--size small|medium|large] [--runs N] [--warmup N] [--smoke] [--key value ...]}: runs one
@@ -36,6 +39,7 @@ public final class BenchMain {
 
     /** Every benchmark, by command-line name. */
     public static final Map<String, Benchmark> BENCHMARKS = new LinkedHashMap<>();
+    static final int REFERENCE_REPETITIONS = 10;
 
     static {
         for (Benchmark b : List.of(new GeneratorBenchmark(), new NdjsonWriterBenchmark(), new KafkaProducerPerfBenchmark(),
@@ -92,14 +96,29 @@ public final class BenchMain {
         }
     }
 
-    /** Runs a benchmark and returns its report (for tests). */
+    /**
+     * Runs a benchmark and returns its report (for tests), with the machine's speed before it
+     * ({@link ReferenceWork}, {@value #REFERENCE_REPETITIONS} repetitions) and how busy the machine was during it
+     * ({@link CpuTimes}, Linux only).
+     */
     public static Report runOne(Benchmark benchmark, BenchOptions options) throws Exception {
         Report report = new Report(benchmark.name(), options);
+        report.machine("reference_work_ms", round(ReferenceWork.bestOf(REFERENCE_REPETITIONS)));
+        Optional<CpuTimes> before = CpuTimes.read();
         benchmark.run(options, report);
         if (report.metrics().isEmpty()) {
             throw new BenchException("produced no numbers");
         }
+        Optional<CpuTimes> after = CpuTimes.read();
+        if (before.isPresent() && after.isPresent()) {
+            report.machine("cpu_busy_pct", round(before.get().busyPercentUntil(after.get())));
+            report.machine("cpu_steal_pct", round(before.get().stealPercentUntil(after.get())));
+        }
         return report;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
     }
 
     private static void usage(PrintStream out) {

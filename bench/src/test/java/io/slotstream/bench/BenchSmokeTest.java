@@ -22,6 +22,11 @@ class BenchSmokeTest {
         JsonNode result = run("generator", "--smoke");
         assertThat(result.path("metrics").path("throughput").path("median").asDouble()).isPositive();
         assertThat(result.path("info").path("slots").asLong()).isPositive();
+        JsonNode machine = result.path("machine");
+        assertThat(machine.path("reference_work_ms").asDouble()).isPositive();
+        // the generator itself keeps a core busy, and the test JVM runs on this Linux machine
+        assertThat(machine.path("cpu_busy_pct").asDouble()).isGreaterThan(0).isLessThanOrEqualTo(100);
+        assertThat(machine.path("cpu_steal_pct").asDouble()).isBetween(0.0, 100.0);
     }
 
     @Test

@@ -18,7 +18,8 @@ import java.util.Map;
  * <p>JSON shape: {@code {"benchmark","size","runs","warmup","smoke","unit","median","min","max","stdev",
  * "metrics":{name:{"kind":"per-run","unit","median","min","max","stdev","values":[...]} |
  * {"kind":"latency","unit":"ms","samples","p50","p90","p99","max","run_p50_min","run_p50_max","run_p99_min",
- * "run_p99_max"}}, "info":{...}, "options":{...}, "machine":{"cores","jdk","os"}}}.</p>
+ * "run_p99_max"}}, "info":{...}, "options":{...}, "machine":{"cores","jdk","os","max_heap_mb", and where measured
+ * "reference_work_ms","cpu_busy_pct","cpu_steal_pct"}}}.</p>
  */
 public final class Report {
 
@@ -30,6 +31,7 @@ public final class Report {
     private final Map<String, Latency> latency = new LinkedHashMap<>();
     private final List<String> order = new ArrayList<>();
     private final Map<String, Object> info = new LinkedHashMap<>();
+    private final Map<String, Object> machine = new LinkedHashMap<>();
     private Integer runsOverride;
     private Integer warmupOverride;
 
@@ -81,6 +83,14 @@ public final class Report {
     /** Context that explains the numbers (record size, slots per run, URLs). */
     public synchronized void info(String key, Object value) {
         info.put(key, value);
+    }
+
+    /**
+     * The state of the machine during the invocation ({@code reference_work_ms}, {@code cpu_busy_pct},
+     * {@code cpu_steal_pct}: see {@link ReferenceWork}, {@link CpuTimes}), after the fixed {@code machine} fields.
+     */
+    public synchronized void machine(String key, Object value) {
+        machine.put(key, value);
     }
 
     /** @return the median of a per-run metric, or of the pooled samples of a latency metric; NaN when absent */
@@ -155,6 +165,7 @@ public final class Report {
         machine.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         machine.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        this.machine.forEach((key, value) -> machine.set(key, JSON.valueToTree(value)));
         return root.toString();
     }
 
@@ -175,6 +186,7 @@ public final class Report {
             }
         }
         info.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  %-28s %s%n", k, v)));
+        machine.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  machine %-20s %s%n", k, v)));
         return out.toString();
     }
 
