@@ -76,6 +76,8 @@ class AvailabilityServiceApplicationIntegrationTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("application=\"availability-service\"")
                 .contains("slotstream_availability_view_size").contains("slotstream_availability_hold_expiries_total");
+        // the health requests above went through the security filter chain: timed per request, not per filter
+        assertThat(metrics.body()).contains("http_server_requests_seconds_count").doesNotContain("spring_security_");
         // every RocksDB store of both applications opened with the one bounded cache of application.yml (256MB)
         assertThat(metrics.body()).containsPattern("slotstream_rocksdb_cache_capacity_bytes\\{[^}]*} 2\\.68435456E8");
     }

@@ -30,5 +30,7 @@ class PublishServiceApplicationIntegrationTest extends StackTestSupport {
                 .contains("slotstream_publish_snapshot_duration_seconds_count")
                 .contains("slotstream_publish_snapshot_bytes")
                 .contains("slotstream_publish_snapshot_resources{application=\"publish-service\",type=\"Slot\"}");
+        // the health requests above went through the security filter chain: timed per request, not per filter
+        assertThat(metrics.body()).contains("http_server_requests_seconds_count").doesNotContain("spring_security_");
     }
 }
