@@ -146,6 +146,20 @@ class TwoInstanceSearchIntegrationTest {
             await(Duration.ofSeconds(30), () -> body(port, held).contains("\"total\":1"), "hold visible on " + port);
         }
 
+        // the cross-schedule index gets each slot's Location and PractitionerRole context through repartition
+        // topics, one view commit per hop: wait until both instances index every slot before comparing answers
+        for (String indexed : List.of("/fhir/Slot?schedule.actor:Location.near=39.78|-89.65|5|km&service-type=124"
+                        + "&start=ge2026-03-23&start=lt2026-03-30&_count=100",
+                "/fhir/Slot?schedule.actor:Location.address-state=IL&schedule.actor:Location.address-postalcode=627"
+                        + "&specialty=394802001&_count=100")) {
+            for (int port : ports) {
+                await(Duration.ofSeconds(60), () -> {
+                    String answer = body(port, indexed);
+                    return IntStream.range(0, SLOTS).allMatch(i -> answer.contains("\"id\":\"" + slotId(i) + "\""));
+                }, "every slot indexed on " + port + " for " + indexed);
+            }
+        }
+
         List<String> queries = new ArrayList<>(List.of(
                 week,
                 "/fhir/Slot?schedule=Schedule/" + scheduleId + "&status=free&_sort=-start",
