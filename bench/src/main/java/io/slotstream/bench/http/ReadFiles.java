@@ -10,6 +10,10 @@ import java.util.Set;
  * with {@code Cache-Control: immutable}), so a client polling {@code _since} back to back never downloads one twice:
  * an answer repeats the files of the cut it was already given until the next cut (the {@code since-overlap} keeps
  * them in). Bounded: the least recently listed URLs are forgotten first.
+ *
+ * <p>Skipping a listed file is a measuring shortcut, not what a client should do: a small group's change tier can
+ * return to an earlier file's bytes and URL after a different version in between (publish-service README, "Known
+ * limits"). Here that can only make a change look unseen, never seen early.</p>
  */
 public final class ReadFiles {
 
