@@ -103,7 +103,7 @@ public final class BenchMain {
      */
     public static Report runOne(Benchmark benchmark, BenchOptions options) throws Exception {
         Report report = new Report(benchmark.name(), options);
-        report.machine("reference_work_ms", round(ReferenceWork.bestOf(REFERENCE_REPETITIONS)));
+        report.machine("reference_work_ms", ReferenceWork.bestOf(REFERENCE_REPETITIONS));
         Optional<CpuTimes> before = CpuTimes.read();
         benchmark.run(options, report);
         if (report.metrics().isEmpty()) {
@@ -111,14 +111,10 @@ public final class BenchMain {
         }
         Optional<CpuTimes> after = CpuTimes.read();
         if (before.isPresent() && after.isPresent()) {
-            report.machine("cpu_busy_pct", round(before.get().busyPercentUntil(after.get())));
-            report.machine("cpu_steal_pct", round(before.get().stealPercentUntil(after.get())));
+            report.machine("cpu_busy_pct", before.get().busyPercentUntil(after.get()));
+            report.machine("cpu_steal_pct", before.get().stealPercentUntil(after.get()));
         }
         return report;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 10) / 10.0;
     }
 
     private static void usage(PrintStream out) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * A fixed single-thread CPU workload (string building, hashing, a hash map, a sort: the kind of work the services do
@@ -14,7 +15,9 @@ import java.util.SplittableRandom;
 public final class ReferenceWork {
 
     static final int KEYS = 200_000;
-    private static final int WARM_UP = 10;
+    static final int WARM_UP = 10;
+    /** Where the results go, so the JIT cannot drop the work as unused. */
+    private static volatile long sink;
 
     private ReferenceWork() {
     }
@@ -26,21 +29,22 @@ public final class ReferenceWork {
      * @throws IllegalArgumentException when {@code repetitions < 1}
      */
     public static double bestOf(int repetitions) {
+        return bestOf(repetitions, System::nanoTime);
+    }
+
+    /** {@link #bestOf(int)} timed by {@code nanoTime} (ns), read once before and once after each timed run. */
+    static double bestOf(int repetitions, LongSupplier nanoTime) {
         if (repetitions < 1) {
             throw new IllegalArgumentException("repetitions must be at least 1, got " + repetitions);
         }
-        long sink = 0;
         for (int i = 0; i < WARM_UP; i++) {
-            sink += run();
+            sink = run();
         }
         long best = Long.MAX_VALUE;
         for (int i = 0; i < repetitions; i++) {
-            long start = System.nanoTime();
-            sink += run();
-            best = Math.min(best, System.nanoTime() - start);
-        }
-        if (sink == 42) {
-            System.err.print(""); // keeps the results alive, so the JIT cannot drop the work
+            long start = nanoTime.getAsLong();
+            sink = run();
+            best = Math.min(best, nanoTime.getAsLong() - start);
         }
         return best / 1e6;
     }

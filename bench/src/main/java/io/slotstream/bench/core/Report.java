@@ -31,7 +31,7 @@ public final class Report {
     private final Map<String, Latency> latency = new LinkedHashMap<>();
     private final List<String> order = new ArrayList<>();
     private final Map<String, Object> info = new LinkedHashMap<>();
-    private final Map<String, Object> machine = new LinkedHashMap<>();
+    private final Map<String, Double> machine = new LinkedHashMap<>();
     private Integer runsOverride;
     private Integer warmupOverride;
 
@@ -89,8 +89,8 @@ public final class Report {
      * The state of the machine during the invocation ({@code reference_work_ms}, {@code cpu_busy_pct},
      * {@code cpu_steal_pct}: see {@link ReferenceWork}, {@link CpuTimes}), after the fixed {@code machine} fields.
      */
-    public synchronized void machine(String key, Object value) {
-        machine.put(key, value);
+    public synchronized void machine(String key, double value) {
+        machine.put(key, round(value));
     }
 
     /** @return the median of a per-run metric, or of the pooled samples of a latency metric; NaN when absent */
@@ -165,7 +165,7 @@ public final class Report {
         machine.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         machine.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-        this.machine.forEach((key, value) -> machine.set(key, JSON.valueToTree(value)));
+        this.machine.forEach(machine::put);
         return root.toString();
     }
 
@@ -186,7 +186,7 @@ public final class Report {
             }
         }
         info.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  %-28s %s%n", k, v)));
-        machine.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  machine %-20s %s%n", k, v)));
+        machine.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  machine %-20s %s%n", k, fmt(v))));
         return out.toString();
     }
 

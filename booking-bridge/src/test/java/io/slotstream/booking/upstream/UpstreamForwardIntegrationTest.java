@@ -108,20 +108,25 @@ class UpstreamForwardIntegrationTest {
             return;
         }
         String condition = exchange.getRequestHeaders().getFirst("If-None-Exist");
-        calls.add(mode + " " + condition);
         Appointment a = FHIR.newJsonParser().parseResource(Appointment.class,
                 new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         Mode now = mode;
         if (now == Mode.DOWN) {
+            calls.add(now + " " + condition);
             UpstreamReconcilerTest.respond(exchange, 503, "{\"resourceType\":\"OperationOutcome\"}");
             return;
         }
         String key = condition.substring(condition.indexOf('|') + 1);
-        if (ehrStore.putIfAbsent(key, a) != null) {
+        boolean existed = ehrStore.putIfAbsent(key, a) != null;
+        if (!existed) {
+            creates.incrementAndGet();
+        }
+        // recorded once its effect is in the store: a test that sees the call sees what it did
+        calls.add(now + " " + condition);
+        if (existed) {
             UpstreamReconcilerTest.respond(exchange, 200, FHIR.newJsonParser().encodeResourceToString(a));
             return;
         }
-        creates.incrementAndGet();
         if (now == Mode.SLOW_FIRST) {
             mode = Mode.DOWN; // created, but the answer comes too late; the EHR is down from now on
             UpstreamReconcilerTest.sleep(4000);
@@ -133,12 +138,12 @@ class UpstreamForwardIntegrationTest {
     void update(HttpExchange exchange) throws IOException {
         Mode now = mode;
         String condition = java.net.URLDecoder.decode(exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
-        calls.add("PUT " + now + " " + condition);
         Appointment a = FHIR.newJsonParser().parseResource(Appointment.class,
                 new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         if (now == Mode.SLOW_FIRST || now == Mode.ACCEPT) {
             ehrStore.put(condition.substring(condition.indexOf('|') + 1), a);
         }
+        calls.add("PUT " + now + " " + condition); // after the store, as above
         if (now == Mode.SLOW_FIRST) {
             mode = Mode.REFUSE;
             UpstreamReconcilerTest.sleep(4000);
