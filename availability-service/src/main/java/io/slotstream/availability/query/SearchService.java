@@ -101,7 +101,8 @@ public class SearchService {
         if (owner.equals(stores.self())) {
             return localSlot(id);
         }
-        Partial<SlotAvailability> p = RecordListCodec.decode(peers.get(owner, "/internal/Slot/" + id, Map.of()), SLOTS);
+        Partial<SlotAvailability> p = RecordListCodec.decode(peers.get(owner, "/internal/Slot/" + id, Map.of(),
+                PeerClient.callerAuthorization()), SLOTS);
         return p.first().stream().findFirst();
     }
 
@@ -182,10 +183,11 @@ public class SearchService {
                                                           Function<T, String> id) {
         Map<String, String[]> forward = new LinkedHashMap<>(withoutControl(params));
         forward.put(LIMIT_PARAM, new String[]{Integer.toString(limit)});
+        String authorization = PeerClient.callerAuthorization(); // read here: the calls run on other threads
         List<Future<Partial<T>>> calls = new ArrayList<>();
         for (HostInfo owner : stores.owners(store)) {
             calls.add(owner.equals(stores.self()) ? fanOut.submit(local::get)
-                    : fanOut.submit(() -> RecordListCodec.decode(peers.get(owner, path, forward), serde)));
+                    : fanOut.submit(() -> RecordListCodec.decode(peers.get(owner, path, forward, authorization), serde)));
         }
         List<Partial<T>> parts = new ArrayList<>();
         for (Future<Partial<T>> call : calls) {

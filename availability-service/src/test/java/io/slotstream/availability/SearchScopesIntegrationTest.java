@@ -11,6 +11,9 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import io.slotstream.availability.query.RecordListCodec;
+import io.slotstream.availability.store.AvroBinarySerde;
+import io.slotstream.avro.SlotAvailability;
 import io.slotstream.avro.SlotStatus;
 import io.slotstream.deploy.local.LocalStack;
 import io.slotstream.deploy.local.Ports;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,14 +58,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Token mode with {@code search-access: token} (the real service against the local stack's broker and registry,
- * RS384 tokens validated against a loopback JWKS): {@code _include} and {@code _revinclude} need read on every type
- * they add; without it the search is a 403 OperationOutcome naming the parameter and the missing scope, nothing
- * half-returned. Mode {@code off} (the module's test setting) keeps every include: {@link TwoInstanceSearchIntegrationTest}.
+ * Token mode with {@code search-access: token}: two instances of the real service (one application id, each holding
+ * part of the view) against the local stack's broker and registry, RS384 tokens validated against a loopback JWKS.
+ * {@code _include} and {@code _revinclude} need read on every type they add; without it the search is a 403
+ * OperationOutcome naming the parameter and the missing scope, nothing half-returned. The fan-out's peer calls carry
+ * the caller's token, and {@code /internal/**} answers none without one (401) or without a scope on the type (403).
+ * Mode {@code off} (the module's test setting) keeps every include: {@link TwoInstanceSearchIntegrationTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(600)
-class IncludeScopesIntegrationTest {
+class SearchScopesIntegrationTest {
 
     private static final String ISSUER = "https://auth.include-scopes.test";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,11 +76,13 @@ class IncludeScopesIntegrationTest {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String scheduleId = "inc-" + run + ".sch";
     private final String locationId = "inc-" + run + ".loc";
+    /** One Slot on each partition of the slot topic, in start order: each instance holds some. */
+    private final List<String> slotIds = onePerPartition("inc-" + run + ".slot", Topics.SLOT.partitions());
     private final HttpClient http = HttpClient.newHttpClient();
     private RSAKey key;
     private HttpServer jwks;
-    private ConfigurableApplicationContext service;
-    private int port;
+    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -91,8 +99,10 @@ class IncludeScopesIntegrationTest {
 
         LocalStack stack = SharedStack.get();
         String appId = "availability-scopes-" + run;
-        port = Ports.free("127.0.0.1");
-        service = new SpringApplicationBuilder(AvailabilityServiceApplication.class).run(
+        for (int i = 0; i < 2; i++) {
+            int port = Ports.free("127.0.0.1");
+            ports.add(port);
+            services.add(new SpringApplicationBuilder(AvailabilityServiceApplication.class).run(
                 // token mode with search scopes, against the loopback issuer
                 "--slotstream.security.mode=token",
                 "--slotstream.security.search-access=token",
@@ -105,9 +115,10 @@ class IncludeScopesIntegrationTest {
                 "--slotstream.streams.application-server=127.0.0.1:" + port,
                 "--slotstream.kafka.bootstrap-servers=" + stack.bootstrapServers(),
                 "--slotstream.registry.url=" + stack.registryApiUrl(),
-                "--slotstream.streams.state-dir=" + System.getProperty("java.io.tmpdir") + "/" + appId,
+                "--slotstream.streams.state-dir=" + System.getProperty("java.io.tmpdir") + "/" + appId + "-" + i,
                 "--slotstream.streams.application-id=" + appId,
-                "--slotstream.streams.booking-application-id=" + appId + "-booking");
+                "--slotstream.streams.booking-application-id=" + appId + "-booking"));
+        }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
         Serializer<Object> values = (Serializer) TopicSerdes.valueSerde(Topics.SLOT,
@@ -117,20 +128,25 @@ class IncludeScopesIntegrationTest {
                 new StringSerializer(), values)) {
             send(producer, Topics.LOCATION, locationId, location(locationId, "Clinic " + run, "Springfield", "IL", "62701", 39.78, -89.65));
             send(producer, Topics.SCHEDULE, scheduleId, schedule(scheduleId, List.of("Location/" + locationId), "124", 1));
-            for (int i = 0; i < 2; i++) {
-                send(producer, Topics.SLOT, slotId(i), slot(slotId(i), scheduleId, SlotStatus.FREE, START + i * 3_600_000L, 10));
+            for (int i = 0; i < slotIds.size(); i++) {
+                send(producer, Topics.SLOT, slotIds.get(i), slot(slotIds.get(i), scheduleId, SlotStatus.FREE,
+                        START + i * 3_600_000L, 10));
             }
         }
         String all = token("system/*.rs");
-        await().atMost(Duration.ofSeconds(400)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> get("/fhir/Slot?schedule=" + scheduleId, all).body().contains("\"total\":2"));
+        for (int port : ports) {
+            await().atMost(Duration.ofSeconds(400)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> get(port, "/fhir/Slot?schedule=" + scheduleId, all).body()
+                            .contains("\"total\":" + slotIds.size()));
+        }
+        // the assignment has settled when the instances' local parts add up to every Slot
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> ports.stream().mapToInt(p -> localSlots(p, all).size()).sum() == slotIds.size());
     }
 
     @AfterAll
     void stop() {
-        if (service != null) {
-            service.close();
-        }
+        services.forEach(ConfigurableApplicationContext::close);
         if (jwks != null) {
             jwks.stop(0);
         }
@@ -142,7 +158,7 @@ class IncludeScopesIntegrationTest {
         HttpResponse<String> granted = get(search, token("system/Slot.rs system/Schedule.rs"));
         assertThat(granted.statusCode()).isEqualTo(200);
         assertThat(entries(granted.body(), "include")).containsExactly("Schedule/" + scheduleId);
-        assertThat(entries(granted.body(), "match")).containsExactly("Slot/" + slotId(0), "Slot/" + slotId(1));
+        assertThat(entries(granted.body(), "match")).containsExactlyElementsOf(slotRefs());
 
         for (String slotOnly : List.of("system/Slot.rs", "system/Slot.read", "system/Slot.rs system/Schedule.s")) {
             assertRefused(get(search, token(slotOnly)), "Slot?_include", "_include=Slot:schedule", "Schedule.r");
@@ -150,7 +166,7 @@ class IncludeScopesIntegrationTest {
         // the same token without the include searches as before
         HttpResponse<String> plain = get("/fhir/Slot?schedule=" + scheduleId, token("system/Slot.rs"));
         assertThat(plain.statusCode()).isEqualTo(200);
-        assertThat(entries(plain.body(), "match")).hasSize(2);
+        assertThat(entries(plain.body(), "match")).containsExactlyElementsOf(slotRefs());
 
         // iterate: the Schedules' actors need their own read scope
         String iterate = search + "&_include:iterate=Schedule:actor:Location";
@@ -170,7 +186,7 @@ class IncludeScopesIntegrationTest {
         HttpResponse<String> granted = get(search, token("system/Schedule.rs system/Slot.rs"));
         assertThat(granted.statusCode()).isEqualTo(200);
         assertThat(entries(granted.body(), "match")).containsExactly("Schedule/" + scheduleId);
-        assertThat(entries(granted.body(), "include")).containsExactly("Slot/" + slotId(0), "Slot/" + slotId(1));
+        assertThat(entries(granted.body(), "include")).containsExactlyElementsOf(slotRefs());
 
         // an actor include names every type it may return: untyped needs all three, typed only its own
         String actors = "/fhir/Schedule?_id=" + scheduleId + "&_include=Schedule:actor";
@@ -208,8 +224,77 @@ class IncludeScopesIntegrationTest {
         return out;
     }
 
-    private String slotId(int i) {
-        return "inc-" + run + ".slot" + i;
+    @Test
+    void peerCallsCarryTheCallersTokenAndTheInternalEndpointsNeedOne() throws Exception {
+        // each instance holds part of the view, so every search and read below crosses to the other instance
+        String slotRead = token("system/Slot.rs");
+        List<List<String>> local = new ArrayList<>();
+        for (int port : ports) {
+            local.add(localSlots(port, slotRead));
+        }
+        assertThat(local).allSatisfy(part -> assertThat(part).isNotEmpty());
+        assertThat(local.stream().flatMap(List::stream).toList()).containsExactlyInAnyOrderElementsOf(slotIds);
+
+        // search-only and read-only tokens: the peer accepts any permission on the type, the public route the exact one
+        for (int port : ports) {
+            HttpResponse<String> searched = get(port, "/fhir/Slot?schedule=" + scheduleId, token("system/Slot.s"));
+            assertThat(searched.statusCode()).as(searched.body()).isEqualTo(200);
+            assertThat(entries(searched.body(), "match")).containsExactlyElementsOf(slotRefs());
+            for (String id : slotIds) {
+                HttpResponse<String> read = get(port, "/fhir/Slot/" + id, token("system/Slot.r"));
+                assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+                assertThat(JSON.readTree(read.body()).path("id").asText()).isEqualTo(id);
+            }
+            assertThat(get(port, "/fhir/Slot/" + slotIds.get(0), token("system/Slot.s")).statusCode()).isEqualTo(403);
+        }
+
+        // the internal endpoints: no token, no answer; a token must grant the type
+        String internal = "/internal/Slot?schedule=" + scheduleId + "&_limit=100";
+        for (int port : ports) {
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + internal)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.body()).doesNotContain(slotIds.get(0));
+            assertThat(get(port, internal, token("system/Schedule.rs")).statusCode()).isEqualTo(403);
+            assertThat(get(port, "/internal/Slot/" + slotIds.get(0), token("system/Schedule.rs")).statusCode())
+                    .isEqualTo(403);
+            assertThat(get(port, "/internal/Slot/" + slotIds.get(0), slotRead).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** @return Slot/id of every Slot, in start order */
+    private List<String> slotRefs() {
+        return slotIds.stream().map(id -> "Slot/" + id).toList();
+    }
+
+    /** @return the ids of the Slots this instance holds itself ({@code /internal/Slot}, with that token) */
+    private List<String> localSlots(int port, String token) {
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/Slot?schedule="
+                            + scheduleId + "&_limit=100")).header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (Exception e) {
+            throw new AssertionError("GET /internal/Slot on " + port, e);
+        }
+        assertThat(r.statusCode()).isEqualTo(200);
+        return RecordListCodec.decode(r.body(), new AvroBinarySerde<>(SlotAvailability.class)).first().stream()
+                .map(SlotAvailability::getSlotId).toList();
+    }
+
+    /** @return one id per partition (Kafka's default partitioner over the UTF-8 key), for partitions 0..n-1 */
+    private static List<String> onePerPartition(String prefix, int partitions) {
+        List<String> ids = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            for (int k = 0; ; k++) {
+                String id = prefix + "-" + p + "-" + k;
+                if (Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions == p) {
+                    ids.add(id);
+                    break;
+                }
+            }
+        }
+        return ids;
     }
 
     private String token(String scope) throws Exception {
@@ -222,7 +307,12 @@ class IncludeScopesIntegrationTest {
         return jwt.serialize();
     }
 
+    /** GET on the first instance. */
     private HttpResponse<String> get(String path, String token) throws Exception {
+        return get(ports.get(0), path, token);
+    }
+
+    private HttpResponse<String> get(int port, String path, String token) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
