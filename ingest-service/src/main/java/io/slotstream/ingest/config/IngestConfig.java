@@ -2,6 +2,7 @@ package io.slotstream.ingest.config;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.slotstream.ingest.http.BodyBudgetFilter;
 import io.slotstream.ingest.http.CapabilityStatements;
 import io.slotstream.ingest.http.FhirResponses;
 import io.slotstream.ingest.http.RequestBodies;
@@ -91,6 +92,11 @@ public class IngestConfig {
     @Bean
     RequestBodies requestBodies(IngestProperties p) {
         return new RequestBodies(p.maxBodyBytes().toBytes());
+    }
+
+    @Bean
+    BodyBudgetFilter bodyBudgetFilter(IngestProperties p) {
+        return new BodyBudgetFilter(p.bodyBudget().toBytes(), p.maxBodyBytes().toBytes());
     }
 
     @Bean

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param defaultPatientType     patient-type code (system accepting-patients) given to a Slot that has none; empty =
  *                               reject such Slots with 422 (STU1 §6.1 makes it 1..1)
  * @param maxBodyBytes           request bodies above this are refused with 413
+ * @param bodyBudget             request bodies held at once, all requests together (a request waits until its
+ *                               Content-Length fits, {@code maxBodyBytes} when undeclared): the heap bound that lets
+ *                               Tomcat's thread pool be large ({@code http.BodyBudgetFilter})
  * @param maxBundleEntries       Bundles with more entries are refused with 413
  * @param fullValidation         also run HAPI's FhirInstanceValidator against base R4 (about 30 ms per resource)
  * @param kafka                  producer settings
@@ -34,6 +37,7 @@ public record IngestProperties(
         @DefaultValue("urn:slotstream:source:") String identifierSystemBase,
         @DefaultValue("newpt") String defaultPatientType,
         @DefaultValue("16MB") DataSize maxBodyBytes,
+        @DefaultValue("256MB") DataSize bodyBudget,
         @DefaultValue("1000") int maxBundleEntries,
         @DefaultValue("false") boolean fullValidation,
         @DefaultValue Kafka kafka,
