@@ -14,7 +14,8 @@ import java.util.concurrent.Semaphore;
  * {@code Content-Length} (the body limit when the length is not declared) from the budget before it is read and gives
  * it back when it is answered; a request that does not fit waits (back-pressure to the sender). So the heap is bounded
  * by bytes, not by Tomcat's thread pool, and the pool can be large enough that requests waiting for their Kafka
- * transaction (tens of milliseconds each) do not cap the intake rate. Fair: requests are let in in arrival order.
+ * transaction (tens of milliseconds each) do not cap the intake rate. Fair: requests are let in in arrival order, so
+ * a small body waits behind a big one that waits (no big body starves).
  */
 public final class BodyBudgetFilter extends OncePerRequestFilter {
 
@@ -42,6 +43,11 @@ public final class BodyBudgetFilter extends OncePerRequestFilter {
     /** @return the budget not taken now, in KiB */
     public int availableKib() {
         return budget.availablePermits();
+    }
+
+    /** @return how many requests wait for the budget now (an estimate, as {@link Semaphore#getQueueLength()}) */
+    public int waiting() {
+        return budget.getQueueLength();
     }
 
     @Override

@@ -4,8 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,29 +23,41 @@ class BodyBudgetFilterTest {
     @Test
     void aBodyThatDoesNotFitWaitsUntilAnEarlierOneIsAnswered() throws Exception {
         BodyBudgetFilter filter = new BodyBudgetFilter(4 * 1024, MAX_BODY); // 4 KiB budget
+        // a thread per request, as Tomcat's pool gives (the common pool may have one worker on two cores)
+        ExecutorService threads = Executors.newCachedThreadPool();
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch firstInside = new CountDownLatch(1);
         CompletableFuture<Void> first = CompletableFuture.runAsync(() -> run(filter, post(3000), () -> {
             firstInside.countDown();
-            await(release);
-        }));
+            awaitLatch(release);
+        }), threads);
         assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(filter.availableKib()).isEqualTo(1); // 3,000 bytes take 3 KiB
 
-        AtomicInteger secondRan = new AtomicInteger();
-        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> run(filter, post(2000), secondRan::incrementAndGet));
         // a small body still fits beside the first one
         AtomicInteger smallRan = new AtomicInteger();
         run(filter, post(500), smallRan::incrementAndGet);
         assertThat(smallRan).hasValue(1);
+
+        AtomicInteger secondRan = new AtomicInteger();
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> run(filter, post(2000), secondRan::incrementAndGet), threads);
+        await().atMost(Duration.ofSeconds(10)).until(() -> filter.waiting() == 1);
+        // fair: once the 2,000-byte body waits, a later small one waits behind it although 1 KiB is free
+        CompletableFuture<Void> third = CompletableFuture.runAsync(() -> run(filter, post(500), smallRan::incrementAndGet), threads);
+        await().atMost(Duration.ofSeconds(10)).until(() -> filter.waiting() == 2);
         assertThat(second).isNotDone();
+        assertThat(third).isNotDone();
         assertThat(secondRan).hasValue(0);
+        assertThat(smallRan).hasValue(1);
 
         release.countDown();
         first.get(10, TimeUnit.SECONDS);
         second.get(10, TimeUnit.SECONDS);
+        third.get(10, TimeUnit.SECONDS);
         assertThat(secondRan).hasValue(1);
+        assertThat(smallRan).hasValue(2);
         assertThat(filter.availableKib()).isEqualTo(4); // everything given back
+        threads.shutdown();
     }
 
     @Test
@@ -84,7 +99,7 @@ class BodyBudgetFilterTest {
         }
     }
 
-    private static void await(CountDownLatch latch) {
+    private static void awaitLatch(CountDownLatch latch) {
         try {
             assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
