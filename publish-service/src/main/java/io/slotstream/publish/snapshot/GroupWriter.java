@@ -67,8 +67,8 @@ final class GroupWriter {
 
     /**
      * @param known       names the publication references now: such files are stored already
-     * @param latestSince transaction time of the previous cut (0 before the first): the bound of the latest changes
-     * @param recentBound bound the recent tier keeps unless it would pass a quarter of the group (then it restarts at
+     * @param latestSince transaction time of the previous cut less the overlap (0 before the first), UTC epoch ms
+     * @param recentBound bound the change tier keeps unless it would pass a quarter of the group (then it restarts at
      *                    {@code latestSince}), UTC epoch ms, {@code <= latestSince}
      * @param previous    the group as the previous cut published it, or null
      * @return the group's files, or null when the group has neither resources nor remembered deletions
@@ -80,10 +80,8 @@ final class GroupWriter {
         String type = group.type().fhirType();
         // change times are >= 0: a tier bounded at 0 (the first cut, a full publication) is the group's own files,
         // so it is not written twice more only to be found equal and discarded
-        boolean latestIsAll = latestSince <= 0;
         boolean recentIsAll = recentBound <= 0;
         Rolling all = new Rolling(base, type, states, known);
-        Rolling latest = new Rolling(base + "-changes", type, states, known);
         Rolling recent = new Rolling(base + "-changes", type, states, known);
         long[] lastUpsert = {0};
         try {
@@ -91,9 +89,6 @@ final class GroupWriter {
                 lastUpsert[0] = Math.max(lastUpsert[0], time);
                 try {
                     all.write(value, offset);
-                    if (!latestIsAll && time >= latestSince) {
-                        latest.write(value, offset);
-                    }
                     if (!recentIsAll && time >= recentBound) {
                         recent.write(value, offset);
                     }
@@ -102,23 +97,26 @@ final class GroupWriter {
                 }
             });
             List<PublishedFile> files = all.finish();
-            // a tier holding the whole group is the group's own files; a recent tier past a quarter restarts
-            List<PublishedFile> latestFiles = latestIsAll || latest.lines == all.lines ? files : latest.finish();
-            latest.discard();
+            // a tier holding the whole group is the group's own files; a tier past a quarter restarts at latestSince
             long recentBytes = recentIsAll ? all.bytes : recent.bytes;
-            long recentSince = recentBytes > all.bytes / 4 ? latestSince : recentBound;
-            List<PublishedFile> recentFiles = recentSince == latestSince ? latestFiles
-                    : recentIsAll || recent.lines == all.lines ? files : recent.finish();
+            long recentSince = recentBound;
+            List<PublishedFile> recentFiles;
+            if (recentBytes <= all.bytes / 4) {
+                recentFiles = recent.lines == all.lines ? files : recent.finish();
+            } else {
+                recent.discard();
+                recentSince = Math.max(0, latestSince);
+                recentFiles = recentSince == 0 ? files : changeTier(view, group, recentSince, all.lines, files, known);
+            }
             recent.discard();
             Deletions deleted = deletions(view, group, base, states, known);
             if (files.isEmpty() && deleted.files().isEmpty()) {
                 return null;
             }
             return new PublishedGroup(group.type(), group.group(), files, deleted.files(), lastUpsert[0],
-                    deleted.lastDelete(), latestFiles, latestSince, recentFiles, recentSince, null);
+                    deleted.lastDelete(), recentFiles, recentSince, null);
         } catch (IOException | RuntimeException e) {
             all.discard();
-            latest.discard();
             recent.discard();
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot write the files of group " + group, io);
@@ -127,27 +125,42 @@ final class GroupWriter {
         }
     }
 
+    /** @return the group's change tier from {@code since} (its full files when it holds every line) */
+    private List<PublishedFile> changeTier(StoreView view, GroupKey group, long since, long groupLines,
+                                           List<PublishedFile> files, Set<String> known) throws IOException {
+        Rolling tier = new Rolling(baseName(group) + "-changes", group.type().fhirType(), states(group), known);
+        try {
+            view.changedMembers(group, since, (time, value, offset) -> {
+                try {
+                    tier.write(value, offset);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            return tier.lines == groupLines ? files : tier.finish();
+        } finally {
+            tier.discard();
+        }
+    }
+
     /**
-     * Writes only the change tiers of a group whose full files stay as an earlier cut wrote them (stale): only the
+     * Writes only the change tier of a group whose full files stay as an earlier cut wrote them (stale): only the
      * group's resources changed at or after {@code recentSince} are read (the store's change-time index), written and
      * hashed, in change time order. Its deletion file is rewritten only when {@code deletionsChanged}.
      *
-     * @param latestSince  bound of the latest tier: the previous cut's S less the overlap, UTC epoch ms
-     * @param recentSince  bound of the recent tier, UTC epoch ms, {@code <= latestSince} and {@code <= filesTime}
-     *                     less the overlap, so the full files plus the recent tier are the group's current content
+     * @param recentSince  bound of the change tier, UTC epoch ms, {@code <= filesTime} less the overlap, so the full
+     *                     files plus the tier are the group's current content
      * @param filesTime    S of the last publication the full files were current in, UTC epoch ms
      * @param previous     the group as the previous cut published it
-     * @return the group with its previous full files, or empty when it must be rewritten whole instead: its recent tier
-     * would exceed a quarter of its full files' bytes (compaction)
+     * @return the group with its previous full files, or empty when it must be rewritten whole instead: its change
+     * tier would exceed a quarter of its full files' bytes (compaction)
      */
-    Optional<PublishedGroup> writeChanges(StoreView view, GroupKey group, Set<String> known, long latestSince,
-                                          long recentSince, long filesTime, boolean deletionsChanged,
-                                          PublishedGroup previous) {
+    Optional<PublishedGroup> writeChanges(StoreView view, GroupKey group, Set<String> known, long recentSince,
+                                          long filesTime, boolean deletionsChanged, PublishedGroup previous) {
         String base = baseName(group);
         List<String> states = states(group);
         String type = group.type().fhirType();
         long recentLimit = previous.bytes() / 4;
-        Rolling latest = new Rolling(base + "-changes", type, states, known);
         Rolling recent = new Rolling(base + "-changes", type, states, known);
         long[] lastUpsert = {previous.lastUpsert()};
         try {
@@ -158,34 +171,85 @@ final class GroupWriter {
                 }
                 try {
                     recent.write(value, offset);
-                    if (time >= latestSince) {
-                        latest.write(value, offset);
-                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
             if (recent.bytes > recentLimit) {
-                latest.discard();
                 recent.discard();
                 return Optional.empty();
             }
-            List<PublishedFile> latestFiles = latest.finish();
-            // the latest tier is part of the recent one: equal line counts mean equal files
-            List<PublishedFile> recentFiles = recent.lines == latest.lines ? latestFiles : recent.finish();
-            recent.discard();
+            List<PublishedFile> recentFiles = recent.finish();
             Deletions deleted = deletionsChanged ? deletions(view, group, base, states, known)
                     : new Deletions(previous.deletions(), previous.lastDelete());
             return Optional.of(new PublishedGroup(group.type(), group.group(), previous.files(), deleted.files(),
-                    lastUpsert[0], deleted.lastDelete(), latestFiles, latestSince, recentFiles, recentSince,
-                    filesTime));
+                    lastUpsert[0], deleted.lastDelete(), recentFiles, recentSince, filesTime));
         } catch (IOException | RuntimeException e) {
-            latest.discard();
             recent.discard();
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot write the change files of group " + group, io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Writes the cut delta: the current version of every resource changed at or after {@code since}, read from the
+     * store's change-time index group by group in the given (manifest) order, each group's in change time order, so
+     * the bytes are a function of the store's content and {@code since}. One file set per type, each file's state
+     * hint the states of the groups in it.
+     *
+     * @param groups    the publication's groups after the cut, in manifest order
+     * @param since     the bound, UTC epoch ms; {@code <= 0} writes nothing
+     * @param byteLimit the most bytes worth writing: past it nothing is kept and the delta answers nothing
+     * @throws UncheckedIOException naming the group when a file cannot be written or stored
+     */
+    CutDelta writeDelta(StoreView view, List<PublishedGroup> groups, long since, long byteLimit, Set<String> known) {
+        if (since <= 0) {
+            return CutDelta.none(since);
+        }
+        List<PublishedFile> files = new ArrayList<>();
+        Rolling[] rolling = {null};
+        long[] bytes = {0};
+        try {
+            for (PublishedGroup group : groups) {
+                if (group.lastUpsert() < since) {
+                    continue;
+                }
+                String type = group.type().fhirType();
+                if (rolling[0] == null || !rolling[0].type.equals(type)) {
+                    if (rolling[0] != null) {
+                        files.addAll(rolling[0].finish());
+                    }
+                    rolling[0] = new Rolling("changes-" + type, type, null, known);
+                }
+                List<String> states = states(group.key());
+                view.changedMembers(group.key(), since, (time, value, offset) -> {
+                    if (bytes[0] > byteLimit) {
+                        return;
+                    }
+                    try {
+                        rolling[0].write(value, offset, states);
+                        bytes[0] += value.length - offset + 1;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot write the cut delta at group " + group.key(), e);
+                    }
+                });
+                if (bytes[0] > byteLimit) {
+                    rolling[0].discard();
+                    return CutDelta.none(since);
+                }
+            }
+            if (rolling[0] != null) {
+                files.addAll(rolling[0].finish());
+            }
+            return new CutDelta(since, files, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the cut delta", e);
+        } finally {
+            if (rolling[0] != null) {
+                rolling[0].discard();
+            }
         }
     }
 
@@ -304,13 +368,17 @@ final class GroupWriter {
         return commaSeparated.isEmpty() ? List.of() : new ArrayList<>(new TreeSet<>(Arrays.asList(commaSeparated.split(","))));
     }
 
-    /** One stream of lines rolled into content-named files at the byte cap. */
+    /**
+     * One stream of lines rolled into content-named files at the byte cap. Its files' state hint is fixed, or (states
+     * null) the states of the lines in each file.
+     */
     private final class Rolling {
         final String base;
         final String type;
         final List<String> states;
         final Set<String> known;
         final List<PublishedFile> done = new ArrayList<>();
+        final TreeSet<String> partStates = new TreeSet<>();
         Part part;
         long lines;
         long bytes;
@@ -323,23 +391,32 @@ final class GroupWriter {
         }
 
         void write(byte[] value, int offset) throws IOException {
+            write(value, offset, List.of());
+        }
+
+        void write(byte[] value, int offset, List<String> lineStates) throws IOException {
             int length = value.length - offset;
             if (part != null && part.bytes > 0 && part.bytes + length + 1 > maxFileBytes) {
-                done.add(GroupWriter.this.finish(part, base, type, states, known));
-                part = null;
+                finishPart();
             }
             if (part == null) {
                 part = new Part(scratch);
             }
             part.write(value, offset, length);
+            partStates.addAll(lineStates);
             lines++;
             bytes += length + 1;
         }
 
+        private void finishPart() throws IOException {
+            done.add(GroupWriter.this.finish(part, base, type, states != null ? states : List.copyOf(partStates), known));
+            part = null;
+            partStates.clear();
+        }
+
         List<PublishedFile> finish() throws IOException {
             if (part != null) {
-                done.add(GroupWriter.this.finish(part, base, type, states, known));
-                part = null;
+                finishPart();
             }
             return List.copyOf(done);
         }

@@ -32,26 +32,24 @@ public final class Publication {
     private final long fullTransactionTime;
     private final long horizon;
     private final List<PublishedGroup> groups;
+    private final CutDelta delta;
     private final List<PublishedFile> files;
     private final String version;
 
     /**
      * @param transactionTime S, UTC epoch ms: the newest change time in it
      * @param horizon         deletions at or before it are forgotten, UTC epoch ms
+     * @param delta           the cut's changes for clients polling every cut
      */
-    public Publication(long transactionTime, long horizon, Collection<PublishedGroup> groups) {
+    public Publication(long transactionTime, long horizon, Collection<PublishedGroup> groups, CutDelta delta) {
         this.transactionTime = transactionTime;
         this.horizon = horizon;
-        Map<PublishedGroup, String> bases = new IdentityHashMap<>();
-        groups.forEach(g -> bases.put(g, GroupWriter.baseName(g.key())));
-        List<PublishedGroup> ordered = new ArrayList<>(groups);
-        ordered.sort(Comparator.comparing((PublishedGroup g) -> g.type().ordinal())
-                .thenComparing(bases::get).thenComparing(PublishedGroup::group));
-        this.groups = List.copyOf(ordered);
+        this.delta = delta;
+        this.groups = inManifestOrder(groups);
         this.files = this.groups.stream().flatMap(g -> g.files().stream()).toList();
         this.fullTransactionTime = this.groups.stream().filter(PublishedGroup::stale)
                 .mapToLong(PublishedGroup::filesTime).min().orElse(transactionTime);
-        this.version = digest(transactionTime, fullTransactionTime, this.groups);
+        this.version = digest(transactionTime, fullTransactionTime, this.groups, delta);
     }
 
     /** @return S, UTC epoch ms: every change with a time up to S that the publisher consumed is in it */
@@ -72,6 +70,21 @@ public final class Publication {
         return horizon;
     }
 
+    /** @return the groups ordered as the manifest lists them: by type, file name base, then group */
+    static List<PublishedGroup> inManifestOrder(Collection<PublishedGroup> groups) {
+        Map<PublishedGroup, String> bases = new IdentityHashMap<>();
+        groups.forEach(g -> bases.put(g, GroupWriter.baseName(g.key())));
+        List<PublishedGroup> ordered = new ArrayList<>(groups);
+        ordered.sort(Comparator.comparing((PublishedGroup g) -> g.type().ordinal())
+                .thenComparing(bases::get).thenComparing(PublishedGroup::group));
+        return List.copyOf(ordered);
+    }
+
+    /** @return the cut's changes for clients polling every cut */
+    public CutDelta delta() {
+        return delta;
+    }
+
     /** @return the groups in manifest order */
     public List<PublishedGroup> groups() {
         return groups;
@@ -82,7 +95,10 @@ public final class Publication {
         return files;
     }
 
-    /** @return a short hash of both times and every full file name: equal for equal publications (the manifest's ETag) */
+    /**
+     * @return a short hash of both times, every full and deletion file name and the cut delta: equal for equal
+     * publications (the manifest's ETag)
+     */
     public String version() {
         return version;
     }
@@ -93,21 +109,22 @@ public final class Publication {
         for (PublishedGroup group : groups) {
             group.files().forEach(f -> names.add(f.path()));
             group.deletions().forEach(f -> names.add(f.path()));
-            group.latest().forEach(f -> names.add(f.path()));
             group.recent().forEach(f -> names.add(f.path()));
         }
+        delta.files().forEach(f -> names.add(f.path()));
         return names;
     }
 
     /**
-     * The incremental answer to {@code _since=T} (sched-8): for each group holding a resource changed at or after
-     * {@code T - overlap}, the smallest of its change tiers that holds every such change (the last cut's changes, its
-     * recent changes, else its full files: {@link PublishedGroup#changedSince}), and the deletion files of the groups
-     * with a deletion at or after it. A change this
+     * The incremental answer to {@code _since=T} (sched-8): when {@code T - overlap} is at or after the cut delta's
+     * bound (a client that read the previous cut), the {@link CutDelta}'s files; else, for each group holding a
+     * resource changed at or after {@code T - overlap}, the smaller of its change tier and its full files that holds
+     * every such change ({@link PublishedGroup#changedSince}). Then the deletion files of the groups with a deletion
+     * at or after it. A change this
      * replica applied after its cut at T has a time &gt;= T, so with no overlap one replica's answers are exact; the
      * overlap covers a T read from another replica that consumed the partitions in another order (its change times
      * differ by the partitions' skew). Files sent again are harmless upserts. A group whose full files are stale is
-     * answered from its change tiers only (its recent tier reaches back to the full transactionTime less the overlap).
+     * answered from its change tier or the cut delta only (its recent tier reaches back to the full transactionTime less the overlap).
      *
      * @param since   T, UTC epoch ms
      * @param overlap how far before T to look, ms, &gt;= 0
@@ -120,10 +137,11 @@ public final class Publication {
         if (since > transactionTime || from <= horizon) {
             return Optional.empty();
         }
-        List<PublishedFile> output = new ArrayList<>();
+        boolean fromDelta = delta.answers(from);
+        List<PublishedFile> output = new ArrayList<>(fromDelta ? delta.files() : List.of());
         List<PublishedFile> deleted = new ArrayList<>();
         for (PublishedGroup group : groups) {
-            if (group.lastUpsert() >= from) {
+            if (!fromDelta && group.lastUpsert() >= from) {
                 if (!group.answersSince(from)) {
                     return Optional.empty();
                 }
@@ -136,7 +154,8 @@ public final class Publication {
         return Optional.of(new Delta(since, output, deleted));
     }
 
-    private static String digest(long transactionTime, long fullTransactionTime, List<PublishedGroup> groups) {
+    private static String digest(long transactionTime, long fullTransactionTime, List<PublishedGroup> groups,
+                                 CutDelta delta) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update((transactionTime + " " + fullTransactionTime).getBytes(StandardCharsets.UTF_8));
@@ -147,6 +166,10 @@ public final class Publication {
                 for (PublishedFile file : group.deletions()) {
                     digest.update(file.path().getBytes(StandardCharsets.UTF_8));
                 }
+            }
+            digest.update((" " + delta.since()).getBytes(StandardCharsets.UTF_8));
+            for (PublishedFile file : delta.files()) {
+                digest.update(file.path().getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(digest.digest(), 0, 8);
         } catch (NoSuchAlgorithmException e) {

@@ -1,5 +1,6 @@
 package io.slotstream.publish.snapshot;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.slotstream.publish.store.GroupKey;
 import io.slotstream.publish.store.ResourceType;
 
@@ -7,11 +8,12 @@ import java.util.List;
 
 /**
  * The published files of one group, as a cut left them (persisted in the store's group table, so a restart serves
- * the same files). Besides the full files, two change tiers let {@code _since} send only what changed: each holds
- * the current version of every resource of the group changed at or after its bound, so an answer for a T at or
- * after the bound (less the overlap) is exact with that tier alone.
+ * the same files). Besides the full files, a change tier lets {@code _since} send only what changed: it holds the
+ * current version of every resource of the group changed at or after its bound, so an answer for a T at or after the
+ * bound (less the overlap) is exact with that tier alone. (A client that polls every cut is answered from the cut's
+ * {@link CutDelta} instead, one file set for all groups.)
  * <p>
- * The full files may be <b>stale</b>: a cut that changes only a few resources of the group writes its change tiers and
+ * The full files may be <b>stale</b>: a cut that changes only a few resources of the group writes its change tier and
  * keeps the full files of an earlier cut ({@code filesTime} set). The recent tier of a stale group then holds every
  * change at or after {@code filesTime} less the overlap, so the full files plus the recent tier are the group's current
  * content, and {@code _since} never answers a stale group with its full files ({@link #answersSince}).
@@ -23,25 +25,23 @@ import java.util.List;
  * @param lastUpsert    newest change time of a resource in the group, UTC epoch ms; 0 when it has none (of a stale
  *                      group: of a resource that was in it, one that left since may count)
  * @param lastDelete    newest delete time remembered in the group, UTC epoch ms; 0 when none
- * @param latest        the resources changed at or after {@code latestSince} (the changes of the group's last cut)
- * @param latestSince   transaction time of the cut before the one that wrote the group, UTC epoch ms (0: first cut)
  * @param recent        the resources changed at or after {@code recentSince}: the group's changes since its change
  *                      tier was last compacted (at most about a quarter of the group, else it restarts at
- *                      {@code latestSince}), reaching back no further than the full manifest's time or one
+ *                      the previous cut's time less the overlap), reaching back no further than the full manifest's time or one
  *                      {@code full-refresh-interval} before the cut, whichever is older, less the overlap
- * @param recentSince   bound of {@code recent}, UTC epoch ms; {@code <= latestSince}
+ * @param recentSince   bound of {@code recent}, UTC epoch ms (0: the full files)
  * @param filesTime     null when the full files hold the group's current content; else S of the last publication
  *                      they were current in, UTC epoch ms: they lack the group's changes at or after it (a group table
  *                      stored before stale files existed has no such field: current)
  */
+@JsonIgnoreProperties(ignoreUnknown = true) // tables stored before the cut delta also hold a per-group latest tier
 public record PublishedGroup(ResourceType type, String group, List<PublishedFile> files, List<PublishedFile> deletions,
-                             long lastUpsert, long lastDelete, List<PublishedFile> latest, long latestSince,
-                             List<PublishedFile> recent, long recentSince, Long filesTime) {
+                             long lastUpsert, long lastDelete, List<PublishedFile> recent, long recentSince,
+                             Long filesTime) {
 
     public PublishedGroup {
         files = List.copyOf(files);
         deletions = List.copyOf(deletions);
-        latest = latest == null ? files : List.copyOf(latest);
         recent = recent == null ? files : List.copyOf(recent);
     }
 
@@ -76,12 +76,9 @@ public record PublishedGroup(ResourceType type, String group, List<PublishedFile
     /**
      * @param from the earliest change time the client may lack, UTC epoch ms; {@link #answersSince} must hold
      * @return the smallest files holding the current version of every resource of the group changed at or after
-     * {@code from}: the latest or recent change tier when its bound allows, else the (current) full files
+     * {@code from}: the change tier when its bound allows, else the (current) full files
      */
     public List<PublishedFile> changedSince(long from) {
-        if (from >= latestSince) {
-            return latest;
-        }
         return from >= recentSince ? recent : files;
     }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Publication metrics: {@code slotstream.publish.snapshot.duration} (timer of a cut), {@code .bytes} (summary, bytes
  * a cut stored: only new files), {@code .groups} (summary, groups a cut wrote, whole or their change files only),
- * {@code .full.groups} (summary, groups whose full files a cut rewrote),
+ * {@code .full.groups} (summary, groups whose full files a cut rewrote), {@code .delta.bytes} (summary, bytes of a
+ * cut's delta files: what a client polling every cut downloads; not recorded for a delta given up at its limit),
  * {@code slotstream.publish.snapshot.resources} (gauge per {@code type}: resources in the current publication),
  * {@code .files} (gauge, files the manifest lists), {@code .transaction.time} (gauge, epoch seconds of the
  * current transactionTime) and {@code .failures} (counter of failed cuts, tag {@code reason} = {@code disk-full} or
@@ -27,6 +28,7 @@ public final class SnapshotMetrics {
     private final DistributionSummary bytes;
     private final DistributionSummary groups;
     private final DistributionSummary wholeGroups;
+    private final DistributionSummary deltaBytes;
     private final Map<ResourceType, AtomicLong> resources = new EnumMap<>(ResourceType.class);
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong transactionTime = new AtomicLong();
@@ -43,6 +45,8 @@ public final class SnapshotMetrics {
                 .description("Groups a cut wrote (whole or their change files only)").register(registry);
         this.wholeGroups = DistributionSummary.builder("slotstream.publish.snapshot.full.groups")
                 .description("Groups whose full files a cut rewrote").register(registry);
+        this.deltaBytes = DistributionSummary.builder("slotstream.publish.snapshot.delta.bytes").baseUnit("bytes")
+                .description("Bytes of a cut's delta files (what a client polling every cut downloads)").register(registry);
         this.cuts = Counter.builder("slotstream.publish.snapshot.cuts").description("Cuts published").register(registry);
         this.diskFull = failures(registry, "disk-full");
         this.otherFailures = failures(registry, "other");
@@ -67,8 +71,11 @@ public final class SnapshotMetrics {
         (full ? diskFull : otherFailures).increment();
     }
 
-    void cut(Duration took, int groupsWritten, int groupsRewrittenWhole, long bytesStored) {
+    void cut(Duration took, int groupsWritten, int groupsRewrittenWhole, long bytesStored, CutDelta delta) {
         duration.record(took);
+        if (delta.complete()) {
+            deltaBytes.record(delta.files().stream().mapToLong(PublishedFile::bytes).sum());
+        }
         bytes.record(bytesStored);
         groups.record(groupsWritten);
         wholeGroups.record(groupsRewrittenWhole);

@@ -29,14 +29,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * Cuts the {@link PublicationStore} into the publication, incrementally: a cut writes only the groups changed since
- * the previous cut, reuses every other group's files, records the new group table in the store, and only then switches
- * the {@link Publication} the manifest is built from. Files the publication stops referencing are deleted after the
- * grace period ({@link #deleteExpired()}).
+ * the previous cut, reuses every other group's files, writes the {@link CutDelta} (every resource changed since the
+ * previous cut less the overlap: what a client polling every cut downloads), records the new group table and the
+ * delta in the store, and only then switches the {@link Publication} the manifest is built from. Files the
+ * publication stops referencing are deleted after the grace period ({@link #deleteExpired()}).
  * <p>
- * The cost of a cut follows the changes, not the groups they touch: a changed group gets only its change tiers (and
+ * The cost of a cut follows the changes, not the groups they touch: a changed group gets only its change tier (and
  * its deletion file when its deletions changed) and keeps its full files from an earlier cut, which become stale
  * ({@link PublishedGroup#filesTime()}). A group's full files are rewritten (content-named, so an unchanged part keeps
  * its name and is not stored again) when it has none yet, when a resource moved out of it, when its recent tier would
@@ -56,6 +58,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Duration sinceRetention;
     private final long sinceOverlapMs;
     private final long fullRefreshIntervalMs;
+    private final long maxFileBytes;
     private final SnapshotMetrics metrics;
     private final GroupWriter writer;
     private final UnreferencedFiles unreferenced;
@@ -71,10 +74,10 @@ public final class SnapshotPublisher implements AutoCloseable {
      * @param writerThreads  how many groups one cut writes at once (each: a store scan, NDJSON lines, a SHA-256, an
      *                       fsync or an object-storage PUT)
      * @param sinceRetention how long deletions are remembered before the newest change
-     * @param sinceOverlap   the overlap {@code _since} answers use: a group's latest change tier reaches this far
+     * @param sinceOverlap   the overlap {@code _since} answers use: the cut delta reaches this far
      *                       before the previous cut, so a client polling every cut is answered from it
      * @param fullRefreshInterval how long (in change time: record timestamps) a group's full files may stay stale
-     *                       while its changes go to its change tiers only; zero rewrites a changed group's full files
+     *                       while its changes go to its change tier only; zero rewrites a changed group's full files
      *                       at every cut
      * @param grace          how long an unreferenced file stays downloadable
      * @param clock          wall clock of the grace period only (nothing published depends on it)
@@ -97,6 +100,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.sinceRetention = sinceRetention;
         this.sinceOverlapMs = sinceOverlap.toMillis();
         this.fullRefreshIntervalMs = fullRefreshInterval.toMillis();
+        this.maxFileBytes = maxFileBytes;
         this.metrics = metrics;
         this.clock = clock;
         this.writer = new GroupWriter(storage, scratch, maxFileBytes);
@@ -109,7 +113,9 @@ public final class SnapshotPublisher implements AutoCloseable {
             }
             long publishedTime = store.publishedTime();
             if (publishedTime >= 0) {
-                Publication restored = new Publication(publishedTime, horizon(publishedTime), table.values());
+                byte[] delta = store.publishedDelta();
+                Publication restored = new Publication(publishedTime, horizon(publishedTime), table.values(),
+                        delta == null ? CutDelta.none(0) : JSON.readValue(delta, CutDelta.class));
                 current.set(restored);
                 metrics.published(restored);
             }
@@ -139,29 +145,37 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
 
     /**
-     * Cuts when some group changed since the last cut, when nothing is published yet, or when some group's full files
-     * are stale (at rest they are all rewritten); else returns empty.
+     * Cuts when some group changed since the last cut, when nothing is published yet, when some group's full files
+     * are stale (at rest they are all rewritten), or when the cut delta is not yet the one at rest (bounded by the
+     * publication's own transactionTime less the overlap, so replicas at rest serve the same one); else returns empty.
      */
     public synchronized Optional<Publication> cutIfChanged() {
-        if (current.get() != null && !store.hasDirtyGroups() && table.values().stream().noneMatch(PublishedGroup::stale)) {
+        Publication now = current.get();
+        if (now != null && !store.hasDirtyGroups() && table.values().stream().noneMatch(PublishedGroup::stale)
+                && now.delta().since() == deltaSince(now.transactionTime())) {
             return Optional.empty();
         }
         return Optional.of(cut());
     }
 
+    /** @return the bound of the delta a cut after one at {@code previousTime} writes, UTC epoch ms */
+    private long deltaSince(long previousTime) {
+        return Math.max(0, previousTime - sinceOverlapMs);
+    }
+
     /** How a cut writes one group. */
     enum GroupWrite {
-        /** the full files, the change tiers and the deletion file */
+        /** the full files, the change tier and the deletion file */
         FULL,
-        /** the change tiers only (and the deletion file when deletions changed); the full files stay */
+        /** the change tier only (and the deletion file when deletions changed); the full files stay */
         CHANGES
     }
 
     /**
-     * Cuts now: writes the changed groups (their change tiers, or whole: see the class comment) and publishes. On
-     * failure (e.g. a full disk) the publication stays as it was, with every file it lists; files the failed cut
-     * stored get the grace period like every unlisted file; its groups stay dirty for the next cut; the failure is
-     * logged, counted and kept for {@link #lastFailure()}.
+     * Cuts now: writes the changed groups (their change tier, or whole: see the class comment) and the cut delta, and
+     * publishes. On failure (e.g. a full disk) the publication stays as it was, with every file it lists; files the
+     * failed cut stored get the grace period like every unlisted file; its groups stay dirty for the next cut; the
+     * failure is logged, counted and kept for {@link #lastFailure()}.
      *
      * @throws UncheckedIOException when a file cannot be written or stored (the message names the file or directory)
      */
@@ -174,35 +188,47 @@ public final class SnapshotPublisher implements AutoCloseable {
         Set<String> known = previous == null ? Set.of() : previous.fileNames();
         long previousTime = store.publishedTime();
         // changes applied after the previous cut have times >= its transaction time; less the overlap, a client
-        // that read the previous cut is answered from the latest change tier alone
-        long latestSince = Math.max(0, previousTime - sinceOverlapMs);
+        // that read the previous cut is answered from the cut delta alone
+        long latestSince = deltaSince(previousTime);
         Map<GroupKey, GroupWrite> plan = plan(cut, atRest, previousTime);
         try (StoreView view = cut.view()) {
             Map<GroupKey, PublishedGroup> written = writeGroups(view, plan, cut.deletionGroups(), known, latestSince,
                     recentFloor(plan, previousTime), previousTime);
+            TreeMap<GroupKey, PublishedGroup> nextTable = new TreeMap<>(table);
+            written.forEach((group, files) -> {
+                if (files == null) {
+                    nextTable.remove(group);
+                } else {
+                    nextTable.put(group, files);
+                }
+            });
+            // one file's worth, or a quarter of the publication: past that, clients download less from the groups
+            long publicationBytes = nextTable.values().stream().mapToLong(PublishedGroup::bytes).sum();
+            CutDelta delta = writer.writeDelta(view, Publication.inManifestOrder(nextTable.values()), latestSince,
+                    Math.max(maxFileBytes, publicationBytes / 4), known);
             Map<GroupKey, byte[]> entries = new HashMap<>();
             for (Map.Entry<GroupKey, PublishedGroup> group : written.entrySet()) {
                 entries.put(group.getKey(), group.getValue() == null ? null : JSON.writeValueAsBytes(group.getValue()));
             }
-            store.commit(cut, entries);
-            written.forEach((group, files) -> {
-                if (files == null) {
-                    table.remove(group);
-                } else {
-                    table.put(group, files);
-                }
-            });
-            Publication next = new Publication(cut.transactionTime(), cut.horizon(), table.values());
+            store.commit(cut, entries, JSON.writeValueAsBytes(delta));
+            table.clear();
+            table.putAll(nextTable);
+            Publication next = new Publication(cut.transactionTime(), cut.horizon(), table.values(), delta);
             current.set(next);
-            unreferenced.switched(known, next.fileNames());
+            Set<String> referenced = next.fileNames();
+            unreferenced.switched(known, referenced);
+            // stored but not listed: a delta given up at its byte limit
+            unreferenced.unlisted(writer.takeStored().stream().filter(name -> !referenced.contains(name))
+                    .collect(Collectors.toSet()));
             long bytes = writer.takeBytesStored();
             long whole = written.values().stream().filter(g -> g == null || !g.stale()).count();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            metrics.cut(took, written.size(), (int) whole, bytes);
+            metrics.cut(took, written.size(), (int) whole, bytes, delta);
             metrics.published(next);
             lastFailure.set(null);
-            log.info("published transactionTime {}, full manifest at {} ({} groups written, {} of them whole; {} bytes stored in {} ms)",
-                    cut.transactionTime(), next.fullTransactionTime(), written.size(), whole, bytes, took.toMillis());
+            log.info("published transactionTime {}, full manifest at {} ({} groups written, {} of them whole; {} bytes stored in {} ms; delta {})",
+                    cut.transactionTime(), next.fullTransactionTime(), written.size(), whole, bytes, took.toMillis(),
+                    delta.complete() ? delta.files().stream().mapToLong(PublishedFile::bytes).sum() + " bytes" : "none");
             return next;
         } catch (IOException | RuntimeException e) {
             writer.takeBytesStored();
@@ -291,8 +317,8 @@ public final class SnapshotPublisher implements AutoCloseable {
             long filesTime = published.stale() ? published.filesTime() : previousTime;
             // a recent tier bounded at 0 is the group's full files: a group going stale restarts it at the floor
             long recentSince = published.recentSince() > 0 ? Math.min(published.recentSince(), recentFloor) : recentFloor;
-            Optional<PublishedGroup> changes = writer.writeChanges(view, group, known, latestSince,
-                    Math.max(recentSince, reach), filesTime, deletionsChanged, published);
+            Optional<PublishedGroup> changes = writer.writeChanges(view, group, known, Math.max(recentSince, reach),
+                    filesTime, deletionsChanged, published);
             if (changes.isPresent()) {
                 return changes.get();
             }

@@ -61,6 +61,7 @@ public final class PublicationStore implements AutoCloseable {
     private static final byte[] FINGERPRINT = bytes("fingerprint");
     private static final byte[] MAX_CHANGE_TIME = bytes("max-change-time");
     private static final byte[] PUBLISHED_TIME = bytes("published-time");
+    private static final byte[] PUBLISHED_DELTA = bytes("published-delta");
     private static final String POSITION_PREFIX = "position:";
     private static final List<String> FAMILIES = List.of("default", "members", "locator", "tombstones",
             "tombstones_by_time", "dirty", "published", "changes");
@@ -347,10 +348,12 @@ public final class PublicationStore implements AutoCloseable {
     }
 
     /**
-     * Records a published cut: its group table entries (null value = the group is gone) and, for each of its groups
-     * not changed again since, that it is clean. Atomic.
+     * Records a published cut: its group table entries (null value = the group is gone), its cut delta and, for each
+     * of its groups not changed again since, that it is clean. Atomic.
+     *
+     * @param delta the cut's delta as the publisher serializes it
      */
-    public void commit(StoreCut cut, Map<GroupKey, byte[]> entries) {
+    public void commit(StoreCut cut, Map<GroupKey, byte[]> entries, byte[] delta) {
         lock.lock();
         try (WriteBatch batch = new WriteBatch()) {
             for (GroupKey group : cut.groups()) {
@@ -366,6 +369,7 @@ public final class PublicationStore implements AutoCloseable {
                 }
             }
             batch.put(meta, PUBLISHED_TIME, StoreKeys.longBytes(cut.transactionTime()));
+            batch.put(meta, PUBLISHED_DELTA, delta);
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot record the published cut", e);
@@ -399,9 +403,18 @@ public final class PublicationStore implements AutoCloseable {
 
     /** @return the transaction time of the last committed cut, or -1 before the first */
     public long publishedTime() {
+        byte[] value = readMeta(PUBLISHED_TIME);
+        return value == null ? -1 : StoreKeys.timeOf(value);
+    }
+
+    /** @return the cut delta of the last committed cut as committed, or null (before the first, or a store older than it) */
+    public byte[] publishedDelta() {
+        return readMeta(PUBLISHED_DELTA);
+    }
+
+    private byte[] readMeta(byte[] key) {
         try {
-            byte[] value = db.get(meta, PUBLISHED_TIME);
-            return value == null ? -1 : StoreKeys.timeOf(value);
+            return db.get(meta, key);
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot read the publication store", e);
         }

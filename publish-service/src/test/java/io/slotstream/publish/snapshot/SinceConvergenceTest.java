@@ -219,14 +219,16 @@ public class SinceConvergenceTest {
             replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s11", 2, "MA|2026-W40"), START + 2000)), Map.of());
             Publication fourth = replica.publisher.cut();
 
-            // read the previous cut: the changes at or after its time (within the overlap), not the 200-slot group
+            // read the previous cut: the cut delta, the changes at or after its time (within the overlap), not the
+            // 200-slot group
             Delta latest = fourth.since(third.transactionTime(), OVERLAP).orElseThrow();
             assertThat(latest.output()).singleElement().satisfies(f -> {
-                assertThat(f.path()).startsWith("Slot-MA-2026-W40-changes-");
+                assertThat(f.path()).startsWith("changes-Slot-");
+                assertThat(f.states()).containsExactly("MA");
                 assertThat(PublicationReader.lines(storage, f)).containsExactlyInAnyOrder(
                         line(ResourceType.SLOT, "s9", 2), line(ResourceType.SLOT, "s11", 2));
             });
-            // two cuts behind: the group's recent changes (since its change tier started), still not the group
+            // two cuts behind: the group's change tier (its changes since the tier started), still not the group
             Delta recent = fourth.since(second.transactionTime(), OVERLAP).orElseThrow();
             assertThat(recent.output()).singleElement().satisfies(f -> assertThat(PublicationReader.lines(storage, f))
                     .contains(line(ResourceType.SLOT, "s7", 2), line(ResourceType.SLOT, "s9", 2),
@@ -251,20 +253,23 @@ public class SinceConvergenceTest {
             Publication second = replica.publisher.cut();
             assertThat(second.transactionTime()).isEqualTo(START + 1000);
 
-            // Groups changed at T itself are sent again (the first cut's groups: harmless upserts), then W42.
+            // A client that read the first cut gets the cut delta: every resource changed since the first cut less
+            // the overlap (those changed at T itself again: harmless upserts), one file per type, and the deletion.
             Delta delta = second.since(first.transactionTime(), 0).orElseThrow();
             assertThat(delta.output()).extracting(f -> f.path().replaceAll("-[0-9a-f]{16}\\.ndjson$", ""))
-                    .containsExactly("Location-MA", "Slot-MA-2026-W41", "Slot-MA-2026-W42");
-            assertThat(PublicationReader.lines(storage, delta.output().get(2))).containsExactly(line(ResourceType.SLOT, "c", 5));
-            assertThat(second.since(first.transactionTime() + 1, 0).orElseThrow().output()).as("only W42 changed after T")
-                    .extracting(PublishedFile::path).singleElement().asString().startsWith("Slot-MA-2026-W42-");
+                    .containsExactly("changes-Location", "changes-Slot");
+            assertThat(PublicationReader.lines(storage, delta.output().get(1))).containsExactly(
+                    line(ResourceType.SLOT, "b", 1), line(ResourceType.SLOT, "c", 5));
+            assertThat(delta.output()).isEqualTo(second.delta().files());
+            assertThat(second.since(second.transactionTime(), 0).orElseThrow().output()).as("changed at S: the delta too")
+                    .isEqualTo(second.delta().files());
             assertThat(delta.deleted()).extracting(PublishedFile::type).containsExactly("Bundle");
             assertThat(PublicationReader.lines(storage, delta.deleted().get(0))).containsExactly(
                     "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"DELETE\",\"url\":\"Slot/a\"}}]}");
-            assertThat(second.since(second.transactionTime(), 0).orElseThrow().output()).as("changed at S")
-                    .extracting(PublishedFile::path).singleElement().asString().startsWith("Slot-MA-2026-W42-");
             assertThat(second.since(second.transactionTime() - 1, 1000).orElseThrow().output())
-                    .as("the overlap reaches back before T").hasSize(3);
+                    .as("the overlap reaches back before T, not before the delta's bound").isEqualTo(second.delta().files());
+            assertThat(second.since(second.transactionTime() - 1, 1100))
+                    .as("before the delta's bound and W40's change tier (W40's full files are stale): full").isEmpty();
             assertThat(second.since(second.transactionTime() + 1, 0)).as("a _since after S: full").isEmpty();
         }
     }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static io.slotstream.publish.snapshot.SinceConvergenceTest.change;
 import static io.slotstream.publish.snapshot.SinceConvergenceTest.timed;
@@ -92,15 +93,29 @@ class SnapshotPublisherTest {
 
             assertThat(fullFileNames(second)).as("every full file keeps its name").isEqualTo(fullFileNames(first));
             Set<String> added = added(first, second);
-            assertThat(added).as("only change files are new").singleElement().asString()
-                    .startsWith("Slot-MA-2026-W43-changes-");
             PublishedGroup group = second.groups().stream().filter(g -> g.group().equals("MA|2026-W43")).findFirst().orElseThrow();
+            assertThat(group.recent()).singleElement().extracting(PublishedFile::path).asString()
+                    .startsWith("Slot-MA-2026-W43-changes-");
+            // the cut delta: s3, and the Location changed at the previous cut (within the overlap) again
+            assertThat(second.delta().files()).extracting(PublishedFile::path).satisfiesExactly(
+                    location -> assertThat(location).startsWith("changes-Location-"),
+                    slot -> assertThat(slot).startsWith("changes-Slot-"));
+            PublishedFile deltaSlots = second.delta().files().get(1);
+            Set<String> newDelta = second.delta().files().stream().map(PublishedFile::path)
+                    .filter(name -> !first.fileNames().contains(name)).collect(Collectors.toSet());
+            assertThat(newDelta).contains(deltaSlots.path());
+            assertThat(added).as("only change files are new: the group's change tier and the cut delta")
+                    .containsOnly(Stream.concat(Stream.of(group.recent().get(0).path()), newDelta.stream()).toArray(String[]::new));
             assertThat(group.stale()).isTrue();
             assertThat(group.filesTime()).as("the files are current at the previous cut").isEqualTo(BASE);
-            assertThat(PublicationReader.lines(storage, group.latest().get(0)))
+            assertThat(PublicationReader.lines(storage, group.recent().get(0)))
                     .containsExactly(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2));
-            assertThat(replica.bytesStored() - bytesBefore).as("bytes stored by the cut: the change file")
-                    .isEqualTo(group.latest().get(0).bytes()).isLessThan(100);
+            assertThat(PublicationReader.lines(storage, deltaSlots))
+                    .containsExactly(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2));
+            long newDeltaBytes = second.delta().files().stream().filter(f -> newDelta.contains(f.path()))
+                    .mapToLong(PublishedFile::bytes).sum();
+            assertThat(replica.bytesStored() - bytesBefore).as("bytes stored by the cut: the change files")
+                    .isEqualTo(group.recent().get(0).bytes() + newDeltaBytes).isLessThan(200);
             assertThat(replica.meters.get("slotstream.publish.snapshot.full.groups").summary().max())
                     .as("the first cut wrote 8 groups whole").isEqualTo(8);
             modified.forEach((name, time) ->
@@ -110,9 +125,9 @@ class SnapshotPublisherTest {
             assertThat(second.transactionTime()).isEqualTo(BASE + 10);
             assertThat(second.fullTransactionTime()).isEqualTo(BASE);
             assertThat(second.since(BASE, 5).orElseThrow().output()).extracting(PublishedFile::path)
-                    .as("a stale group is answered from its change file, never from its stale full files")
+                    .as("a client of the previous cut is answered from the cut delta, never from stale full files")
                     .doesNotContainAnyElementsOf(group.files().stream().map(PublishedFile::path).toList())
-                    .contains(group.latest().get(0).path());
+                    .isEqualTo(second.delta().files().stream().map(PublishedFile::path).toList());
             assertThat(second.since(T0 + 50, 0)).as("T before the stale group's recent tier: the full publication")
                     .isEmpty();
             Map<String, String> client = PublicationReader.full(second, storage);
@@ -289,18 +304,31 @@ class SnapshotPublisherTest {
             replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), T0 + 10)), Map.of());
             Publication second = replica.publisher.cut();
 
-            Set<String> changed = second.fileNames().stream().filter(n -> !first.fileNames().contains(n)).collect(Collectors.toSet());
+            Set<String> changed = second.fileNames().stream().filter(n -> !first.fileNames().contains(n))
+                    .filter(n -> !n.startsWith("changes-")).collect(Collectors.toSet());
             assertThat(changed).singleElement().asString().startsWith("Slot-MA-2026-W43-");
             assertThat(first.fileNames().stream().filter(n -> !second.fileNames().contains(n)))
                     .singleElement().asString().startsWith("Slot-MA-2026-W43-");
             PublishedFile rewritten = second.files().stream().filter(f -> changed.contains(f.path())).findFirst().orElseThrow();
-            assertThat(replica.bytesStored() - bytesBefore).as("bytes stored by the cut").isEqualTo(rewritten.bytes());
+            // the cut delta: every slot changed within the overlap before the first cut (all of them), s3 as changed
+            assertThat(second.delta().files()).singleElement().satisfies(f -> assertThat(PublicationReader.lines(storage, f))
+                    .hasSize(200).contains(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2))
+                    .doesNotContain(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 1)));
+            long deltaBytes = second.delta().files().get(0).bytes();
+            assertThat(replica.bytesStored() - bytesBefore).as("bytes stored by the cut: the group and the cut delta")
+                    .isEqualTo(rewritten.bytes() + deltaBytes);
             modified.forEach((name, time) -> {
                 if (second.fileNames().contains(name)) {
                     assertThat(modifiedTime(storage, name)).as("untouched file %s", name).isEqualTo(time);
                 }
             });
             assertThat(second.transactionTime()).isEqualTo(T0 + 10);
+            // at rest the delta is cut once more, bounded by the cut's own S, so replicas at rest serve the same one
+            Publication atRest = replica.publisher.cutIfChanged().orElseThrow();
+            assertThat(atRest.fileNames()).as("no group rewritten").containsAll(second.files().stream().map(PublishedFile::path).toList());
+            assertThat(atRest.delta().since()).isEqualTo(T0 + 10 - SinceConvergenceTest.OVERLAP);
+            assertThat(atRest.delta().files()).singleElement().satisfies(f -> assertThat(PublicationReader.lines(storage, f))
+                    .containsExactly(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2)));
             assertThat(replica.publisher.cutIfChanged()).as("nothing changed").isEmpty();
             replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), T0 + 20)), Map.of());
             assertThat(replica.publisher.cutIfChanged()).as("a replayed record is no change").isEmpty();
@@ -326,14 +354,24 @@ class SnapshotPublisherTest {
     void aRestartServesTheSamePublicationAndFiles() throws IOException {
         try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"))) {
             byte[] manifest;
+            Publication current;
             try (Replica replica = replica(storage, 1 << 20)) {
                 replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 1), T0),
                         timed(change(ResourceType.LOCATION, "l", 1), T0)), Map.of());
-                manifest = new ManifestWriter().full(replica.publisher.cut(), "https://p", "https://p/data");
+                replica.publisher.cut();
+                replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 2), T0 + 1000)), Map.of());
+                Publication second = replica.publisher.cut();
+                assertThat(second.delta().complete()).isTrue();
+                assertThat(replica.publisher.cutIfChanged()).as("at rest: the delta of the cut at S, once").isPresent();
+                assertThat(replica.publisher.cutIfChanged()).isEmpty();
+                current = replica.publisher.current().orElseThrow();
+                manifest = new ManifestWriter().full(current, "https://p", "https://p/data");
             }
             try (Replica restarted = replica(storage, 1 << 20)) {
                 Publication restored = restarted.publisher.current().orElseThrow();
                 assertThat(new ManifestWriter().full(restored, "https://p", "https://p/data")).isEqualTo(manifest);
+                assertThat(restored.delta()).as("the same cut delta (URLs)").isEqualTo(current.delta());
+                assertThat(restored.version()).isEqualTo(current.version());
                 assertThat(PublicationReader.full(restored, storage)).hasSize(2);
                 assertThat(restarted.publisher.cutIfChanged()).as("nothing to rewrite after a restart").isEmpty();
             }
@@ -370,14 +408,17 @@ class SnapshotPublisherTest {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         PublishedFile file = new PublishedFile("Slot", "Slot-MA-2026-W40-0123456789abcdef.ndjson", List.of("MA"), 1, 10);
         PublishedGroup group = new PublishedGroup(ResourceType.SLOT, "MA|2026-W40", List.of(file), List.of(), T0, 0,
-                List.of(file), 0, List.of(file), 0, null);
+                List.of(file), 0, null);
         var stored = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(group);
         stored.remove("filesTime");
+        // tables stored before the cut delta held a latest tier per group
+        stored.set("latest", json.valueToTree(List.of(file)));
+        stored.put("latestSince", 0);
         PublishedGroup read = json.treeToValue(stored, PublishedGroup.class);
         assertThat(read).isEqualTo(group);
         assertThat(read.stale()).isFalse();
         PublishedGroup staleGroup = new PublishedGroup(ResourceType.SLOT, "MA|2026-W40", List.of(file), List.of(), T0, 0,
-                List.of(file), 0, List.of(file), 0, T0);
+                List.of(file), 0, T0);
         assertThat(json.readValue(json.writeValueAsBytes(staleGroup), PublishedGroup.class).filesTime()).isEqualTo(T0);
     }
 
@@ -409,6 +450,57 @@ class SnapshotPublisherTest {
                 assertThat(restarted.publisher.deleteExpired()).isEqualTo(1);
                 assertThat(storage.list()).containsExactlyInAnyOrderElementsOf(restarted.publisher.current().orElseThrow().fileNames());
             }
+        }
+    }
+
+    @Test
+    void aCutDeltaPastAQuarterOfThePublicationIsGivenUpAndTheGroupsAnswerInstead() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica replica = replica(storage, 300)) {
+            List<TimedChange> load = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                load.add(timed(change(ResourceType.SLOT, "s" + i, 1, "MA|2026-W40"), T0));
+            }
+            replica.store.apply(load, Map.of());
+            Publication first = replica.publisher.cut();
+            long publicationBytes = first.files().stream().mapToLong(PublishedFile::bytes).sum();
+
+            // 20 of 40 slots change: half the publication's bytes, more than a quarter and than one 300-byte file
+            List<TimedChange> half = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                half.add(timed(change(ResourceType.SLOT, "s" + i, 2, "MA|2026-W40"), T0 + 1000));
+            }
+            replica.store.apply(half, Map.of());
+            Publication second = replica.publisher.cut();
+            assertThat(publicationBytes / 2).isGreaterThan(Math.max(300, publicationBytes / 4));
+            assertThat(second.delta().complete()).isFalse();
+            assertThat(second.delta().files()).isEmpty();
+            Delta answer = second.since(first.transactionTime(), 5).orElseThrow();
+            assertThat(answer.output()).as("answered from the group's own files").isNotEmpty()
+                    .allSatisfy(f -> assertThat(f.path()).startsWith("Slot-MA-2026-W40-"));
+            Map<String, String> client = PublicationReader.full(first, storage);
+            PublicationReader.apply(answer, storage, client);
+            assertThat(client).isEqualTo(PublicationReader.full(second, storage));
+
+            // the delta files stored before the limit was passed are listed nowhere: deleted after the grace period
+            List<String> givenUp = storage.list().stream().filter(n -> n.startsWith("changes-Slot-")).toList();
+            assertThat(givenUp).as("parts stored before the limit").isNotEmpty()
+                    .allSatisfy(n -> assertThat(second.fileNames()).doesNotContain(n));
+            clock.advance(Duration.ofMinutes(5).toMillis());
+            replica.publisher.deleteExpired();
+            assertThat(storage.list()).as("only the listed files are left").doesNotContainAnyElementsOf(givenUp)
+                    .containsAll(second.fileNames());
+
+            // single slots change (the first cut after the 20 still holds them: they are within its overlap)
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s31", 2, "MA|2026-W40"), T0 + 2000)), Map.of());
+            Publication third = replica.publisher.cut();
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s30", 2, "MA|2026-W40"), T0 + 5000)), Map.of());
+            Publication fourth = replica.publisher.cut();
+            assertThat(fourth.delta().complete()).isTrue();
+            assertThat(fourth.since(third.transactionTime(), 5).orElseThrow().output()).isEqualTo(fourth.delta().files());
+            assertThat(fourth.delta().files()).singleElement().satisfies(f -> assertThat(PublicationReader.lines(storage, f))
+                    .as("in change time order").containsExactly(SinceConvergenceTest.line(ResourceType.SLOT, "s31", 2),
+                            SinceConvergenceTest.line(ResourceType.SLOT, "s30", 2)));
         }
     }
 
