@@ -60,8 +60,14 @@ final class SlotFactRouter implements Processor<String, FhirSlot, String, SlotFa
         SlotFact previous = routes.get(slotId);
         FhirSlot slot = record.value();
         String scheduleId = slot == null ? null : ReferenceIds.idOf(slot.getSchedule().getReference(), "Schedule");
+        long endMs = slot == null ? Long.MIN_VALUE : slot.getEnd().toEpochMilli();
+        boolean ended = slot != null && endMs < cutoff(context.currentSystemTimeMs());
+        // the index entry stays when the slot keeps its end (a status change): no delete and put of the same key
+        boolean keepsEntry = previous != null && scheduleId != null && !ended && previous.endMs() == endMs;
         if (previous != null) {
-            ends.delete(ExpiryIndex.key(previous.endMs(), slotId));
+            if (!keepsEntry) {
+                ends.delete(ExpiryIndex.key(previous.endMs(), slotId));
+            }
             if (!previous.scheduleId().equals(scheduleId)) {
                 context.forward(record.withKey(previous.scheduleId()).withValue(SlotFact.deleted(slotId, previous.scheduleId())));
             }
@@ -70,7 +76,7 @@ final class SlotFactRouter implements Processor<String, FhirSlot, String, SlotFa
             routes.delete(slotId);
             return;
         }
-        if (slot.getEnd().toEpochMilli() < cutoff(context.currentSystemTimeMs())) {
+        if (ended) {
             routes.delete(slotId); // arrived already ended: nothing to decide on
             context.forward(record.withKey(scheduleId).withValue(SlotFact.retired(slotId, scheduleId)));
             return;
@@ -78,7 +84,9 @@ final class SlotFactRouter implements Processor<String, FhirSlot, String, SlotFa
         SlotFact fact = new SlotFact(slotId, scheduleId, slot.getStatus(), slot.getStart().toEpochMilli(),
                 slot.getEnd().toEpochMilli(), slot.getProvenance().getEventTime().toEpochMilli());
         routes.put(slotId, fact);
-        ends.put(ExpiryIndex.key(fact.endMs(), slotId), EMPTY);
+        if (!keepsEntry) {
+            ends.put(ExpiryIndex.key(fact.endMs(), slotId), EMPTY);
+        }
         context.forward(record.withKey(scheduleId).withValue(fact));
     }
 

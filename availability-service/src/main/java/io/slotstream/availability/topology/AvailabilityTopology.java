@@ -44,11 +44,11 @@ import java.util.Set;
  * The slot view topology (issue 5, issue 10), built onto given sources so that the Spring Cloud Stream binder and
  * TopologyTestDriver tests run exactly the same graph:
  * <pre>
- * fhir.slot.v1 ─> SlotEndIndexer [slot-end-index] ─────────────────────────────────┐ merge (slot partitions)
+ * fhir.slot.v1 ─────────────────────────────────────────────────────────────────────┐ merge (slot partitions)
  * booking.events.v1 ───────────────────────────────────────────────────────────────┤
  * fhir.slot.v1 ─> SlotRetirement [punctuation] ─> slot-retirements (repartition) ──┤
  * schedule contexts ─> schedule-context-broadcast (repartition to every partition) ┴─> EffectiveSlotProcessor
- *    [slot-state, schedule-context-copy, slots-by-schedule; the join] ─> PublishProcessor [slot-view]
+ *    [slot-state, slot-end-index, schedule-context-copy, slots-by-schedule; the join] ─> PublishProcessor [slot-view]
  *    ─> slot.availability.v1 (returned stream; the caller writes it) and SearchIndexProcessor
  * fhir.location/practitioner-role/healthcare-service/practitioner.v1 tables
  *    ─> reference-broadcast (repartition to every partition) ─┐ merge (schedule partitions)
@@ -98,14 +98,14 @@ public final class AvailabilityTopology {
      */
     public KStream<String, SlotAvailability> build(TopologyInputs in) {
         KStream<String, SlotInput> merged = in.slots()
-                .processValues(endIndexer(), Named.as("slot-end-index"))
                 .mapValues(slot -> (SlotInput) new SlotInput.Source(slot), Named.as("slot-input"))
                 .merge(in.bookings().mapValues(event -> (SlotInput) new SlotInput.Booking(event),
                         Named.as("booking-input")), Named.as("slot-and-booking"))
                 .merge(retirements(in.slots()), Named.as("plus-retirements"));
         KStream<String, SlotChange> published = merged
                 .merge(scheduleContexts(in), Named.as("plus-schedule-contexts"))
-                .processValues(effectiveProcessor(), Named.as("effective-slot"), StoreNames.SLOT_STATE)
+                .processValues(effectiveProcessor(), Named.as("effective-slot"), StoreNames.SLOT_STATE,
+                        StoreNames.SLOT_END_INDEX)
                 .process(publishProcessor(), Named.as("publish"));
         // the discovery search index follows what is published (index package)
         published.process(SearchIndexProcessor.supplier(), Named.as("search-index"));
@@ -114,7 +114,7 @@ public final class AvailabilityTopology {
 
     /** Slot id -> retirement, on the slot's own partition (punctuated, so through the slot-retirements topic). */
     private KStream<String, SlotInput> retirements(KStream<String, FhirSlot> slots) {
-        return slots.process(retirement(), Named.as("slot-retirement"), StoreNames.SLOT_STATE, StoreNames.SLOT_END_INDEX)
+        return slots.process(retirement(), Named.as("slot-retirement"))
                 .repartition(Repartitioned.<String, Long>as("slot-retirements")
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
                 .mapValues(endMs -> (SlotInput) new SlotInput.Retirement(endMs), Named.as("retirement-input"));
@@ -157,16 +157,16 @@ public final class AvailabilityTopology {
                         Named.as(type + "-keys"));
     }
 
-    private FixedKeyProcessorSupplier<String, FhirSlot, FhirSlot> endIndexer() {
-        return new FixedKeyProcessorSupplier<>() {
+    private ProcessorSupplier<String, FhirSlot, String, Long> retirement() {
+        return new ProcessorSupplier<>() {
             @Override
-            public SlotEndIndexer get() {
-                return new SlotEndIndexer(slotRetention, metrics);
+            public SlotRetirement get() {
+                return new SlotRetirement(retirementInterval, slotRetention, metrics);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                // slot-state is EffectiveSlotProcessor's; it is added here because this processor comes first
+                // EffectiveSlotProcessor's too: this node is built first
                 return Set.of(
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SLOT_STATE),
                                 Serdes.String(), StateCodec.slotStateSerde()),
@@ -176,15 +176,11 @@ public final class AvailabilityTopology {
         };
     }
 
-    private ProcessorSupplier<String, FhirSlot, String, Long> retirement() {
-        return () -> new SlotRetirement(retirementInterval, slotRetention, metrics);
-    }
-
     private FixedKeyProcessorSupplier<String, SlotInput, ScheduledSlot> effectiveProcessor() {
         return new FixedKeyProcessorSupplier<>() {
             @Override
             public EffectiveSlotProcessor get() {
-                return new EffectiveSlotProcessor(metrics);
+                return new EffectiveSlotProcessor(slotRetention, metrics);
             }
 
             @Override

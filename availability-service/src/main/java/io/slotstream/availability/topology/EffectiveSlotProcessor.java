@@ -3,6 +3,7 @@ package io.slotstream.availability.topology;
 import io.slotstream.availability.store.BookingState;
 import io.slotstream.availability.store.DependentsIndex;
 import io.slotstream.availability.store.EffectiveSlot;
+import io.slotstream.availability.store.ExpiryIndex;
 import io.slotstream.availability.store.ScheduleContext;
 import io.slotstream.availability.store.SlotState;
 import io.slotstream.availability.store.StoreNames;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -35,18 +37,27 @@ import java.util.Objects;
  * The join is local, so a slot change crosses no internal topic: a context change re-emits the slots of its Schedule
  * in this partition, found by one range scan of {@link StoreNames#SLOTS_BY_SCHEDULE} (keys the task owns:
  * {@link PartitionLocalRecord}).
+ * <p>
+ * It also indexes every known source slot by its end ({@link StoreNames#SLOT_END_INDEX}, {@link ExpiryIndex} keys)
+ * for {@link SlotRetirement}, written only when the end changes, and never lets a slot that arrives already ended
+ * (end before now minus the retention) into the view: a delete when an earlier version was known, else nothing.
+ * One read of {@link StoreNames#SLOT_STATE} per source change serves both.
  */
 final class EffectiveSlotProcessor implements FixedKeyProcessor<String, SlotInput, ScheduledSlot> {
 
     private static final byte[] EMPTY = new byte[0];
 
+    private final long retentionMs;
     private final TopologyMetrics metrics;
     private FixedKeyProcessorContext<String, ScheduledSlot> context;
     private KeyValueStore<String, SlotState> states;
+    private KeyValueStore<Bytes, byte[]> ends;
     private KeyValueStore<String, ScheduleContext> contexts;
     private KeyValueStore<Bytes, byte[]> slotsBySchedule;
 
-    EffectiveSlotProcessor(TopologyMetrics metrics) {
+    /** @param retention how long after its end a slot stays in the view (zero: until it ends) */
+    EffectiveSlotProcessor(Duration retention, TopologyMetrics metrics) {
+        this.retentionMs = retention.toMillis();
         this.metrics = metrics;
     }
 
@@ -54,6 +65,7 @@ final class EffectiveSlotProcessor implements FixedKeyProcessor<String, SlotInpu
     public void init(FixedKeyProcessorContext<String, ScheduledSlot> context) {
         this.context = context;
         this.states = context.getStateStore(StoreNames.SLOT_STATE);
+        this.ends = context.getStateStore(StoreNames.SLOT_END_INDEX);
         this.contexts = context.getStateStore(StoreNames.SCHEDULE_CONTEXT_COPY);
         this.slotsBySchedule = context.getStateStore(StoreNames.SLOTS_BY_SCHEDULE);
     }
@@ -65,11 +77,34 @@ final class EffectiveSlotProcessor implements FixedKeyProcessor<String, SlotInpu
         }
         String key = record.key();
         switch (record.value()) {
-            case SlotInput.Source(FhirSlot slot) -> onSource(record, states.get(key), slot);
+            case SlotInput.Source(FhirSlot slot) -> onSourceRecord(record, states.get(key), slot);
             case SlotInput.Booking(BookingEvent event) -> onBooking(record, states.get(key), event);
             case SlotInput.Retirement(long endMs) -> onRetirement(record, states.get(key), endMs);
             case SlotInput.Context(ScheduleContext scheduleContext) -> onContext(record, scheduleContext); // Schedule id
         }
+    }
+
+    /** A fhir.slot.v1 record: keeps the end index, drops a slot that arrives already ended, then folds it. */
+    private void onSourceRecord(FixedKeyRecord<String, SlotInput> record, SlotState before, FhirSlot slot) {
+        String key = record.key();
+        FhirSlot previous = before == null ? null : before.source();
+        long previousEnd = previous == null ? Long.MIN_VALUE : previous.getEnd().toEpochMilli();
+        long end = slot == null ? Long.MIN_VALUE : slot.getEnd().toEpochMilli();
+        if (slot != null && end < context.currentSystemTimeMs() - retentionMs) {
+            metrics.recordDropped("slot", "ended");
+            if (previous == null) {
+                return;
+            }
+            slot = null;
+            end = Long.MIN_VALUE;
+        }
+        if (previous != null && previousEnd != end) {
+            ends.delete(ExpiryIndex.key(previousEnd, key));
+        }
+        if (slot != null && end != previousEnd) {
+            ends.put(ExpiryIndex.key(end, key), EMPTY);
+        }
+        onSource(record, before, slot);
     }
 
     private void onSource(FixedKeyRecord<String, SlotInput> record, SlotState before, FhirSlot slot) {

@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * Retires past slots: a slot whose {@code end} is before now minus the retention leaves the view, which tombstones it
  * on slot.availability.v1 (and so removes it from the publication). A WALL_CLOCK_TIME punctuation range-scans the end
- * index that {@link SlotEndIndexer} keeps up to the cutoff, at most {@value #MAX_RETIREMENTS_PER_RUN} per run, oldest
+ * index that {@link EffectiveSlotProcessor} keeps up to the cutoff, at most {@value #MAX_RETIREMENTS_PER_RUN} per run, oldest
  * first (no full scans, bounded work per run), and forwards a retirement per ended slot: slot id -> the end it was
  * retired at (UTC epoch ms). Reads the source slot from {@link StoreNames#SLOT_STATE} to tell a current index entry
  * from one whose slot has since moved.
@@ -62,7 +62,7 @@ final class SlotRetirement implements Processor<String, FhirSlot, String, Long> 
 
     @Override
     public void process(Record<String, FhirSlot> record) {
-        // slot records are SlotEndIndexer's; this node only punctuates
+        // slot records are EffectiveSlotProcessor's; this node only punctuates
     }
 
     /** Punctuation: retire every known slot that ended before the cutoff, oldest first. */

@@ -490,6 +490,35 @@ class BookingDecisionTopologyTest {
     }
 
     @Test
+    void theSlotEndIndexIsWrittenOnlyWhenASlotsEndChanges() {
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> ends = driver.getKeyValueStore(BookingStores.SLOT_END_INDEX);
+        var changelog = driver.createOutputTopic("booking-ttd-" + BookingStores.SLOT_END_INDEX + "-changelog",
+                Serdes.Bytes().deserializer(), Serdes.ByteArray().deserializer());
+        freeSlot("src.s1", T0 + 48 * HOUR);
+        assertThat(changelog.readRecordsToList()).hasSize(1);
+        // status changes keep the end: no delete and put of the same entry
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.BUSY, T0 + 48 * HOUR, T0 + 1));
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.FREE, T0 + 48 * HOUR, T0 + 2));
+        assertThat(changelog.readRecordsToList()).isEmpty();
+        assertThat(endIndexIds(ends)).containsExactly("src.s1");
+        // a moved end replaces the entry, and the slot retires at its new end only
+        slots.pipeInput("src.s1", slot("src.s1", SCHEDULE, SlotStatus.FREE, T0 + 20 * 60_000, T0 + 3));
+        assertThat(changelog.readRecordsToList()).hasSize(2);
+        assertThat(endIndexIds(ends)).containsExactly("src.s1");
+        driver.advanceWallClockTime(Duration.ofMinutes(36));
+        assertThat(driver.<String, SlotLedger>getKeyValueStore(BookingStores.SLOTS).get("src.s1")).isNull();
+        assertThat(endIndexIds(ends)).isEmpty();
+    }
+
+    private static List<String> endIndexIds(KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> ends) {
+        List<String> ids = new java.util.ArrayList<>();
+        try (var it = ends.all()) {
+            it.forEachRemaining(kv -> ids.add(io.slotstream.availability.store.ExpiryIndex.slotIdOf(kv.key)));
+        }
+        return ids;
+    }
+
+    @Test
     void requestOutcomesAreForgottenAfterTheirRetention() {
         KeyValueStore<String, List<BookingEvent>> outcomes = driver.getKeyValueStore(BookingStores.OUTCOMES);
         freeSlot("src.s1", T0 + 48 * HOUR);

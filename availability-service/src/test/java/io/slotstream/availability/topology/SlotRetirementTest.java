@@ -1,5 +1,6 @@
 package io.slotstream.availability.topology;
 
+import io.slotstream.availability.store.ExpiryIndex;
 import io.slotstream.availability.store.StoreNames;
 import io.slotstream.availability.testing.TopologyHarness;
 import io.slotstream.avro.FhirSlot;
@@ -63,6 +64,50 @@ class SlotRetirementTest {
         t.slots.pipeInput("soon", slot("soon", "sch1", SlotStatus.FREE, T0 + HOUR, 12));
         t.driver.advanceWallClockTime(Duration.ofSeconds(5));
         assertThat(t.drain()).isEmpty();
+    }
+
+    @Test
+    void theEndIndexHoldsOneEntryPerSlotAndIsWrittenOnlyWhenTheEndChanges() {
+        start(Duration.ZERO);
+        String changelog = "availability-ttd-" + StoreNames.SLOT_END_INDEX + "-changelog";
+        t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, T0 + HOUR, 10));
+        t.drain();
+        assertThat(endIndex()).containsExactly(KeyValue.pair(T0 + HOUR + 15 * 60_000L, "s1"));
+        assertThat(changelogRecords(changelog)).as("the new slot's entry").isEqualTo(1);
+
+        // status changes keep the end: the entry stays and nothing is written for it
+        t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.BUSY, T0 + HOUR, 11));
+        t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, T0 + HOUR, 12));
+        assertThat(t.drain()).hasSize(2);
+        assertThat(endIndex()).containsExactly(KeyValue.pair(T0 + HOUR + 15 * 60_000L, "s1"));
+        assertThat(changelogRecords(changelog)).isZero();
+
+        // a moved end replaces the entry; a delete removes it
+        t.slots.pipeInput("s1", slot("s1", "sch1", SlotStatus.FREE, T0 + 2 * HOUR, 13));
+        assertThat(endIndex()).containsExactly(KeyValue.pair(T0 + 2 * HOUR + 15 * 60_000L, "s1"));
+        assertThat(changelogRecords(changelog)).as("the old entry's tombstone and the new entry").isEqualTo(2);
+        t.slots.pipeInput("s1", (FhirSlot) null);
+        assertThat(endIndex()).isEmpty();
+        // a slot moved into the past leaves the view and the index at once
+        t.slots.pipeInput("s2", slot("s2", "sch1", SlotStatus.FREE, T0 + HOUR, 10));
+        t.slots.pipeInput("s2", slot("s2", "sch1", SlotStatus.FREE, T0 - HOUR, 11));
+        assertThat(endIndex()).isEmpty();
+    }
+
+    /** @return the end index as (end ms, slot id), in index order */
+    private List<KeyValue<Long, String>> endIndex() {
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> ends = t.driver.getKeyValueStore(StoreNames.SLOT_END_INDEX);
+        List<KeyValue<Long, String>> entries = new java.util.ArrayList<>();
+        try (var it = ends.all()) {
+            it.forEachRemaining(kv -> entries.add(KeyValue.pair(ExpiryIndex.expiryOf(kv.key), ExpiryIndex.slotIdOf(kv.key))));
+        }
+        return entries;
+    }
+
+    /** @return how many records the store's changelog received since the last call */
+    private int changelogRecords(String changelog) {
+        return t.driver.createOutputTopic(changelog, Serdes.Bytes().deserializer(), Serdes.ByteArray().deserializer())
+                .readRecordsToList().size();
     }
 
     @Test
