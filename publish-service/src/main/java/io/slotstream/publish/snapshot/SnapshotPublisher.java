@@ -41,9 +41,12 @@ import java.util.stream.Collectors;
  * The cost of a cut follows the changes, not the groups they touch: a changed group gets only its change tier (and
  * its deletion file when its deletions changed) and keeps its full files from an earlier cut, which become stale
  * ({@link PublishedGroup#filesTime()}). A group's full files are rewritten (content-named, so an unchanged part keeps
- * its name and is not stored again) when it has none yet, when a resource moved out of it, when its recent tier would
- * pass a quarter of its bytes, when they have been stale for {@code fullRefreshInterval} of change time, and at rest: a cut that finds no change since
- * the previous one rewrites every stale group, so replicas fed the same records end with the same full files.
+ * its name and is not stored again) when it has none yet, when a resource moved out of it, when its change tier would
+ * pass a quarter of its bytes, when they have been stale for {@code fullRefreshInterval} of change time, and at rest:
+ * a cut that finds no change since the previous one rewrites the oldest stale groups, up to a
+ * {@value #AT_REST_CUTS}th of all groups, so replicas fed the same records end with the same full files within
+ * {@value #AT_REST_CUTS} quiet cuts, and a lull between bursts costs what a busy cut's refreshes cost, not a rewrite
+ * of the whole publication.
  * <p>
  * A restart serves the same publication: the group table is in the store, the files are in the
  * {@link PublicationStorage}. Thread-safety: cuts are serialized; {@link #current()} is lock-free.
@@ -52,6 +55,8 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** quiet cuts over which the stale groups are rewritten at rest */
+    static final int AT_REST_CUTS = 12;
     private final PublicationStore store;
     private final PublicationStorage storage;
     private final Path scratch;
@@ -146,7 +151,7 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /**
      * Cuts when some group changed since the last cut, when nothing is published yet, when some group's full files
-     * are stale (at rest they are all rewritten), or when the cut delta is not yet the one at rest (bounded by the
+     * are stale (at rest they are rewritten, a share per cut), or when the cut delta is not yet the one at rest (bounded by the
      * publication's own transactionTime less the overlap, so replicas at rest serve the same one); else returns empty.
      */
     public synchronized Optional<Publication> cutIfChanged() {
@@ -182,7 +187,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     public synchronized Publication cut() {
         long started = System.nanoTime();
         StoreCut cut = store.cut(sinceRetention);
-        // at rest: no change since the previous cut; every stale group is rewritten
+        // at rest: no change since the previous cut; the oldest stale groups are rewritten
         boolean atRest = cut.groups().isEmpty();
         Publication previous = current.get();
         Set<String> known = previous == null ? Set.of() : previous.fileNames();
@@ -254,7 +259,8 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /**
      * @return how the cut writes each group: the changed ones (whole when new or stale for the refresh interval, else
-     * their changes), and the stale ones due for a refresh (all of them at rest). Refreshes are spread over the
+     * their changes), and the stale ones due for a refresh (at rest: the oldest, up to a {@value #AT_REST_CUTS}th
+     * of all groups). Refreshes are spread over the
      * interval: besides the groups stale for the whole interval, a cut refreshes the oldest stale groups up to their
      * share of the change time it covers ({@code (S - previous S) / interval} of them), so groups that went stale
      * together are not all rewritten in one cut.
@@ -273,12 +279,17 @@ public final class SnapshotPublisher implements AutoCloseable {
             }
         }
         table.values().stream().filter(g -> g.stale() && plan.get(g.key()) != GroupWrite.FULL).forEach(stale::add);
-        if (atRest || fullRefreshIntervalMs <= 0) {
+        if (fullRefreshIntervalMs <= 0) {
             stale.forEach(group -> plan.put(group.key(), GroupWrite.FULL));
             return plan;
         }
         stale.sort(Comparator.comparingLong((PublishedGroup g) -> g.stale() ? g.filesTime() : previousTime)
                 .thenComparing(PublishedGroup::key));
+        if (atRest) {
+            long budget = Math.max(1, (table.size() + AT_REST_CUTS - 1) / AT_REST_CUTS);
+            stale.stream().limit(budget).forEach(group -> plan.put(group.key(), GroupWrite.FULL));
+            return plan;
+        }
         double share = (double) Math.max(0, cut.transactionTime() - previousTime) / fullRefreshIntervalMs;
         long budget = (long) Math.floor(stale.size() * Math.min(1, share));
         for (PublishedGroup group : stale) {

@@ -212,6 +212,48 @@ class SnapshotPublisherTest {
     }
 
     @Test
+    void aQuietCutRewritesOnlyATwelfthOfTheGroupsOldestStaleFirst() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica replica = replica(storage, 1 << 20)) {
+            List<TimedChange> load = new ArrayList<>();
+            for (int week = 10; week < 34; week++) { // 24 groups
+                for (int i = 0; i < 5; i++) {
+                    load.add(timed(change(ResourceType.SLOT, "w" + week + "-" + i, 1, "MA|2026-W" + week), T0));
+                }
+            }
+            replica.store.apply(load, Map.of());
+            replica.publisher.cut();
+            // a cut after the load's overlap, so that the next changes go to change tiers
+            replica.store.apply(List.of(timed(change(ResourceType.LOCATION, "l", 1, "MA"), T0 + 100)), Map.of());
+            replica.publisher.cut();
+            // every Slot group changes (one slot each, in two batches): every one goes stale
+            for (int week = 10; week < 34; week++) {
+                replica.store.apply(List.of(timed(change(ResourceType.SLOT, "w" + week + "-0", 2, "MA|2026-W" + week),
+                        T0 + (week < 22 ? 1000 : 2000))), Map.of());
+                if (week == 21) {
+                    replica.publisher.cut();
+                }
+            }
+            Publication busy = replica.publisher.cut();
+            assertThat(busy.groups()).filteredOn(g -> g.type() == ResourceType.SLOT).hasSize(24)
+                    .allMatch(PublishedGroup::stale);
+
+            Publication quiet = replica.publisher.cutIfChanged().orElseThrow();
+            List<String> rewritten = quiet.groups().stream().filter(g -> !g.stale()).map(PublishedGroup::group).toList();
+            // 25 groups (24 weeks and the Location's): a twelfth is 3, the oldest stale first
+            assertThat(rewritten).as("stale since the first change cut").containsExactlyInAnyOrder(
+                    "MA", "MA|2026-W10", "MA|2026-W11", "MA|2026-W12");
+
+            Replica.Settled settled = replica.settle();
+            assertThat(settled.cuts()).as("the other 21 stale groups, three per quiet cut").isEqualTo(7);
+            assertThat(settled.publication().groups()).noneMatch(PublishedGroup::stale);
+            assertThat(settled.publication().fullTransactionTime()).isEqualTo(T0 + 2000);
+            assertThat(PublicationReader.full(settled.publication(), storage)).hasSize(121)
+                    .containsEntry("Slot/w33-0", SinceConvergenceTest.line(ResourceType.SLOT, "w33-0", 2));
+        }
+    }
+
+    @Test
     void replicasCuttingAtTheirOwnMomentsServeByteIdenticalFullManifestsAtRest() throws IOException {
         try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
              Replica a = replica("a", storage, 300, FULL_REFRESH);
@@ -235,8 +277,12 @@ class SnapshotPublisherTest {
             assertThat(busyA.transactionTime()).isEqualTo(busyB.transactionTime()).isEqualTo(BASE + 9_000);
             assertThat(busyA.fullTransactionTime()).as("stale groups before rest").isLessThan(busyA.transactionTime());
 
-            Publication restA = a.publisher.cutIfChanged().orElseThrow();
-            Publication restB = b.publisher.cutIfChanged().orElseThrow();
+            Replica.Settled settledA = a.settle();
+            Replica.Settled settledB = b.settle();
+            Publication restA = settledA.publication();
+            Publication restB = settledB.publication();
+            // 9 groups: one stale group rewritten per quiet cut, plus the cut that bounds the delta at S
+            assertThat(settledA.cuts()).as("quiet cuts of a").isGreaterThan(1);
             assertThat(manifests.full(restA, "https://p", "https://p/data"))
                     .isEqualTo(manifests.full(restB, "https://p", "https://p/data"));
             assertThat(restA.version()).isEqualTo(restB.version());
