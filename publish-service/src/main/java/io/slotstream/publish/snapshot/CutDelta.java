@@ -25,6 +25,11 @@ public record CutDelta(long since, List<PublishedFile> files, boolean complete) 
         return new CutDelta(since, List.of(), false);
     }
 
+    /** @return bytes of the files: what a client polling every cut downloads */
+    long bytes() {
+        return files.stream().mapToLong(PublishedFile::bytes).sum();
+    }
+
     /**
      * @param from the earliest change time the client may lack, UTC epoch ms
      * @return whether these files hold every change at or after it

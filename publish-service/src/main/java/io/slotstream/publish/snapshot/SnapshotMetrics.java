@@ -74,7 +74,7 @@ public final class SnapshotMetrics {
     void cut(Duration took, int groupsWritten, int groupsRewrittenWhole, long bytesStored, CutDelta delta) {
         duration.record(took);
         if (delta.complete()) {
-            deltaBytes.record(delta.files().stream().mapToLong(PublishedFile::bytes).sum());
+            deltaBytes.record(delta.bytes());
         }
         bytes.record(bytesStored);
         groups.record(groupsWritten);

@@ -233,7 +233,7 @@ public final class SnapshotPublisher implements AutoCloseable {
             lastFailure.set(null);
             log.info("published transactionTime {}, full manifest at {} ({} groups written, {} of them whole; {} bytes stored in {} ms; delta {})",
                     cut.transactionTime(), next.fullTransactionTime(), written.size(), whole, bytes, took.toMillis(),
-                    delta.complete() ? delta.files().stream().mapToLong(PublishedFile::bytes).sum() + " bytes" : "none");
+                    delta.complete() ? delta.bytes() + " bytes" : "none");
             return next;
         } catch (IOException | RuntimeException e) {
             writer.takeBytesStored();
