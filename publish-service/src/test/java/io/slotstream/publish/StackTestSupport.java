@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -144,22 +146,29 @@ public abstract class StackTestSupport {
 
     /** Waits up to 90 s for the full publication to satisfy the condition. */
     protected Publication await(Predicate<Map<String, String>> condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        Publication last = null;
-        while (System.nanoTime() < deadline) {
-            last = read("/$bulk-publish");
-            if (last != null && condition.test(last.resources())) {
-                return last;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("the publication never satisfied the condition; last: "
-                + (last == null ? "no manifest" : last.resources().keySet()));
+        AtomicReference<Publication> last = new AtomicReference<>();
+        return Awaitility.await("the publication to satisfy the condition").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    last.set(read("/$bulk-publish"));
+                    return last.get();
+                }, publication -> publication != null && condition.test(publication.resources()));
+    }
+
+    /**
+     * Waits up to 90 s for the publication to be at rest: the manifest's ETag unchanged for 1.5 s (five cadences), so
+     * the cuts a change leaves behind (the delta's last cut, quiet group refreshes) are done; returns that ETag.
+     */
+    protected String awaitAtRest() {
+        AtomicReference<String> previous = new AtomicReference<>("");
+        Awaitility.await("the publication to be at rest").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(100))
+                .during(Duration.ofMillis(1500))
+                .until(() -> {
+                    String etag = get("/$bulk-publish").headers().firstValue("ETag").orElse("none");
+                    return etag.equals(previous.getAndSet(etag));
+                });
+        return previous.get();
     }
 
     protected static List<String> lines(String body) {
