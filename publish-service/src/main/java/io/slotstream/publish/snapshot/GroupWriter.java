@@ -150,7 +150,8 @@ final class GroupWriter {
      *
      * @param recentSince  bound of the change tier, UTC epoch ms, {@code <= filesTime} less the overlap, so the full
      *                     files plus the tier are the group's current content
-     * @param filesTime    S of the last publication the full files were current in, UTC epoch ms
+     * @param filesTime    the time the full files lack the group's changes from, UTC epoch ms
+     *                     ({@link PublishedGroup#filesTime()})
      * @param previous     the group as the previous cut published it
      * @return the group with its previous full files, or empty when it must be rewritten whole instead: its change
      * tier would exceed a quarter of its full files' bytes (compaction)

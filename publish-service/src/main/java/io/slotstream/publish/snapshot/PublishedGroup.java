@@ -30,9 +30,10 @@ import java.util.List;
  *                      the previous cut's time less the overlap), reaching back no further than the full manifest's time or one
  *                      {@code full-refresh-interval} before the cut, whichever is older, less the overlap
  * @param recentSince   bound of {@code recent}, UTC epoch ms (0: the full files)
- * @param filesTime     null when the full files hold the group's current content; else S of the last publication
- *                      they were current in, UTC epoch ms: they lack the group's changes at or after it (a group table
- *                      stored before stale files existed has no such field: current)
+ * @param filesTime     null when the full files hold the group's current content; else a time they hold every
+ *                      change of the group before, and may lack its changes at or after, UTC epoch ms: just before
+ *                      the first change after the cut that last wrote them (a group table stored before stale files
+ *                      existed has no such field: current)
  */
 @JsonIgnoreProperties(ignoreUnknown = true) // tables stored before the cut delta also hold a per-group latest tier
 public record PublishedGroup(ResourceType type, String group, List<PublishedFile> files, List<PublishedFile> deletions,

@@ -87,6 +87,12 @@ public final class PublicationStore implements AutoCloseable {
     private final Set<GroupKey> movedFrom = new HashSet<>();
 
     private long maxChangeTime;
+    /**
+     * The oldest change time applied since the last cut, UTC epoch ms; {@link Long#MAX_VALUE} when none. After a
+     * restart with dirty groups it is unknown and taken as the last published cut's time (no change applied after a
+     * cut is older).
+     */
+    private long firstChangeTime = Long.MAX_VALUE;
 
     private PublicationStore(Path dir) throws RocksDBException {
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
@@ -148,6 +154,9 @@ public final class PublicationStore implements AutoCloseable {
             deletionsDirty.addAll(dirty);
             movedFrom.addAll(dirty);
         }
+        if (!dirty.isEmpty()) {
+            firstChangeTime = Math.max(0, publishedTime());
+        }
     }
 
     /**
@@ -170,6 +179,7 @@ public final class PublicationStore implements AutoCloseable {
             Set<GroupKey> touched = new HashSet<>();
             Set<GroupKey> touchedDeletions = new HashSet<>();
             long newest = maxChangeTime;
+            long first = firstChangeTime;
             for (TimedChange timed : lastPerKey.values()) {
                 // Never before an earlier change: a record arriving after a cut at S gets a time >= S.
                 TimedChange at = new TimedChange(timed.change(), Math.max(timed.time(), newest));
@@ -177,6 +187,7 @@ public final class PublicationStore implements AutoCloseable {
                         : upsert(batch, at, touched, touchedDeletions);
                 if (changed) {
                     newest = at.time();
+                    first = Math.min(first, at.time());
                 }
             }
             for (Map.Entry<String, PartitionPosition> position : positions.entrySet()) {
@@ -190,6 +201,7 @@ public final class PublicationStore implements AutoCloseable {
             }
             db.write(writeOptions, batch);
             maxChangeTime = newest;
+            firstChangeTime = first;
             dirty.addAll(touched);
             deletionsDirty.addAll(touchedDeletions);
             return !touched.isEmpty();
@@ -313,11 +325,13 @@ public final class PublicationStore implements AutoCloseable {
             Set<GroupKey> groups = new TreeSet<>(dirty);
             Set<GroupKey> deletionGroups = new TreeSet<>(deletionsDirty);
             Set<GroupKey> movedFromGroups = new TreeSet<>(movedFrom);
+            long firstChange = Math.min(firstChangeTime, transactionTime);
+            firstChangeTime = Long.MAX_VALUE;
             dirty.clear();
             deletionsDirty.clear();
             movedFrom.clear();
             StoreView view = new StoreView(this, db, db.getSnapshot());
-            return new StoreCut(view, groups, deletionGroups, movedFromGroups, transactionTime, horizon);
+            return new StoreCut(view, groups, deletionGroups, movedFromGroups, firstChange, transactionTime, horizon);
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot prune the publication store", e);
         } finally {
@@ -385,6 +399,7 @@ public final class PublicationStore implements AutoCloseable {
             dirty.addAll(cut.groups());
             deletionsDirty.addAll(cut.deletionGroups());
             movedFrom.addAll(cut.movedFromGroups());
+            firstChangeTime = Math.min(firstChangeTime, cut.firstChangeTime());
         } finally {
             lock.unlock();
         }

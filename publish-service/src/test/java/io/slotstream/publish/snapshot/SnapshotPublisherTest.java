@@ -107,7 +107,8 @@ class SnapshotPublisherTest {
             assertThat(added).as("only change files are new: the group's change tier and the cut delta")
                     .containsOnly(Stream.concat(Stream.of(group.recent().get(0).path()), newDelta.stream()).toArray(String[]::new));
             assertThat(group.stale()).isTrue();
-            assertThat(group.filesTime()).as("the files are current at the previous cut").isEqualTo(BASE);
+            assertThat(group.filesTime()).as("the files hold every change before the cut's first (s3 at BASE + 10)")
+                    .isEqualTo(BASE + 9);
             assertThat(PublicationReader.lines(storage, group.recent().get(0)))
                     .containsExactly(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2));
             assertThat(PublicationReader.lines(storage, deltaSlots))
@@ -123,7 +124,7 @@ class SnapshotPublisherTest {
 
             // Two times: _since answers are exact to S; the full manifest is as of the stale files' time.
             assertThat(second.transactionTime()).isEqualTo(BASE + 10);
-            assertThat(second.fullTransactionTime()).isEqualTo(BASE);
+            assertThat(second.fullTransactionTime()).isEqualTo(BASE + 9);
             assertThat(second.since(BASE, 5).orElseThrow().output()).extracting(PublishedFile::path)
                     .as("a client of the previous cut is answered from the cut delta, never from stale full files")
                     .doesNotContainAnyElementsOf(group.files().stream().map(PublishedFile::path).toList())
@@ -145,21 +146,22 @@ class SnapshotPublisherTest {
             Publication first = loadAndCut(replica);
             replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), BASE + 1_000)), Map.of());
             replica.publisher.cut();
-            // stale for 59.999 s of change time: still only change files (the recent tier holds both changes)
-            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s11", 2, "MA|2026-W43"), BASE + 59_999)), Map.of());
+            // stale for 59.999 s of change time (from just before s3's change): still only change files (the recent
+            // tier holds both changes)
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s11", 2, "MA|2026-W43"), BASE + 60_998)), Map.of());
             Publication third = replica.publisher.cut();
             assertThat(fullFileNames(third)).isEqualTo(fullFileNames(first));
-            assertThat(third.fullTransactionTime()).isEqualTo(BASE);
+            assertThat(third.fullTransactionTime()).isEqualTo(BASE + 999);
             PublishedGroup w43 = third.groups().stream().filter(g -> g.group().equals("MA|2026-W43")).findFirst().orElseThrow();
             assertThat(w43.recent()).singleElement().satisfies(f -> assertThat(PublicationReader.lines(storage, f))
                     .containsExactlyInAnyOrder(SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2),
                             SinceConvergenceTest.line(ResourceType.SLOT, "s11", 2)));
 
             // The files have been stale for 60 s of change time: this cut rewrites the group whole.
-            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s19", 2, "MA|2026-W43"), BASE + 60_000)), Map.of());
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s19", 2, "MA|2026-W43"), BASE + 60_999)), Map.of());
             Publication refreshed = replica.publisher.cut();
             assertThat(added(third, refreshed)).anySatisfy(n -> assertThat(n).matches("Slot-MA-2026-W43-[0-9a-f]{16}\\.ndjson"));
-            assertThat(refreshed.fullTransactionTime()).isEqualTo(refreshed.transactionTime()).isEqualTo(BASE + 60_000);
+            assertThat(refreshed.fullTransactionTime()).isEqualTo(refreshed.transactionTime()).isEqualTo(BASE + 60_999);
             assertThat(PublicationReader.full(refreshed, storage)).containsEntry("Slot/s3", SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2))
                     .containsEntry("Slot/s11", SinceConvergenceTest.line(ResourceType.SLOT, "s11", 2))
                     .containsEntry("Slot/s19", SinceConvergenceTest.line(ResourceType.SLOT, "s19", 2));
@@ -167,7 +169,7 @@ class SnapshotPublisherTest {
             // A change in another group makes it stale; the next cut finds no change (at rest) and rewrites it.
             replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s4", 2, "MA|2026-W44"), BASE + 61_000)), Map.of());
             Publication changed = replica.publisher.cutIfChanged().orElseThrow();
-            assertThat(changed.fullTransactionTime()).isEqualTo(BASE + 60_000);
+            assertThat(changed.fullTransactionTime()).isEqualTo(BASE + 60_999);
             Publication atRest = replica.publisher.cutIfChanged().orElseThrow(() -> new AssertionError("a stale group at rest is cut"));
             assertThat(added(changed, atRest)).anySatisfy(n -> assertThat(n).matches("Slot-MA-2026-W44-[0-9a-f]{16}\\.ndjson"));
             assertThat(atRest.transactionTime()).isEqualTo(BASE + 61_000);
@@ -425,6 +427,55 @@ class SnapshotPublisherTest {
     }
 
     @Test
+    void aRestLongerThanTheRefreshIntervalDoesNotCountAsStaleness() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"));
+             Replica replica = replica(storage, 1 << 20)) {
+            Publication first = loadAndCut(replica);
+            // ten minutes without a change, then two groups change
+            long after = BASE + 600_000;
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), after),
+                    timed(change(ResourceType.SLOT, "s4", 2, "MA|2026-W44"), after + 5)), Map.of());
+            Publication busy = replica.publisher.cut();
+
+            assertThat(fullFileNames(busy)).as("no group rewritten whole: their files went stale at the first change")
+                    .isEqualTo(fullFileNames(first));
+            assertThat(busy.groups()).filteredOn(PublishedGroup::stale).extracting(PublishedGroup::group)
+                    .containsExactlyInAnyOrder("MA|2026-W43", "MA|2026-W44");
+            assertThat(busy.groups()).filteredOn(PublishedGroup::stale).extracting(PublishedGroup::filesTime)
+                    .containsOnly(after - 1);
+            assertThat(busy.fullTransactionTime()).isEqualTo(after - 1);
+            Map<String, String> client = PublicationReader.full(busy, storage);
+            PublicationReader.apply(busy.since(busy.fullTransactionTime(), 5).orElseThrow(), storage, client);
+            assertThat(client).as("full manifest + _since at its transactionTime: the current content")
+                    .containsEntry("Slot/s3", SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2))
+                    .containsEntry("Slot/s4", SinceConvergenceTest.line(ResourceType.SLOT, "s4", 2))
+                    .isEqualTo(PublicationReader.full(replica.settle().publication(), storage));
+        }
+    }
+
+    @Test
+    void afterARestartTheChangesBeforeItCountAsStaleFromThePreviousCut() throws IOException {
+        try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"))) {
+            long after = BASE + 600_000;
+            try (Replica replica = replica(storage, 1 << 20)) {
+                loadAndCut(replica);
+                replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), after)), Map.of());
+            }
+            try (Replica restarted = replica(storage, 1 << 20)) {
+                restarted.store.apply(List.of(timed(change(ResourceType.SLOT, "s4", 2, "MA|2026-W44"), after + 5)),
+                        Map.of());
+                Publication cut = restarted.publisher.cut();
+                // the time of the change applied before the restart is not kept: its group counts as stale since the
+                // previous cut, ten minutes of change time, and is rewritten whole; so is the other, stale as long
+                assertThat(cut.groups()).noneMatch(PublishedGroup::stale);
+                assertThat(PublicationReader.full(cut, storage))
+                        .containsEntry("Slot/s3", SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2))
+                        .containsEntry("Slot/s4", SinceConvergenceTest.line(ResourceType.SLOT, "s4", 2));
+            }
+        }
+    }
+
+    @Test
     void aRestartServesTheSameStaleGroupsAndRewritesThemAtRest() throws IOException {
         try (PublicationStorage storage = new FileSystemStorage(dir.resolve("files"))) {
             Publication stale;
@@ -438,7 +489,7 @@ class SnapshotPublisherTest {
             try (Replica restarted = replica(storage, 1 << 20)) {
                 Publication restored = restarted.publisher.current().orElseThrow();
                 assertThat(new ManifestWriter().full(restored, "https://p", "https://p/data")).isEqualTo(manifest);
-                assertThat(restored.fullTransactionTime()).isEqualTo(BASE);
+                assertThat(restored.fullTransactionTime()).isEqualTo(BASE + 9);
                 assertThat(restored.fileNames()).isEqualTo(stale.fileNames());
                 assertThat(restored.since(BASE, 5)).isEqualTo(stale.since(BASE, 5));
                 Publication atRest = restarted.publisher.cutIfChanged().orElseThrow();
