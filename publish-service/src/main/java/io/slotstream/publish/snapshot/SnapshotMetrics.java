@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Publication metrics: {@code slotstream.publish.snapshot.duration} (timer of a cut), {@code .bytes} (summary, bytes
- * a cut stored: only new files), {@code .groups} (summary, groups a cut wrote, whole or their change files only),
+ * Publication metrics: {@code slotstream.publish.snapshot.duration} (timer of a cut until its changes are published),
+ * {@code .refresh.duration} (timer of the refresh step after it, when it had stale groups to rewrite), {@code .bytes}
+ * (summary, bytes a cut stored, both steps: only new files), {@code .groups} (summary, groups a cut wrote, whole or their change files only),
  * {@code .full.groups} (summary, groups whose full files a cut rewrote), {@code .delta.bytes} (summary, bytes of a
  * cut's delta files: what a client polling every cut downloads; not recorded for a delta given up at its limit),
  * {@code slotstream.publish.snapshot.resources} (gauge per {@code type}: resources in the current publication),
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SnapshotMetrics {
 
     private final Timer duration;
+    private final Timer refreshDuration;
     private final DistributionSummary bytes;
     private final DistributionSummary groups;
     private final DistributionSummary wholeGroups;
@@ -37,7 +39,10 @@ public final class SnapshotMetrics {
     private final Counter otherFailures;
 
     public SnapshotMetrics(MeterRegistry registry) {
-        this.duration = Timer.builder("slotstream.publish.snapshot.duration").description("Time to cut and publish")
+        this.duration = Timer.builder("slotstream.publish.snapshot.duration")
+                .description("Time from a cut's start until its changes are published").register(registry);
+        this.refreshDuration = Timer.builder("slotstream.publish.snapshot.refresh.duration")
+                .description("Time to rewrite a cut's stale groups due for a refresh, after its changes are published")
                 .register(registry);
         this.bytes = DistributionSummary.builder("slotstream.publish.snapshot.bytes").baseUnit("bytes")
                 .description("Bytes a cut stored (rewritten files only)").register(registry);
@@ -80,6 +85,10 @@ public final class SnapshotMetrics {
         groups.record(groupsWritten);
         wholeGroups.record(groupsRewrittenWhole);
         cuts.increment();
+    }
+
+    void refreshed(Duration took) {
+        refreshDuration.record(took);
     }
 
     void published(Publication publication) {

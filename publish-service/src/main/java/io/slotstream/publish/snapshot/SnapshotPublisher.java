@@ -46,7 +46,8 @@ import java.util.stream.Collectors;
  * a cut that finds no change since the previous one rewrites the oldest stale groups, up to a
  * {@value #AT_REST_CUTS}th of all groups, so replicas fed the same records end with the same full files within
  * {@value #AT_REST_CUTS} quiet cuts, and a lull between bursts costs what a busy cut's refreshes cost, not a rewrite
- * of the whole publication.
+ * of the whole publication. While changes flow, the refreshes are a second step of the cut, after its changes are
+ * published ({@link #cut()}).
  * <p>
  * A restart serves the same publication: the group table is in the store, the files are in the
  * {@link PublicationStorage}. Thread-safety: cuts are serialized; {@link #current()} is lock-free.
@@ -177,12 +178,19 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
 
     /**
-     * Cuts now: writes the changed groups (their change tier, or whole: see the class comment) and the cut delta, and
-     * publishes. On failure (e.g. a full disk) the publication stays as it was, with every file it lists; files the
-     * failed cut stored get the grace period like every unlisted file; its groups stay dirty for the next cut; the
-     * failure is logged, counted and kept for {@link #lastFailure()}.
+     * Cuts now, in two steps. First it writes the changed groups (their change tier, or whole: see the class comment)
+     * and the cut delta, and publishes: what a {@code _since} client waits for. Then, from the same point-in-time view,
+     * it rewrites the stale groups due for a refresh whole and publishes again (same transactionTime, same delta): the
+     * refreshes (a twelfth of the publication per minute of changes) no longer delay the changes.
+     * <p>
+     * On failure of the first step (e.g. a full disk) the publication stays as it was, with every file it lists; files
+     * the failed cut stored get the grace period like every unlisted file; its groups stay dirty for the next cut; the
+     * failure is logged, counted and kept for {@link #lastFailure()}, and thrown. A failed refresh is logged, counted
+     * and kept the same way, but not thrown: the changes are published and the groups stay stale for the next cut.
      *
-     * @throws UncheckedIOException when a file cannot be written or stored (the message names the file or directory)
+     * @return the publication now served
+     * @throws UncheckedIOException when a file of the first step cannot be written or stored (the message names the
+     *                              file or directory)
      */
     public synchronized Publication cut() {
         long started = System.nanoTime();
@@ -190,86 +198,142 @@ public final class SnapshotPublisher implements AutoCloseable {
         // at rest: no change since the previous cut; the oldest stale groups are rewritten
         boolean atRest = cut.groups().isEmpty();
         Publication previous = current.get();
-        Set<String> known = previous == null ? Set.of() : previous.fileNames();
         long previousTime = store.publishedTime();
         // changes applied after the previous cut have times >= its transaction time; less the overlap, a client
         // that read the previous cut is answered from the cut delta alone
         long latestSince = deltaSince(previousTime);
-        Map<GroupKey, GroupWrite> plan = plan(cut, atRest);
-        long recentFloor = recentFloor(plan, staleFrom(cut));
+        Plan plan = plan(cut, atRest);
+        long recentFloor = recentFloor(plan.writes(), staleFrom(cut));
         TierBounds bounds = new TierBounds(latestSince, recentFloor, recentReach(recentFloor, previousTime),
                 staleFrom(cut));
         try (StoreView view = cut.view()) {
-            Map<GroupKey, PublishedGroup> written = writeGroups(view, plan, cut.deletionGroups(), known, bounds);
-            TreeMap<GroupKey, PublishedGroup> nextTable = new TreeMap<>(table);
-            written.forEach((group, files) -> {
-                if (files == null) {
-                    nextTable.remove(group);
-                } else {
-                    nextTable.put(group, files);
-                }
-            });
-            // one file's worth, or a quarter of the publication: past that, clients download less from the groups
-            long publicationBytes = nextTable.values().stream().mapToLong(PublishedGroup::bytes).sum();
-            CutDelta delta = writer.writeDelta(view, Publication.inManifestOrder(nextTable.values()), latestSince,
-                    Math.max(maxFileBytes, publicationBytes / 4), known);
-            Map<GroupKey, byte[]> entries = new HashMap<>();
-            for (Map.Entry<GroupKey, PublishedGroup> group : written.entrySet()) {
-                entries.put(group.getKey(), group.getValue() == null ? null : JSON.writeValueAsBytes(group.getValue()));
-            }
-            store.commit(cut, entries, JSON.writeValueAsBytes(delta));
-            table.clear();
-            table.putAll(nextTable);
-            Publication next = new Publication(cut.transactionTime(), cut.horizon(), table.values(), delta);
-            current.set(next);
-            Set<String> referenced = next.fileNames();
-            unreferenced.switched(known, referenced);
-            // stored but not listed: a delta given up at its byte limit
-            unreferenced.unlisted(writer.takeStored().stream().filter(name -> !referenced.contains(name))
-                    .collect(Collectors.toSet()));
-            long bytes = writer.takeBytesStored();
-            long whole = written.values().stream().filter(g -> g == null || !g.stale()).count();
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            metrics.cut(took, written.size(), (int) whole, bytes, delta);
-            metrics.published(next);
-            lastFailure.set(null);
-            log.info("published transactionTime {}, full manifest at {} ({} groups written, {} of them whole; {} bytes stored in {} ms; delta {})",
-                    cut.transactionTime(), next.fullTransactionTime(), written.size(), whole, bytes, took.toMillis(),
-                    delta.complete() ? delta.bytes() + " bytes" : "none");
-            return next;
-        } catch (IOException | RuntimeException e) {
-            writer.takeBytesStored();
-            unreferenced.unlisted(writer.takeStored());
-            store.abandon(cut);
-            RuntimeException failure = e instanceof IOException io
-                    ? new UncheckedIOException("cannot publish the cut at " + cut.transactionTime(), io) : (RuntimeException) e;
-            CutFailure failed = CutFailure.of(clock.instant(), failure);
-            lastFailure.set(failed);
-            metrics.failed(failed.diskFull());
-            log.error("cut at transactionTime {} failed, {} groups stay dirty and the next cut retries; still serving {}: {}",
-                    cut.transactionTime(), cut.groups().size(), previous == null ? "no publication"
-                            : "transactionTime " + previous.transactionTime(), failed.message());
+            Step changes;
             try {
-                deleteTree(scratch);
-                Files.createDirectories(scratch);
-            } catch (IOException suppressed) {
-                failure.addSuppressed(suppressed);
+                changes = step(cut, view, plan.writes(), bounds, null);
+            } catch (IOException | RuntimeException e) {
+                store.abandon(cut);
+                RuntimeException failure = failed(cut, e, "cut");
+                log.error("cut at transactionTime {} failed, {} groups stay dirty and the next cut retries; still serving {}: {}",
+                        cut.transactionTime(), cut.groups().size(), previous == null ? "no publication"
+                                : "transactionTime " + previous.transactionTime(), lastFailure.get().message());
+                throw failure;
             }
-            throw failure;
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            log.info("published transactionTime {}, full manifest at {} ({} groups written, {} of them whole; {} bytes stored in {} ms; delta {})",
+                    cut.transactionTime(), changes.publication().fullTransactionTime(), changes.groups(), changes.whole(),
+                    changes.bytes(), took.toMillis(), changes.delta().complete() ? changes.delta().bytes() + " bytes" : "none");
+            Step refreshed = Step.NONE;
+            Map<GroupKey, GroupWrite> refreshes = new TreeMap<>();
+            plan.refreshes().stream().filter(group -> table.containsKey(group) && table.get(group).stale())
+                    .forEach(group -> refreshes.put(group, GroupWrite.FULL));
+            if (!refreshes.isEmpty()) {
+                long refreshStarted = System.nanoTime();
+                try {
+                    refreshed = step(cut, view, refreshes, bounds, changes.delta());
+                    Duration refreshTook = Duration.ofNanos(System.nanoTime() - refreshStarted);
+                    metrics.refreshed(refreshTook);
+                    log.info("refreshed {} stale groups whole at transactionTime {}, full manifest at {} ({} bytes stored in {} ms)",
+                            refreshed.groups(), cut.transactionTime(), refreshed.publication().fullTransactionTime(),
+                            refreshed.bytes(), refreshTook.toMillis());
+                } catch (IOException | RuntimeException e) {
+                    failed(cut, e, "refresh");
+                    log.error("refreshing {} stale groups at transactionTime {} failed, they stay stale and a later cut retries: {}",
+                            refreshes.size(), cut.transactionTime(), lastFailure.get().message());
+                }
+            }
+            metrics.cut(took, changes.groups() + refreshed.groups(), changes.whole() + refreshed.whole(),
+                    changes.bytes() + refreshed.bytes(), changes.delta());
+            return current.get();
         }
     }
 
+    /** What one step of a cut wrote and published. */
+    private record Step(Publication publication, int groups, int whole, long bytes, CutDelta delta) {
+        static final Step NONE = new Step(null, 0, 0, 0, null);
+    }
+
     /**
-     * @return how the cut writes each group: the changed ones (whole when new or stale for the refresh interval, else
-     * their changes), and the stale ones due for a refresh (at rest: the oldest, up to a {@value #AT_REST_CUTS}th
-     * of all groups). Refreshes are spread over the
+     * Writes the groups as planned (and, when {@code delta} is null, the cut delta), records them in the store and
+     * switches the publication to them.
+     */
+    private Step step(StoreCut cut, StoreView view, Map<GroupKey, GroupWrite> writes, TierBounds bounds, CutDelta delta)
+            throws IOException {
+        Set<String> known = current.get() == null ? Set.of() : current.get().fileNames();
+        Map<GroupKey, PublishedGroup> written = writeGroups(view, writes, cut.deletionGroups(), known, bounds);
+        TreeMap<GroupKey, PublishedGroup> nextTable = new TreeMap<>(table);
+        written.forEach((group, files) -> {
+            if (files == null) {
+                nextTable.remove(group);
+            } else {
+                nextTable.put(group, files);
+            }
+        });
+        if (delta == null) {
+            // one file's worth, or a quarter of the publication: past that, clients download less from the groups
+            long publicationBytes = nextTable.values().stream().mapToLong(PublishedGroup::bytes).sum();
+            delta = writer.writeDelta(view, Publication.inManifestOrder(nextTable.values()), bounds.latestSince(),
+                    Math.max(maxFileBytes, publicationBytes / 4), known);
+        }
+        Map<GroupKey, byte[]> entries = new HashMap<>();
+        for (Map.Entry<GroupKey, PublishedGroup> group : written.entrySet()) {
+            entries.put(group.getKey(), group.getValue() == null ? null : JSON.writeValueAsBytes(group.getValue()));
+        }
+        store.commit(cut, entries, JSON.writeValueAsBytes(delta));
+        table.clear();
+        table.putAll(nextTable);
+        Publication next = new Publication(cut.transactionTime(), cut.horizon(), table.values(), delta);
+        current.set(next);
+        Set<String> referenced = next.fileNames();
+        unreferenced.switched(known, referenced);
+        // stored but not listed: a delta given up at its byte limit
+        unreferenced.unlisted(writer.takeStored().stream().filter(name -> !referenced.contains(name))
+                .collect(Collectors.toSet()));
+        long whole = written.values().stream().filter(g -> g == null || !g.stale()).count();
+        metrics.published(next);
+        lastFailure.set(null);
+        return new Step(next, written.size(), (int) whole, writer.takeBytesStored(), delta);
+    }
+
+    /** Records a failed step: its stored files get the grace period, the scratch directory is emptied. */
+    private RuntimeException failed(StoreCut cut, Exception e, String step) {
+        writer.takeBytesStored();
+        unreferenced.unlisted(writer.takeStored());
+        RuntimeException failure = e instanceof IOException io
+                ? new UncheckedIOException("cannot publish the " + step + " at " + cut.transactionTime(), io)
+                : (RuntimeException) e;
+        CutFailure failed = CutFailure.of(clock.instant(), failure);
+        lastFailure.set(failed);
+        metrics.failed(failed.diskFull());
+        try {
+            deleteTree(scratch);
+            Files.createDirectories(scratch);
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+        return failure;
+    }
+
+    /**
+     * How a cut writes its groups.
+     *
+     * @param writes    the first step: the changed groups (whole or their changes), and at rest the stale groups due
+     * @param refreshes the second step: stale groups due for a refresh while changes flow, rewritten whole after the
+     *                  changes are published
+     */
+    private record Plan(Map<GroupKey, GroupWrite> writes, List<GroupKey> refreshes) {
+    }
+
+    /**
+     * @return how the cut writes each group: the changed ones (whole when new or a resource moved out, else their
+     * changes), and the stale ones due for a refresh (at rest: the oldest, up to a {@value #AT_REST_CUTS}th of all
+     * groups, in the first step; else in the second). Refreshes are spread over the
      * interval: besides the groups stale for the whole interval, a cut refreshes the oldest stale groups up to their
      * share of the change time it covers ({@code (S - first change) / interval} of them), so groups that went stale
      * together are not all rewritten in one cut. A group going stale now is stale from the cut's first change, not
      * from the previous cut: after a rest longer than the interval, the first busy cut would otherwise count every
      * group it touches as stale for the whole interval and rewrite them all (at 1M slots: 916 MB in 10.7 s).
      */
-    private Map<GroupKey, GroupWrite> plan(StoreCut cut, boolean atRest) {
+    private Plan plan(StoreCut cut, boolean atRest) {
         long staleFrom = staleFrom(cut);
         Map<GroupKey, GroupWrite> plan = new TreeMap<>();
         List<PublishedGroup> stale = new ArrayList<>();
@@ -286,26 +350,27 @@ public final class SnapshotPublisher implements AutoCloseable {
         table.values().stream().filter(g -> g.stale() && plan.get(g.key()) != GroupWrite.FULL).forEach(stale::add);
         if (fullRefreshIntervalMs <= 0) {
             stale.forEach(group -> plan.put(group.key(), GroupWrite.FULL));
-            return plan;
+            return new Plan(plan, List.of());
         }
         stale.sort(Comparator.comparingLong((PublishedGroup g) -> g.stale() ? g.filesTime() : staleFrom)
                 .thenComparing(PublishedGroup::key));
         if (atRest) {
             long budget = Math.max(1, (table.size() + AT_REST_CUTS - 1) / AT_REST_CUTS);
             stale.stream().limit(budget).forEach(group -> plan.put(group.key(), GroupWrite.FULL));
-            return plan;
+            return new Plan(plan, List.of());
         }
         double share = (double) Math.max(0, cut.transactionTime() - staleFrom) / fullRefreshIntervalMs;
         long budget = (long) Math.floor(stale.size() * Math.min(1, share));
+        List<GroupKey> refreshes = new ArrayList<>();
         for (PublishedGroup group : stale) {
             long filesTime = group.stale() ? group.filesTime() : staleFrom;
             if (budget <= 0 && cut.transactionTime() - filesTime < fullRefreshIntervalMs) {
                 break;
             }
-            plan.put(group.key(), GroupWrite.FULL);
+            refreshes.add(group.key());
             budget--;
         }
-        return plan;
+        return new Plan(plan, refreshes);
     }
 
     /**

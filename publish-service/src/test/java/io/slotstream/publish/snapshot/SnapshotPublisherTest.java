@@ -10,6 +10,7 @@ import io.slotstream.publish.store.ResourceType;
 import io.slotstream.publish.store.StoreChange;
 import io.slotstream.publish.store.TimedChange;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.Resource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -385,12 +387,12 @@ class SnapshotPublisherTest {
 
     @Test
     void aFailedCutLeavesThePublicationAsItWasAndIsRetried() throws IOException {
-        FailingStorage storage = new FailingStorage(new FileSystemStorage(dir.resolve("files")));
+        HookedStorage storage = new HookedStorage(new FileSystemStorage(dir.resolve("files")));
         try (Replica replica = replica(storage, 1 << 20)) {
             replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 1), T0)), Map.of());
             Publication first = replica.publisher.cutIfChanged().orElseThrow();
             replica.store.apply(List.of(timed(change(ResourceType.SLOT, "a", 2), T0 + 1)), Map.of());
-            storage.failNext = true;
+            storage.failNext();
             assertThatThrownBy(replica.publisher::cutIfChanged).isInstanceOf(RuntimeException.class);
             assertThat(replica.publisher.current()).contains(first);
             Publication second = replica.publisher.cutIfChanged().orElseThrow();
@@ -423,6 +425,79 @@ class SnapshotPublisherTest {
                 assertThat(PublicationReader.full(restored, storage)).hasSize(2);
                 assertThat(restarted.publisher.cutIfChanged()).as("nothing to rewrite after a restart").isEmpty();
             }
+        }
+    }
+
+    private static final String W43_FULL_FILE = "Slot-MA-2026-W43-[0-9a-f]{16}\\.ndjson";
+
+    /** {@link #loadAndCut}, then s3 changes in W43 at BASE + 1 s and is cut: W43's full files are stale. */
+    private static void staleW43(Replica replica) {
+        loadAndCut(replica);
+        replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s3", 2, "MA|2026-W43"), BASE + 1_000)), Map.of());
+        replica.publisher.cut();
+    }
+
+    @Test
+    void aCutPublishesItsChangesBeforeItRefreshesStaleGroups() throws IOException {
+        try (HookedStorage storage = new HookedStorage(new FileSystemStorage(dir.resolve("files")));
+             Replica replica = replica(storage, 1 << 20)) {
+            staleW43(replica);
+            // W43 has been stale for 60 s of change time when s4 changes in W44: this cut refreshes W43
+            List<Publication> servedWhileRefreshing = new ArrayList<>();
+            storage.beforePut = name -> {
+                if (name.matches(W43_FULL_FILE)) {
+                    servedWhileRefreshing.add(replica.publisher.current().orElseThrow());
+                }
+            };
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s4", 2, "MA|2026-W44"), BASE + 61_000)), Map.of());
+            Publication refreshed = replica.publisher.cut();
+
+            assertThat(servedWhileRefreshing).as("W43's full file is written once the change is published")
+                    .singleElement().satisfies(changes -> {
+                        assertThat(changes.transactionTime()).isEqualTo(BASE + 61_000);
+                        assertThat(changes.groups()).filteredOn(g -> g.group().equals("MA|2026-W43"))
+                                .singleElement().matches(PublishedGroup::stale, "stale");
+                        Map<String, String> client = PublicationReader.full(changes, storage);
+                        PublicationReader.apply(changes.since(changes.fullTransactionTime(), 5).orElseThrow(), storage, client);
+                        assertThat(client).containsEntry("Slot/s4", SinceConvergenceTest.line(ResourceType.SLOT, "s4", 2));
+                        assertThat(refreshed.delta()).as("the refresh publishes the same delta").isEqualTo(changes.delta());
+                    });
+            assertThat(refreshed.transactionTime()).isEqualTo(BASE + 61_000);
+            assertThat(refreshed.groups()).filteredOn(g -> g.group().equals("MA|2026-W43")).singleElement()
+                    .matches(g -> !g.stale(), "rewritten whole");
+            assertThat(refreshed.fullTransactionTime()).as("W44 went stale at s4").isEqualTo(BASE + 60_999);
+            assertThat(PublicationReader.full(refreshed, storage))
+                    .containsEntry("Slot/s3", SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2));
+            assertThat(replica.meters.get("slotstream.publish.snapshot.refresh.duration").timer().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheChangesPublishedAndTheGroupsStale() throws IOException {
+        try (HookedStorage storage = new HookedStorage(new FileSystemStorage(dir.resolve("files")));
+             Replica replica = replica(storage, 1 << 20)) {
+            staleW43(replica);
+            storage.beforePut = name -> {
+                if (name.matches(W43_FULL_FILE)) {
+                    throw new IOException("No space left on device");
+                }
+            };
+            replica.store.apply(List.of(timed(change(ResourceType.SLOT, "s4", 2, "MA|2026-W44"), BASE + 61_000)), Map.of());
+            Publication served = replica.publisher.cut();
+
+            assertThat(served.transactionTime()).as("the changes are published").isEqualTo(BASE + 61_000);
+            assertThat(served.groups()).filteredOn(g -> g.group().equals("MA|2026-W43")).singleElement()
+                    .matches(PublishedGroup::stale, "still stale");
+            assertThat(replica.publisher.lastFailure()).hasValueSatisfying(f -> assertThat(f.diskFull()).isTrue());
+            assertThat(replica.store.hasDirtyGroups()).as("the changes' groups are clean").isFalse();
+
+            storage.beforePut = name -> { };
+            Publication atRest = replica.settle().publication();
+            assertThat(atRest.groups()).noneMatch(PublishedGroup::stale);
+            assertThat(replica.publisher.lastFailure()).isEmpty();
+            assertThat(PublicationReader.full(atRest, storage))
+                    .containsEntry("Slot/s3", SinceConvergenceTest.line(ResourceType.SLOT, "s3", 2))
+                    .containsEntry("Slot/s4", SinceConvergenceTest.line(ResourceType.SLOT, "s4", 2));
         }
     }
 
@@ -621,21 +696,31 @@ class SnapshotPublisherTest {
         }
     }
 
-    /** Real filesystem storage whose next upload fails, as a full disk or an unreachable bucket would. */
-    private static final class FailingStorage implements PublicationStorage {
-        private final PublicationStorage delegate;
-        boolean failNext;
+    /** Called with a file's name before it is stored; throws as a full disk or an unreachable bucket would. */
+    private interface PutHook {
+        void beforePut(String name) throws IOException;
+    }
 
-        FailingStorage(PublicationStorage delegate) {
+    /** Real filesystem storage that calls a hook before each upload. */
+    private static final class HookedStorage implements PublicationStorage {
+        private final PublicationStorage delegate;
+        volatile PutHook beforePut = name -> { };
+
+        HookedStorage(PublicationStorage delegate) {
             this.delegate = delegate;
+        }
+
+        /** The next upload fails. */
+        void failNext() {
+            beforePut = name -> {
+                beforePut = ignored -> { };
+                throw new IOException("no space left on device");
+            };
         }
 
         @Override
         public void put(String name, Path file) throws IOException {
-            if (failNext) {
-                failNext = false;
-                throw new IOException("no space left on device");
-            }
+            beforePut.beforePut(name);
             delegate.put(name, file);
         }
 
@@ -645,7 +730,7 @@ class SnapshotPublisherTest {
         }
 
         @Override
-        public java.util.Optional<org.springframework.core.io.Resource> open(String name) throws IOException {
+        public Optional<Resource> open(String name) throws IOException {
             return delegate.open(name);
         }
 
