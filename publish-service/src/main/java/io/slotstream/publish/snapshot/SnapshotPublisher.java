@@ -181,7 +181,9 @@ public final class SnapshotPublisher implements AutoCloseable {
      * Cuts now, in two steps. First it writes the changed groups (their change tier, or whole: see the class comment)
      * and the cut delta, and publishes: what a {@code _since} client waits for. Then, from the same point-in-time view,
      * it rewrites the stale groups due for a refresh whole and publishes again (same transactionTime, same delta): the
-     * refreshes (a twelfth of the publication per minute of changes) no longer delay the changes.
+     * refreshes (every stale group once per {@code fullRefreshInterval} of change time: at the defaults, a twelfth of
+     * them per 5-s cut) no longer delay the changes. A changed group due for a refresh gets its change tier in the
+     * first step too: the first publication must hold its changes.
      * <p>
      * On failure of the first step (e.g. a full disk) the publication stays as it was, with every file it lists; files
      * the failed cut stored get the grace period like every unlisted file; its groups stay dirty for the next cut; the
@@ -203,9 +205,9 @@ public final class SnapshotPublisher implements AutoCloseable {
         // that read the previous cut is answered from the cut delta alone
         long latestSince = deltaSince(previousTime);
         Plan plan = plan(cut, atRest);
-        long recentFloor = recentFloor(plan.writes(), staleFrom(cut));
-        TierBounds bounds = new TierBounds(latestSince, recentFloor, recentReach(recentFloor, previousTime),
-                staleFrom(cut));
+        long staleFrom = staleFrom(cut);
+        long recentFloor = recentFloor(plan.writes(), staleFrom);
+        TierBounds bounds = new TierBounds(latestSince, recentFloor, recentReach(recentFloor, previousTime), staleFrom);
         try (StoreView view = cut.view()) {
             Step changes;
             try {
